@@ -1,0 +1,40 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "BoundCheck",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "BoundCheck", targets: ["BoundCheck"]),
+        .executable(name: "boundcheck", targets: ["boundcheck"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
+    ],
+    targets: [
+        // GNU GSL through pkg-config; `apt-get install libgsl-dev` provides it.
+        .systemLibrary(
+            name: "CGSL",
+            pkgConfig: "gsl",
+            providers: [.apt(["libgsl-dev"])]
+        ),
+        .target(name: "GSL", dependencies: ["CGSL"]),
+        .target(
+            name: "BoundCheck",
+            dependencies: ["GSL", .product(name: "Yams", package: "Yams")]
+        ),
+        .executableTarget(
+            name: "boundcheck",
+            dependencies: ["BoundCheck", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "GSLTests", dependencies: ["GSL"]),
+        .testTarget(
+            name: "BoundCheckTests",
+            dependencies: ["BoundCheck", "GSL", .product(name: "PropertyBased", package: "swift-property-based")],
+            resources: [.copy("Snapshots")]
+        ),
+    ],
+    swiftLanguageModes: [.v5]
+)
