@@ -1,0 +1,59 @@
+/// **AS-1 — biased SGD, nonconvex.**
+///
+///     avg-grad(K) ≤ 2Δ₀/(γ(1−m)K) + Lγσ²/(1−m) + ζ²/(1−m)
+///
+/// Conditions: β = 1 (plain SGD), γ ≤ 1/(L(M+1)), A4 with m < 1, A5.
+/// Kind: literature. Source: Ajalloeian and Stich, *On the Convergence of SGD with Biased
+/// Gradients* (arXiv 2008.00051), nonconvex theorem.
+public struct AS1: Bound {
+    public init() {}
+    public let id = "AS-1"
+    public let kind = BoundKind.literature
+    public let source = "Ajalloeian & Stich 2020 (arXiv 2008.00051), biased SGD, nonconvex"
+    public let metric = Metric.avgGrad
+    public let formula = "2Δ₀/(γ(1−m)K) + Lγσ²/(1−m) + ζ²/(1−m)"
+
+    public func concerns(_ method: MethodSpec, instance: Instance) -> Bool { method.isPlainSGD }
+
+    public func conditions(_ c: BoundContext) -> [BoundCondition] {
+        [Conditions.biasBelowOne, Conditions.varianceAvailable,
+         BoundCondition("γ ≤ 1/(L(M+1))", limitsStep: true) { 1 - $0.L * $0.gamma * (Conditions.M($0) + 1) }]
+    }
+
+    public func value(_ c: BoundContext, K: Double) throws -> Double {
+        let oneMinusM = 1 - c.m
+        return 2 * c.D0 / (c.gamma * oneMinusM * K) + c.L * c.gamma * Conditions.sigma2(c) / oneMinusM + c.zeta2 / oneMinusM
+    }
+}
+
+/// **AS-2 — biased SGD, μ-PL.**
+///
+///     E[f(xᴷ) − f*] ≤ (1 − γμ(1−m))ᴷ Δ₀ + (ζ² + Lγσ²)/(2μ(1−m))
+///
+/// Conditions: β = 1, γ ≤ 1/(L(M+1)), A3 (μ-PL), A4 with m < 1, A5, f* exact.
+/// Kind: literature. Source: Ajalloeian and Stich 2020 (arXiv 2008.00051), PL theorem.
+public struct AS2: Bound {
+    public init() {}
+    public let id = "AS-2"
+    public let kind = BoundKind.literature
+    public let source = "Ajalloeian & Stich 2020 (arXiv 2008.00051), biased SGD, μ-PL"
+    public let metric = Metric.gap
+    public let formula = "(1 − γμ(1−m))ᴷ Δ₀ + (ζ² + Lγσ²)/(2μ(1−m))"
+
+    public func concerns(_ method: MethodSpec, instance: Instance) -> Bool { method.isPlainSGD }
+
+    public func conditions(_ c: BoundContext) -> [BoundCondition] {
+        [Conditions.plConstant, Conditions.exactOptimum, Conditions.biasBelowOne, Conditions.varianceAvailable,
+         BoundCondition("γ ≤ 1/(L(M+1))", limitsStep: true) { 1 - $0.L * $0.gamma * (Conditions.M($0) + 1) }]
+    }
+
+    public func value(_ c: BoundContext, K: Double) throws -> Double {
+        let mu = Conditions.mu(c), oneMinusM = 1 - c.m
+        let r = 1 - c.gamma * mu * oneMinusM
+        return pow(r, K) * c.D0 + (c.zeta2 + c.L * c.gamma * Conditions.sigma2(c)) / (2 * mu * oneMinusM)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

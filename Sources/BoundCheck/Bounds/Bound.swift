@@ -1,0 +1,117 @@
+/// Where a bound comes from (THEORY "Provenance matters"). Reports show it beside every verdict.
+public enum BoundKind: String, Codable, Sendable, CaseIterable {
+    /// A published result, with its reference.
+    case literature
+    /// Proved for the papers' method under the papers' assumption model, with a proof sketch in
+    /// THEORY.md / docs/bounds.md; the suite's runs are its test.
+    case derived
+    /// Written by the user in a problem file.
+    case user
+}
+
+/// Everything a bound may read: the instance's constants (with any declared overrides), the
+/// method's parameters, and the few run-dependent quantities some bounds use.
+public struct BoundContext: Sendable {
+    public var constants: ConstantTable
+    public var method: ResolvedMethod
+    public var methodSpec: MethodSpec
+    /// Whether f* is exact (false: only a lower bound f_inf is known).
+    public var fstarExact: Bool
+    /// Whether the oracle is deterministic (no random stage).
+    public var deterministicOracle: Bool
+    /// Whether the oracle is unbiased (no biasing stage).
+    public var unbiasedOracle: Bool
+    /// Per-worker variance bound σ_w² (max over workers) and whether it is affine-free (M_f,i = 0).
+    public var workerVariance: Double
+    public var workerVarianceIsConstant: Bool
+    /// For `init: first-gradient`: f(z⁰) − f* and ‖g⁰‖² with z⁰ = x⁰ − q g⁰ (deterministic g⁰).
+    public var firstGradientGap: Double?
+    public var firstGradientNorm2: Double?
+    /// The run's horizon (iterations of the profile in use).
+    public var iterations: Int
+    /// Largest ‖gᵢ‖² a worker sent during the runs (M1, EF-SGD's measured G² / σ²), when known.
+    public var measuredSecondMoment: Double?
+
+    public var L: Double { constants["L"] ?? .nan }
+    public var gamma: Double { method.gamma }
+    public var beta: Double { method.beta }
+    public var m: Double { constants["m"] ?? 0 }
+    public var zeta2: Double { constants["zeta2"] ?? 0 }
+    public var D0: Double { constants["D0"] ?? .nan }
+    public var workers: Int { Int(constants["n"] ?? 1) }
+    public var dimension: Int { Int(constants["d"] ?? 1) }
+
+    /// The same context with another step size (for root finding on conditions).
+    public func with(gamma: Double) -> BoundContext {
+        var copy = self
+        copy.method.gamma = gamma
+        return copy
+    }
+}
+
+/// One condition of a bound, in words and as a number that is ≥ 0 exactly when it holds (so
+/// its root in γ is the largest admissible step).
+public struct BoundCondition: Sendable {
+    public var text: String
+    public var margin: @Sendable (BoundContext) -> Double
+    /// True when the margin depends on γ and decreases in it (it then limits the step).
+    public var limitsStep: Bool
+
+    public init(_ text: String, limitsStep: Bool = false, margin: @escaping @Sendable (BoundContext) -> Double) {
+        self.text = text
+        self.margin = margin
+        self.limitsStep = limitsStep
+    }
+}
+
+/// A convergence bound: a formula in K for an expected metric, valid under conditions.
+///
+/// Every catalog bound documents, in this order: its formula, its conditions, its kind and its
+/// source (STYLE.md). `value(K)` splits into a rate part (decaying in K) and a floor (the K → ∞
+/// limit, the residual error caused by the bias and noise).
+public protocol Bound: Sendable {
+    var id: String { get }
+    var kind: BoundKind { get }
+    var source: String { get }
+    var metric: Metric { get }
+    /// The formula as text, for reports and `list`.
+    var formula: String { get }
+    /// Whether the bound is about this kind of method at all (others never list it).
+    func concerns(_ method: MethodSpec, instance: Instance) -> Bool
+    /// Conditions on constants and parameters; each failing one is a reason for *not applicable*.
+    func conditions(_ context: BoundContext) -> [BoundCondition]
+    /// The bound at K iterations; K = +∞ gives the floor.
+    func value(_ context: BoundContext, K: Double) throws -> Double
+    /// Checkpoints at which the bound is stated (default: every k ≥ 1, or k ≥ 0 for gaps).
+    func isStated(at k: Int, context: BoundContext) -> Bool
+    /// Extra facts worth reporting (the optimal ρ, which G² was used, …).
+    func notes(_ context: BoundContext) -> [String: Double]
+}
+
+extension Bound {
+    public func isStated(at k: Int, context: BoundContext) -> Bool {
+        switch metric {
+        case .avgGrad, .minGrad: k >= 1
+        default: k >= 0
+        }
+    }
+
+    public func notes(_ context: BoundContext) -> [String: Double] { [:] }
+
+    public func floor(_ context: BoundContext) throws -> Double { try value(context, K: .infinity) }
+
+    /// The conditions that fail, in words.
+    public func failedConditions(_ context: BoundContext) -> [String] {
+        conditions(context).filter { c in
+            let margin = c.margin(context)
+            return !(margin >= 0)   // NaN fails too
+        }.map(\.text)
+    }
+}
+
+/// A failure to evaluate a bound, with which bound and why.
+public struct BoundError: Error, CustomStringConvertible, Sendable {
+    public var bound: String
+    public var message: String
+    public var description: String { "bound \(bound): \(message)" }
+}

@@ -1,0 +1,83 @@
+/// A bound evaluated for one method: applicability, its values at the checkpoints, its floor,
+/// the largest step it allows. Verdicts are added downstream (Verdicts/).
+public struct BoundEvaluation: Codable, Sendable, Equatable {
+    public var id: String
+    public var kind: BoundKind
+    public var source: String
+    public var metric: Metric
+    public var formula: String
+    /// Every condition, in words.
+    public var conditions: [String]
+    /// The conditions that fail (empty when the bound applies).
+    public var failedConditions: [String]
+    /// The largest γ the bound allows and the condition that binds it.
+    public var largestStep: Double?
+    public var bindingCondition: String?
+    /// Checkpoint iterations and the bound there (nil where the bound is not stated).
+    public var checkpoints: [Int]
+    public var values: [Double?]
+    /// The K → ∞ limit (residual error), nil when not applicable.
+    public var floor: Double?
+    /// Extra facts (optimal ρ, δ, which G² was used).
+    public var notes: [String: Double]
+    /// Why the bound could not be evaluated, if it could not (a GSL failure, a domain error).
+    public var error: String?
+
+    public var applicable: Bool { failedConditions.isEmpty && error == nil }
+}
+
+public enum BoundEvaluator {
+    /// The context for a method of an instance. `measuredSecondMoment` comes from the runs
+    /// (nil before running: `bounds` without simulation).
+    public static func context(instance: Instance, method: ResolvedMethod, spec: MethodSpec, iterations: Int,
+                               measuredSecondMoment: Double?) -> BoundContext {
+        let workers = instance.workerBounds
+        var context = BoundContext(
+            constants: instance.constants, method: method, methodSpec: spec,
+            fstarExact: !instance.problemConstants.fstarIsLowerBound,
+            deterministicOracle: instance.oracleConstants.deterministic,
+            unbiasedOracle: workers.allSatisfy { $0.biasM == 0 && $0.biasZeta2 == 0 },
+            workerVariance: workers.map(\.noiseSigma2).max() ?? 0,
+            workerVarianceIsConstant: workers.allSatisfy { $0.noiseM == 0 },
+            firstGradientGap: nil, firstGradientNorm2: nil,
+            iterations: iterations, measuredSecondMoment: measuredSecondMoment)
+        if spec.initialization == .firstGradient, instance.oracleConstants.deterministic {
+            let g0 = Simulation.aggregatedEstimate(instance: instance, at: instance.start)
+            let q = method.gamma * (1 - method.beta) / method.beta
+            let z0 = zip(instance.start, g0).map { $0 - q * $1 }
+            context.firstGradientGap = instance.objective.value(at: z0) - (instance.constants["fstar"] ?? 0)
+            context.firstGradientNorm2 = Vec.normSquared(g0)
+        }
+        return context
+    }
+
+    public static func evaluate(_ bound: any Bound, context: BoundContext, checkpoints: [Int]) -> BoundEvaluation {
+        let conditions = bound.conditions(context)
+        var evaluation = BoundEvaluation(
+            id: bound.id, kind: bound.kind, source: bound.source, metric: bound.metric, formula: bound.formula,
+            conditions: conditions.map(\.text), failedConditions: bound.failedConditions(context),
+            largestStep: nil, bindingCondition: nil, checkpoints: checkpoints,
+            values: checkpoints.map { _ in nil }, floor: nil, notes: [:], error: nil)
+        do {
+            if let limit = try StepSizes.largestStep(bound, context: context) {
+                evaluation.largestStep = limit.gamma
+                evaluation.bindingCondition = limit.binding
+            }
+        } catch {
+            evaluation.error = "\(error)"
+        }
+        guard evaluation.failedConditions.isEmpty else { return evaluation }
+        do {
+            evaluation.values = try checkpoints.map { k in
+                bound.isStated(at: k, context: context) ? try bound.value(context, K: Double(k)) : nil
+            }
+            let floor = try bound.floor(context)
+            evaluation.floor = floor.isFinite ? floor : nil
+            evaluation.notes = bound.notes(context)
+        } catch {
+            evaluation.error = "\(error)"
+            evaluation.values = checkpoints.map { _ in nil }
+        }
+        return evaluation
+    }
+}

@@ -1,0 +1,110 @@
+/// **M1 — M-DSGD with local momentum, nonconvex.**
+///
+///     (1/T) Σₜ E‖∇f(wᵗ)‖² ≤ 4(1−β)Δ₀/(ηT) + 2Lησ²/((1−β)p)
+///                           + 16L²(1−δ)η²G²/(δ²(1−β)²) + 4L²η²β²G²/(1−β)⁴
+///
+/// Conditions: local momentum; unbiased worker gradients (no biasing oracle stage) with
+/// variance ≤ σ² each (no relative noise), independent across workers; E‖gₖ‖² ≤ G²; the
+/// sparsifier δ-contractive (Top-K and unscaled Rand-K: δ = K/d; scaled sign: δ = 1/d);
+/// η ≤ (1−β)/(2L). G² is the second-moment bound from bounded gradients where the family has
+/// one, else the largest ‖gₖ‖² seen on the runs (reported as measured).
+///
+/// Kind: derived. Source: THEORY.md §4 M1, for the method of Zhao, Gao and Li (arXiv 1905.12960).
+public struct M1: Bound {
+    public init() {}
+    public let id = "M1"
+    public let kind = BoundKind.derived
+    public let source = "THEORY.md §4 M1, derived for M-DSGD of Zhao, Gao & Li (arXiv 1905.12960)"
+    public let metric = Metric.avgGrad
+    public let formula = "4(1−β)Δ₀/(ηT) + 2Lησ²/((1−β)p) + 16L²(1−δ)η²G²/(δ²(1−β)²) + 4L²η²β²G²/(1−β)⁴"
+
+    public func concerns(_ method: MethodSpec, instance: Instance) -> Bool { method.kind == .mdsgd }
+
+    static func delta(_ c: BoundContext) -> Double {
+        let d = Double(c.dimension)
+        switch c.methodSpec.sparsifier {
+        case .topK(let k), .randK(let k): return Double(k) / d
+        case .scaledSign: return 1 / d
+        case nil: return .nan
+        }
+    }
+
+    static func secondMoment(_ c: BoundContext) -> (value: Double, measured: Bool)? {
+        if let bound = c.constants["Gmax2"] { return (bound, false) }
+        if let measured = c.measuredSecondMoment { return (measured, true) }
+        return nil
+    }
+
+    public func conditions(_ c: BoundContext) -> [BoundCondition] {
+        [BoundCondition("local momentum (variant: local)") { $0.methodSpec.mdsgdMomentum == .local ? 1 : -1 },
+         BoundCondition("unbiased worker gradients (no biasing oracle stage)") { $0.unbiasedOracle ? 1 : -1 },
+         BoundCondition("worker variance bounded by a constant σ² (no relative noise)") { $0.workerVarianceIsConstant ? 1 : -1 },
+         BoundCondition("a second-moment bound G² (bounded gradients, or measured on the runs)") { M1.secondMoment($0) == nil ? -1 : 1 },
+         BoundCondition("η ≤ (1−β)/(2L)", limitsStep: true) { (1 - $0.beta) / (2 * $0.L) - $0.gamma }]
+    }
+
+    public func value(_ c: BoundContext, K: Double) throws -> Double {
+        guard let G2 = Self.secondMoment(c)?.value else { throw BoundError(bound: id, message: "no second-moment bound G²") }
+        let L = c.L, eta = c.gamma, beta = c.beta, delta = Self.delta(c), p = Double(c.workers)
+        let oneMinusBeta = 1 - beta
+        return 4 * oneMinusBeta * c.D0 / (eta * K) + 2 * L * eta * c.workerVariance / (oneMinusBeta * p)
+            + 16 * L * L * (1 - delta) * eta * eta * G2 / (delta * delta * oneMinusBeta * oneMinusBeta)
+            + 4 * L * L * eta * eta * beta * beta * G2 / pow(oneMinusBeta, 4)
+    }
+
+    public func notes(_ c: BoundContext) -> [String: Double] {
+        var notes = ["delta": Self.delta(c), "sigma2-per-worker": c.workerVariance]
+        if let g = Self.secondMoment(c) { notes[g.measured ? "G2-measured" : "G2-bound"] = g.value }
+        return notes
+    }
+}
+
+/// **EF-SGD — error-feedback SGD, one worker.**
+///
+///     minₜ E‖∇f(xᵗ)‖² ≤ (4Δ₀ + Lσ²)/(2√(T+1)) + 4L²σ²(1−δ)/(δ²(T+1))
+///
+/// Conditions: M-DSGD with β = 0 and one worker; a δ-approximate compressor; γ = 1/√(T+1) with
+/// T + 1 the run's iterations; E‖g‖² ≤ σ² (a second-moment bound: from bounded gradients, else
+/// measured on the runs). Stated at the run's last iteration only (the step depends on T).
+///
+/// Kind: literature, *as recalled*. Source: Karimireddy, Rebjock, Stich and Jaggi 2019,
+/// *Error Feedback Fixes SignSGD and other Gradient Compression Schemes*, Theorem II — recalled
+/// in THEORY.md, not checked against the paper's text.
+public struct EFSGD: Bound {
+    public init() {}
+    public let id = "EF-SGD"
+    public let kind = BoundKind.literature
+    public let source = "Karimireddy et al. 2019, Theorem II (as recalled in THEORY.md; unverified)"
+    public let metric = Metric.minGrad
+    public let formula = "(4Δ₀ + Lσ²)/(2√(T+1)) + 4L²σ²(1−δ)/(δ²(T+1)), γ = 1/√(T+1)"
+
+    public func concerns(_ method: MethodSpec, instance: Instance) -> Bool { method.kind == .mdsgd }
+
+    public func conditions(_ c: BoundContext) -> [BoundCondition] {
+        [BoundCondition("β = 0 (no momentum)") { $0.beta == 0 ? 1 : -1 },
+         BoundCondition("one worker") { $0.workers == 1 ? 1 : -1 },
+         BoundCondition("a second-moment bound E‖g‖² ≤ σ² (bounded gradients, or measured on the runs)") { M1.secondMoment($0) == nil ? -1 : 1 },
+         BoundCondition("γ = 1/√(T+1), T + 1 = iterations") { c in
+             let wanted = 1 / Double(c.iterations).squareRoot()
+             return abs(c.gamma - wanted) <= 1e-12 * wanted ? 1 : -1
+         }]
+    }
+
+    public func isStated(at k: Int, context: BoundContext) -> Bool { k == context.iterations }
+
+    public func value(_ c: BoundContext, K: Double) throws -> Double {
+        guard let s2 = M1.secondMoment(c)?.value else { throw BoundError(bound: id, message: "no second-moment bound") }
+        let delta = M1.delta(c), L = c.L
+        return (4 * c.D0 + L * s2) / (2 * K.squareRoot()) + 4 * L * L * s2 * (1 - delta) / (delta * delta * K)
+    }
+
+    public func notes(_ c: BoundContext) -> [String: Double] {
+        var notes = ["delta": M1.delta(c)]
+        if let g = M1.secondMoment(c) { notes[g.measured ? "sigma2-measured" : "sigma2-bound"] = g.value }
+        return notes
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

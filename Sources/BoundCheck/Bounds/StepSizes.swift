@@ -1,0 +1,73 @@
+import GSL
+
+/// Admissible step sizes (THEORY §4): the largest γ each bound allows, found by GSL root finding
+/// on its conditions, and the `step: theory` rule built from them.
+public enum StepSizes {
+    /// The largest γ satisfying every step-limiting condition of `bound`, with the condition
+    /// that binds; nil when no condition limits the step. Margins decrease in γ; the root of
+    /// their minimum is bracketed by [0, γ_hi] with γ_hi found by doubling from 1/L.
+    public static func largestStep(_ bound: any Bound, context: BoundContext) throws -> (gamma: Double, binding: String)? {
+        let limiting = bound.conditions(context).filter(\.limitsStep)
+        guard !limiting.isEmpty else { return nil }
+        func margin(_ gamma: Double) -> Double {
+            let c = context.with(gamma: gamma)
+            return limiting.map { $0.margin(c) }.min() ?? 1
+        }
+        var high = 1 / max(context.L, 1e-300)
+        var doublings = 0
+        while margin(high) >= 0 {
+            high *= 2
+            doublings += 1
+            if doublings > 200 { return nil }   // the step is not limited after all
+        }
+        guard margin(0) >= 0 else {
+            throw BoundError(bound: bound.id, message: "no step size γ > 0 satisfies its conditions")
+        }
+        let gamma = try GSL.findRoot(in: 0, high, context: "largest admissible step of \(bound.id)") { margin($0) }
+        // Root finding lands within round-off of the boundary; step inside it.
+        var admissible = gamma
+        while margin(admissible) < 0 { admissible = admissible.nextDown }
+        let binding = limiting.min { $0.margin(context.with(gamma: admissible)) < $1.margin(context.with(gamma: admissible)) }!.text
+        return (admissible, binding)
+    }
+
+    /// Resolves a method's step: fixed, or `theory × factor` = factor × the smallest of the
+    /// largest steps of the selected bounds that concern the method and whose other conditions
+    /// hold. EF-SGD prescribes γ = 1/√(T+1) instead of limiting it.
+    public static func resolve(_ method: MethodSpec, instance: Instance, bounds: [any Bound],
+                               contextFor: (ResolvedMethod) -> BoundContext) throws -> ResolvedMethod {
+        switch method.step {
+        case .fixed(let gamma):
+            return ResolvedMethod(method, gamma: gamma, stepRule: "fixed γ = \(fmt(gamma))")
+        case .theory(let factor):
+            let probe = ResolvedMethod(method, gamma: 0, stepRule: "")
+            let context = contextFor(probe)
+            var best: (gamma: Double, bound: String, binding: String)?
+            var skipped: [String] = []
+            for bound in bounds {
+                if bound is EFSGD {
+                    if bound.failedConditions(context.with(gamma: 1 / Double(context.iterations).squareRoot())).isEmpty {
+                        let gamma = 1 / Double(context.iterations).squareRoot()
+                        if best == nil || gamma < best!.gamma { best = (gamma, bound.id, "γ = 1/√(T+1)") }
+                    }
+                    continue
+                }
+                // Conditions that do not involve the step must hold for the bound to have a say.
+                let fixedFailures = bound.conditions(context).filter { !$0.limitsStep && !($0.margin(context) >= 0) }
+                if !fixedFailures.isEmpty {
+                    skipped.append("\(bound.id) (\(fixedFailures.map(\.text).joined(separator: "; ")))")
+                    continue
+                }
+                guard let limit = try largestStep(bound, context: context) else { continue }
+                if best == nil || limit.gamma < best!.gamma { best = (limit.gamma, bound.id, limit.binding) }
+            }
+            guard let best else {
+                let why = skipped.isEmpty ? "none of its bounds limits the step" : "no selected bound applies: \(skipped.joined(separator: ", "))"
+                throw BoundError(bound: method.id, message: "step: theory cannot be resolved — \(why); give a fixed step")
+            }
+            let gamma = factor * best.gamma
+            let rule = "theory\(factor == 1 ? "" : " × \(fmt(factor))"): largest step of \(best.bound) (\(best.binding)) = \(fmt(best.gamma))"
+            return ResolvedMethod(method, gamma: gamma, stepRule: rule)
+        }
+    }
+}

@@ -1,0 +1,59 @@
+/// A bound written in a problem file (`user-bounds`): an expression in K and the constants,
+/// with `requires` conditions. Evaluated exactly like a catalog bound; its floor is its value
+/// at K = +∞ (the expression language gives 1/∞ = 0 and r^∞ = 0 for 0 ≤ r < 1).
+///
+/// Kind: user. Source: the problem file and line.
+public struct UserBound: Bound {
+    public let spec: UserBoundSpec
+    public let expression: BoundExpression
+    public let requirements: [(text: String, expression: BoundExpression)]
+
+    public init(_ spec: UserBoundSpec) throws {
+        self.spec = spec
+        do {
+            expression = try BoundExpression(spec.expression, allowedVariables: SpecBuilder.boundVariables, expecting: .number)
+            requirements = try spec.requires.map {
+                ($0.text, try BoundExpression($0.text, allowedVariables: SpecBuilder.boundVariables.subtracting(["K"]), expecting: .condition))
+            }
+        } catch {
+            throw BoundError(bound: spec.id, message: "\(error)")
+        }
+    }
+
+    public var id: String { spec.id }
+    public var kind: BoundKind { .user }
+    public var source: String {
+        "\(spec.expressionPosition.file):\(spec.expressionPosition.line)" + (spec.description.isEmpty ? "" : " — \(spec.description)")
+    }
+    public var metric: Metric { spec.metric }
+    public var formula: String { spec.expression }
+
+    public func concerns(_ method: MethodSpec, instance: Instance) -> Bool {
+        spec.method == method.id || spec.method == method.kind.rawValue
+    }
+
+    static func variables(_ c: BoundContext, K: Double) -> [String: Double] {
+        var v = c.constants.values
+        v["gamma"] = c.gamma
+        v["beta"] = c.beta
+        v["p"] = Double(c.workers)
+        v["K"] = K
+        return v
+    }
+
+    public func conditions(_ c: BoundContext) -> [BoundCondition] {
+        requirements.map { requirement in
+            BoundCondition(requirement.text) { c in
+                (try? requirement.expression.holds(UserBound.variables(c, K: 1))) == true ? 1 : -1
+            }
+        }
+    }
+
+    public func value(_ c: BoundContext, K: Double) throws -> Double {
+        do {
+            return try expression.evaluate(Self.variables(c, K: K))
+        } catch {
+            throw BoundError(bound: id, message: "\(error) (in '\(spec.expression)' at \(spec.expressionPosition.file):\(spec.expressionPosition.line):\(spec.expressionPosition.column + error.offset))")
+        }
+    }
+}

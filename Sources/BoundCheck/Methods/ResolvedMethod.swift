@@ -1,0 +1,35 @@
+/// A method with its step size settled: a fixed γ, or the theory step found from the bounds
+/// (and which bound limited it).
+public struct ResolvedMethod: Sendable, Equatable, Codable {
+    public var id: String
+    public var kind: String
+    /// SGDM: β ∈ (0, 1]. SGD: 1. M-DSGD: its momentum β ∈ [0, 1).
+    public var beta: Double
+    /// γ (SGDM, SGD) or η (M-DSGD).
+    public var gamma: Double
+    /// How γ was chosen, e.g. "fixed" or "theory × 0.5: largest step allowed by F1 (binding)".
+    public var stepRule: String
+    public var initialization: String
+    public var placement: String
+    public var sparsifier: String?
+    public var sparsifierK: Int?
+    public var variant: String?
+
+    public init(_ spec: MethodSpec, gamma: Double, stepRule: String) {
+        id = spec.id
+        kind = spec.kind.rawValue
+        beta = spec.kind == .sgd ? 1 : spec.beta
+        self.gamma = gamma
+        self.stepRule = stepRule
+        initialization = spec.initialization.rawValue
+        placement = spec.placement.rawValue
+        sparsifier = spec.sparsifier?.name
+        switch spec.sparsifier {
+        case .topK(let k), .randK(let k): sparsifierK = k
+        default: sparsifierK = nil
+        }
+        variant = spec.kind == .mdsgd ? spec.mdsgdMomentum.rawValue : nil
+    }
+
+    var methodKind: MethodKind { MethodKind(rawValue: kind)! }
+}

@@ -1,0 +1,167 @@
+/// What is known about one worker's estimate g of ∇fᵢ after some oracle stages, each part an
+/// inequality in x = ‖∇fᵢ‖² (THEORY §3, §5):
+///
+/// - bias:           ‖E g − ∇fᵢ‖² ≤ biasM · x + biasZeta2
+/// - noise:          E‖g − E g‖²  ≤ noiseM · x + noiseSigma2   (against ‖∇fᵢ‖², "M_f")
+/// - second moment:  E‖g‖²        ≤ secondP · x + secondQ
+/// - norm:           ‖g‖ ≤ normBound almost surely (nil: unbounded)
+///
+/// Each stage maps these to its output's (``OracleStageSpec/propagate(_:dimension:)``); the exact
+/// gradient starts at bias 0, noise 0, second moment x, norm G_max,i.
+public struct EstimateBounds: Equatable, Sendable {
+    public var biasM = 0.0
+    public var biasZeta2 = 0.0
+    public var noiseM = 0.0
+    public var noiseSigma2 = 0.0
+    public var secondP = 1.0
+    public var secondQ = 0.0
+    public var normBound: Double?
+    public var deterministic = true
+
+    public static func exact(normBound: Double?) -> EstimateBounds {
+        EstimateBounds(normBound: normBound)
+    }
+
+    /// A bound on ‖b₁ + b₂‖² from ‖b₁‖² ≤ m₁x + z₁ and ‖b₂‖² ≤ m₂x + z₂, in the form m x + z.
+    ///
+    /// Young: ‖b₁ + b₂‖² ≤ (1 + t)‖b₁‖² + (1 + 1/t)‖b₂‖² for any t > 0. When either side is
+    /// x-free (m = 0) or ζ-free (z = 0) the exact triangle-inequality forms are used. Otherwise
+    /// the smallest reachable m is m₀ = (√m₁ + √m₂)²; t is chosen so that m uses half the room
+    /// left below 1, m = m₀ + (1 − m₀)/2, keeping the bias model valid (m < 1) while ζ² stays
+    /// finite. If m₀ ≥ 1 the bound is returned with t = √(m₂/m₁) (m = m₀; bounds needing m < 1
+    /// will then say they do not apply).
+    static func combine(_ m1: Double, _ z1: Double, _ m2: Double, _ z2: Double) -> (m: Double, z: Double) {
+        if m1 == 0 && z1 == 0 { return (m2, z2) }
+        if m2 == 0 && z2 == 0 { return (m1, z1) }
+        if m1 == 0 && m2 == 0 { let r = z1.squareRoot() + z2.squareRoot(); return (0, r * r) }
+        if z1 == 0 && z2 == 0 { let r = m1.squareRoot() + m2.squareRoot(); return (r * r, 0) }
+        let r0 = m1.squareRoot() + m2.squareRoot()
+        let m0 = r0 * r0
+        var t: Double
+        if m0 >= 1 {
+            t = m1 > 0 && m2 > 0 ? (m2 / m1).squareRoot() : 1
+        } else {
+            let target = m0 + (1 - m0) / 2
+            if m1 == 0 {
+                t = m2 / (target - m2)           // (1 + 1/t) m₂ = target
+            } else if m2 == 0 {
+                t = (target - m1) / m1           // (1 + t) m₁ = target
+            } else {
+                // m₁t² + (m₁ + m₂ − target)t + m₂ = 0; both roots give m = target, take the one with the smaller z.
+                let b = m1 + m2 - target
+                let disc = max(b * b - 4 * m1 * m2, 0).squareRoot()
+                let roots = [(-b - disc) / (2 * m1), (-b + disc) / (2 * m1)].filter { $0 > 0 }
+                t = roots.min { (1 + $0) * z1 + (1 + 1 / $0) * z2 < (1 + $1) * z1 + (1 + 1 / $1) * z2 } ?? 1
+            }
+        }
+        return ((1 + t) * m1 + (1 + 1 / t) * m2, (1 + t) * z1 + (1 + 1 / t) * z2)
+    }
+
+    mutating func addBias(m: Double, zeta2: Double) {
+        (biasM, biasZeta2) = Self.combine(biasM, biasZeta2, m, zeta2)
+    }
+}
+
+extension OracleStageSpec {
+    /// The stage's effect on what is known about the estimate (THEORY §5). `dimension` is d.
+    ///
+    /// - noise (E‖ξ‖² = s², independent, mean 0): noise and second moment grow by s².
+    /// - relative noise g ⊙ (1 + ε): unbiased given g; E‖g ⊙ ε‖² = s² E‖g‖².
+    /// - scale c·g: the bias becomes c·b + (c − 1)∇fᵢ; noise and second moment scale by c².
+    /// - additive bias c: adds a bias of norm ‖c‖.
+    /// - a contraction C (Top-K with δ = K/d, scaled sign with δ = 1/d) of ‖C(u) − u‖² ≤
+    ///   (1 − δ)‖u‖² and ‖C(u)‖ ≤ ‖u‖: ‖E[C(g) − g]‖² ≤ (1 − δ) E‖g‖² adds bias; the output's
+    ///   noise is at most its second moment E‖g‖² (zero if g is deterministic).
+    /// - Rand-K scaled by d/K: unbiased given g, adds (d/K − 1) E‖g‖² of noise.
+    /// - clip (deterministic input with ‖g‖ ≤ G): ‖clip(g) − g‖ = (‖g‖ − τ)₊ ≤ (1 − τ/G)₊‖g‖
+    ///   (relative rule) or ≤ (G − τ)₊ (absolute rule).
+    /// - composite: handled by ``compositeSource(innerSamples:innerNoise:meanRowNormSquared:rows:normBound:)``.
+    func propagate(_ input: EstimateBounds, dimension d: Int) -> EstimateBounds {
+        var out = input
+        switch self {
+        case .gaussianNoise(let s2):
+            guard s2 > 0 else { return out }
+            out.noiseSigma2 += s2
+            out.secondQ += s2
+            out.normBound = nil
+            out.deterministic = false
+        case .relativeNoise(let s2):
+            guard s2 > 0 else { return out }
+            out.noiseM += s2 * input.secondP
+            out.noiseSigma2 += s2 * input.secondQ
+            out.secondP *= 1 + s2
+            out.secondQ *= 1 + s2
+            out.normBound = nil
+            out.deterministic = false
+        case .scale(let c):
+            let scaled = (m: c * c * input.biasM, z: c * c * input.biasZeta2)
+            (out.biasM, out.biasZeta2) = EstimateBounds.combine(scaled.m, scaled.z, (1 - c) * (1 - c), 0)
+            out.noiseM *= c * c
+            out.noiseSigma2 *= c * c
+            out.secondP *= c * c
+            out.secondQ *= c * c
+            out.normBound = input.normBound.map { $0 * abs(c) }
+        case .additiveBias(let norm):
+            out.addBias(m: 0, zeta2: norm * norm)
+            (out.secondP, out.secondQ) = EstimateBounds.combine(input.secondP, input.secondQ, 0, norm * norm)
+            out.normBound = input.normBound.map { $0 + norm }
+        case .topK(let k):
+            out.contract(delta: Double(k) / Double(d), input: input)
+        case .scaledSign:
+            out.contract(delta: 1 / Double(d), input: input)
+        case .randK(let k):
+            let factor = Double(d) / Double(k)
+            out.noiseM += (factor - 1) * input.secondP
+            out.noiseSigma2 += (factor - 1) * input.secondQ
+            out.secondP *= factor
+            out.secondQ *= factor
+            out.normBound = input.normBound.map { $0 * factor }
+            out.deterministic = false
+        case .clip(let tau, let rule):
+            // The loader guarantees a deterministic, bounded input.
+            let g = input.normBound ?? .infinity
+            switch rule {
+            case .relative:
+                let shrink = max(0, 1 - tau / g)
+                out.addBias(m: shrink * shrink * input.secondP, zeta2: shrink * shrink * input.secondQ)
+            case .absolute:
+                let excess = max(0, g - tau)
+                out.addBias(m: 0, zeta2: excess * excess)
+            }
+            out.normBound = min(g, tau)
+        case .composite:
+            break
+        }
+        return out
+    }
+
+    static func compositeSource(innerSamples: Int, innerNoise: Double, meanRowNormSquared s: Double,
+                                rows: Int, normBound: Double?) -> EstimateBounds {
+        // Per row, |E tanh(u + σZ) − tanh(u)| ≤ E|σZ| ≤ σ (tanh is 1-Lipschitz), σ² = σ_g²/m_in; averaging
+        // rows with Cauchy–Schwarz gives ζᵢ² = S_g L_φ² σ_g²/m_in with S_g = (1/Nᵢ) Σ‖aₛ‖², L_φ = 1.
+        // The rows' noises are independent with variance ≤ σ²‖aₛ‖² each: σᵢ² = S_g σ²/Nᵢ.
+        let sigma2 = innerNoise * innerNoise / Double(innerSamples)
+        var b = EstimateBounds()
+        b.biasZeta2 = s * sigma2
+        b.noiseSigma2 = s * sigma2 / Double(rows)
+        // E‖g‖² = ‖E g‖² + Var ≤ 2‖∇fᵢ‖² + 2ζᵢ² + σᵢ²
+        b.secondP = 2
+        b.secondQ = 2 * b.biasZeta2 + b.noiseSigma2
+        b.normBound = normBound
+        b.deterministic = false
+        return b
+    }
+}
+
+extension EstimateBounds {
+    fileprivate mutating func contract(delta: Double, input: EstimateBounds) {
+        addBias(m: (1 - delta) * input.secondP, zeta2: (1 - delta) * input.secondQ)
+        if input.deterministic {
+            noiseM = 0
+            noiseSigma2 = 0
+        } else {
+            noiseM = input.secondP
+            noiseSigma2 = input.secondQ
+        }
+    }
+}

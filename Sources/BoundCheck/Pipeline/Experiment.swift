@@ -1,0 +1,155 @@
+import Foundation
+
+/// The whole flow for one problem file (DESIGN.md "The flow"): spec → instance → resolved
+/// methods → runs → bounds → verdicts. Each step hands a plain value to the next.
+public struct PreparedExperiment: Sendable {
+    public let spec: ExperimentSpec
+    public let instance: Instance
+    public let profile: RunSpec
+    public let profileName: String
+    public let methods: [ResolvedMethod]
+    public let userBounds: [UserBound]
+    public let checkpoints: [Int]
+
+    /// Builds the instance and settles every method's step (`step: theory` from the bounds).
+    public init(spec: ExperimentSpec, quick: Bool = false, seedsOverride: Int? = nil) throws {
+        self.spec = spec
+        var profile = quick ? spec.quick : spec.run
+        if let seeds = seedsOverride { profile.seeds = seeds }
+        if spec.oracle.allSatisfy({ !OracleStageSpec.isRandom($0) }) { profile.seeds = 1 }   // every seed would be identical
+        self.profile = profile
+        profileName = quick ? "quick" : "full"
+        instance = try Instance(spec: spec)
+        userBounds = try spec.userBounds.map(UserBound.init)
+        checkpoints = checkpointIterations(iterations: profile.iterations, count: profile.checkpoints)
+        let instance = self.instance
+        let iterations = profile.iterations
+        methods = try spec.methods.map { method in
+            let bounds = BoundCatalog.bounds(for: method, instance: instance, userBounds: [])
+            return try StepSizes.resolve(method, instance: instance, bounds: bounds) { resolved in
+                // A run-measured G² does not affect any step condition; a placeholder lets M1 limit the step.
+                BoundEvaluator.context(instance: instance, method: resolved, spec: method, iterations: iterations,
+                                       measuredSecondMoment: 0)
+            }
+        }
+    }
+
+    public var workItems: [WorkItem] { Runner.workItems(methods: methods.count, seeds: profile.seeds) }
+
+    /// Every bound of every method, evaluated (no simulation needed except M1/EF-SGD's measured
+    /// second moment, taken from `traces` when given).
+    public func evaluateBounds(traces: [MethodTrace]?) -> [[BoundEvaluation]] {
+        spec.methods.enumerated().map { index, methodSpec in
+            let measured = traces?[index].maxWorkerEstimateNorm2
+            let context = BoundEvaluator.context(instance: instance, method: methods[index], spec: methodSpec,
+                                                 iterations: profile.iterations, measuredSecondMoment: measured)
+            return BoundCatalog.bounds(for: methodSpec, instance: instance, userBounds: userBounds).map {
+                BoundEvaluator.evaluate($0, context: context, checkpoints: checkpoints)
+            }
+        }
+    }
+}
+
+/// A bound's evaluation with its verdict and whether that was expected.
+public struct CheckedBound: Codable, Sendable, Equatable {
+    public var evaluation: BoundEvaluation
+    public var verdict: BoundVerdict
+    /// The file's `expect` for this bound, if any.
+    public var expected: Verdict?
+    /// Whether this bound makes the report fail.
+    public var fails: Bool
+}
+
+public struct MethodResult: Codable, Sendable, Equatable {
+    public var method: ResolvedMethod
+    public var trace: MethodTrace
+    public var bounds: [CheckedBound]
+}
+
+/// Everything one problem file produced; reports are rendered from this alone.
+public struct ExperimentResult: Codable, Sendable, Equatable {
+    public var name: String
+    public var description: String
+    public var sourcePath: String?
+    public var specHash: String
+    public var profile: String
+    public var iterations: Int
+    public var seeds: Int
+    public var confidence: Double
+    public var comparisons: Int
+    public var family: String
+    public var dimension: Int
+    public var workers: Int
+    public var oracle: [String]
+    public var constants: ConstantTable
+    public var fstarIsLowerBound: Bool
+    public var oracleDeterministic: Bool
+    public var methods: [MethodResult]
+    /// Expectations that name nothing that was checked.
+    public var unmatchedExpectations: [String]
+    public var passed: Bool
+}
+
+public enum Experiment {
+    /// Runs a prepared experiment's work items on `jobs` threads.
+    public static func run(_ prepared: PreparedExperiment, jobs: Int, progress: ((Int, Int) -> Void)? = nil) -> [MethodTrace] {
+        let blocks = Runner(jobs: jobs).run(prepared.workItems, instance: prepared.instance, methods: prepared.methods,
+                                            profile: prepared.profile, progress: progress)
+        return Runner.merge(blocks, methods: prepared.methods, profile: prepared.profile)
+    }
+
+    /// Bounds, verdicts and expectations for finished traces.
+    public static func judge(_ prepared: PreparedExperiment, traces: [MethodTrace], confidence: Double? = nil,
+                             strict: Bool = false, only: String? = nil) throws -> ExperimentResult {
+        let spec = prepared.spec
+        var evaluations = prepared.evaluateBounds(traces: traces)
+        if let only {
+            evaluations = evaluations.map { $0.filter { $0.id == only || ($0.id == "F2-x" && only == "F2") } }
+        }
+        // Bonferroni over every checkpoint × bound compared in this report.
+        let comparisons = evaluations.enumerated().reduce(0) { total, entry in
+            total + entry.element.filter(\.applicable).reduce(0) { sum, e in
+                sum + zip(e.values, traces[entry.offset].checkpoints.indices).filter { v, c in
+                    v != nil && traces[entry.offset].statistics(e.metric, at: c).count > 0
+                }.count
+            }
+        }
+        let rule = VerdictRule(confidence: confidence ?? spec.confidence, comparisons: comparisons)
+        var matched = Set<String>()
+        var methods: [MethodResult] = []
+        for (index, trace) in traces.enumerated() {
+            let methodID = prepared.methods[index].id
+            var checked: [CheckedBound] = []
+            for evaluation in evaluations[index] {
+                let verdict = try rule.judge(evaluation: evaluation, trace: trace, deterministic: prepared.instance.oracleConstants.deterministic)
+                let keys = ["\(methodID)/\(evaluation.id)", evaluation.id] + (evaluation.id == "F2-x" ? ["\(methodID)/F2", "F2"] : [])
+                let key = keys.first { spec.expect[$0] != nil }
+                let expected = key.flatMap { spec.expect[$0] }.flatMap { Verdict(rawValue: $0.rawValue) }
+                if let key { matched.insert(key) }
+                let fails: Bool
+                if let expected {
+                    fails = verdict.verdict != expected
+                } else {
+                    switch verdict.verdict {
+                    case .violated, .diverged, .unsupported: fails = true
+                    case .inconclusive: fails = strict
+                    case .holds, .notApplicable: fails = false
+                    }
+                }
+                checked.append(CheckedBound(evaluation: evaluation, verdict: verdict, expected: expected, fails: fails))
+            }
+            methods.append(MethodResult(method: prepared.methods[index], trace: trace, bounds: checked))
+        }
+        let assumptionIDs = Set(spec.assumptions.map(\.id))
+        let unmatched = spec.expect.keys.filter { !matched.contains($0) && !assumptionIDs.contains($0.split(separator: "/").last.map(String.init) ?? $0) }.sorted()
+        let passed = methods.allSatisfy { $0.bounds.allSatisfy { !$0.fails } } && unmatched.isEmpty
+        return ExperimentResult(
+            name: spec.name, description: spec.description, sourcePath: spec.sourcePath, specHash: spec.specHash,
+            profile: prepared.profileName, iterations: prepared.profile.iterations, seeds: prepared.profile.seeds,
+            confidence: rule.confidence, comparisons: comparisons, family: spec.problem.family.name,
+            dimension: spec.problem.dimension, workers: spec.problem.workers, oracle: spec.oracle.map(\.name),
+            constants: prepared.instance.constants, fstarIsLowerBound: prepared.instance.problemConstants.fstarIsLowerBound,
+            oracleDeterministic: prepared.instance.oracleConstants.deterministic,
+            methods: methods, unmatchedExpectations: unmatched, passed: passed)
+    }
+}

@@ -1,0 +1,146 @@
+import GSL
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A composite (conditional) objective, F(x) = (1/N) Σₛ φ(aₛᵀx − yₛ) with φ = log cosh
+/// (THEORY §7), whose oracle sees each inner value uₛ = aₛᵀx − yₛ only through the mean of
+/// m_in noisy samples, uₛ + σ_g ξ̄ with ξ̄ ~ N(0, 1/m_in).
+///
+/// φ' = tanh is 1-Lipschitz and bounded by 1, φ'' = sech² ≤ 1, so L = λ_max((1/N) Σ aₛaₛᵀ) and
+/// ‖∇fᵢ‖ ≤ (1/Nᵢ) Σ‖aₛ‖. f_inf = 0 (log cosh ≥ 0); with noiseless targets f* = 0 exactly, at
+/// the planted x_true.
+///
+/// The plug-in gradient (1/Nᵢ) Σ tanh(ûₛ) aₛ is biased because tanh is nonlinear. Its exact
+/// mean is (1/Nᵢ) Σ E[tanh(uₛ + σ Z)] aₛ, computed here by Gaussian integration with GSL
+/// (``expectedSampledWorkerGradient(_:at:innerStandardDeviation:)``).
+final class CompositeObjective: Objective, @unchecked Sendable {
+    let data: WorkerDataset
+    var dimension: Int { data.dimension }
+    var workers: Int { data.workers }
+
+    init(data: WorkerDataset) { self.data = data }
+
+    /// log cosh u, stable for large |u|.
+    @inline(__always) static func logCosh(_ u: Double) -> Double {
+        let a = abs(u)
+        return a + log1p(exp(-2 * a)) - M_LN2
+    }
+
+    func value(at x: UnsafeBufferPointer<Double>) -> Double {
+        var s = 0.0
+        for row in 0..<data.rows { s += Self.logCosh(inner(row, x)) }
+        return s / Double(data.rows)
+    }
+
+    @inline(__always) func inner(_ row: Int, _ x: UnsafeBufferPointer<Double>) -> Double {
+        let d = dimension
+        return data.features.withUnsafeBufferPointer { a in
+            var z = 0.0
+            let base = row * d
+            for j in 0..<d { z += a[base + j] * x[j] }
+            return z - data.targets[row]
+        }
+    }
+
+    /// (1/Nᵢ) Σ w(uₛ) aₛ for a per-row weight w.
+    @inline(__always)
+    private func accumulate(_ worker: Int, _ x: UnsafeBufferPointer<Double>,
+                            _ gradient: UnsafeMutableBufferPointer<Double>, weight: (Double) -> Double) {
+        let d = dimension, r = data.rowsPerWorker
+        for j in 0..<d { gradient[j] = 0 }
+        let scale = 1 / Double(r)
+        data.features.withUnsafeBufferPointer { a in
+            for s in (worker * r)..<((worker + 1) * r) {
+                let c = weight(inner(s, x)) * scale
+                let base = s * d
+                for j in 0..<d { gradient[j] += c * a[base + j] }
+            }
+        }
+    }
+
+    func workerGradient(_ worker: Int, at x: UnsafeBufferPointer<Double>,
+                        into gradient: UnsafeMutableBufferPointer<Double>) {
+        accumulate(worker, x, gradient) { tanh($0) }
+    }
+
+    /// The plug-in estimate with each inner value seen through noise of standard deviation
+    /// `innerStandardDeviation` (σ_g/√m_in): one draw per row and call.
+    func sampledWorkerGradient(_ worker: Int, at x: UnsafeBufferPointer<Double>, innerStandardDeviation sigma: Double,
+                               rng: inout RandomStream, into gradient: UnsafeMutableBufferPointer<Double>) {
+        let d = dimension, r = data.rowsPerWorker
+        for j in 0..<d { gradient[j] = 0 }
+        let scale = 1 / Double(r)
+        data.features.withUnsafeBufferPointer { a in
+            for s in (worker * r)..<((worker + 1) * r) {
+                let c = tanh(inner(s, x) + sigma * rng.nextGaussian()) * scale
+                let base = s * d
+                for j in 0..<d { gradient[j] += c * a[base + j] }
+            }
+        }
+    }
+
+    /// E[tanh(u + σZ)], Z ~ N(0, 1), by GSL integration over ℝ.
+    static func expectedTanh(_ u: Double, sigma: Double) throws -> Double {
+        if sigma == 0 { return tanh(u) }
+        let norm = 1 / (2 * Double.pi).squareRoot()
+        return try GSL.integrateOverReals(context: "composite: E[tanh(u + σZ)] at u = \(u)") { z in
+            tanh(u + sigma * z) * norm * exp(-0.5 * z * z)
+        }.value
+    }
+
+    /// The exact mean of ``sampledWorkerGradient(_:at:innerStandardDeviation:rng:into:)``.
+    func expectedSampledWorkerGradient(_ worker: Int, at x: [Double], innerStandardDeviation sigma: Double) throws -> [Double] {
+        var g = [Double](repeating: 0, count: dimension)
+        var failure: Error?
+        x.withUnsafeBufferPointer { xs in
+            g.withUnsafeMutableBufferPointer { gs in
+                accumulate(worker, xs, gs) { u in
+                    do { return try Self.expectedTanh(u, sigma: sigma) } catch { failure = error; return .nan }
+                }
+            }
+        }
+        if let failure { throw failure }
+        return g
+    }
+}
+
+enum CompositeFamily {
+    struct Parameters: Sendable, Equatable {
+        var samplesPerWorker = 50
+        /// Standard deviation of the targets' noise; 0 makes f* = 0 exact.
+        var targetNoise = 0.0
+    }
+
+    static func build(_ p: Parameters, dimension d: Int, workers n: Int, heterogeneity: Double,
+                      rng: inout RandomStream) throws -> BuiltProblem {
+        let features = WorkerDataset.gaussianFeatures(dimension: d, workers: n, rowsPerWorker: p.samplesPerWorker,
+                                                      heterogeneity: heterogeneity, rng: &rng)
+        let truth = (0..<d).map { _ in rng.nextGaussian() }
+        let rows = n * p.samplesPerWorker
+        let targets: [Double] = (0..<rows).map { s in
+            var z = 0.0
+            for j in 0..<d { z += features[s * d + j] * truth[j] }
+            return z + p.targetNoise * rng.nextGaussian()
+        }
+        let data = WorkerDataset(dimension: d, workers: n, rowsPerWorker: p.samplesPerWorker,
+                                 features: features, targets: targets)
+        let objective = CompositeObjective(data: data)
+        let lambdaMax = try largestEigenvalueOfGram(features, rows: rows, columns: d,
+                                                    context: "composite: λ_max((1/N) Σ aₛaₛᵀ)")
+        let bounds = (0..<n).map { data.meanRowNorm(worker: $0) }
+        let exact = p.targetNoise == 0
+        let constants = ProblemConstants(
+            L: DerivedConstant(lambdaMax / Double(rows), "λ_max((1/N) Σ aₛaₛᵀ) by GSL, since φ'' ≤ 1"),
+            mu: nil,
+            fstar: DerivedConstant(0, exact ? "f(x_true) = 0 with noiseless targets, and φ ≥ 0"
+                                            : "lower bound f_inf = 0 (φ ≥ 0)"),
+            fstarIsLowerBound: !exact,
+            B2: DerivedConstant(0, "from bounded gradients"),
+            G2: DerivedConstant(bounds.reduce(0) { $0 + $1 * $1 } / Double(n), "(1/n) Σ G_max,i² from bounded gradients"),
+            workerGradientBounds: bounds,
+            workerGradientBoundsHow: "(1/Nᵢ) Σ‖aₛ‖ since |tanh| ≤ 1")
+        return BuiltProblem(objective: objective, constants: constants)
+    }
+}

@@ -1,0 +1,91 @@
+/// A finite-sum objective split over workers: f(x) = (1/n) Σᵢ fᵢ(x), where worker i can only
+/// query fᵢ (THEORY §1).
+///
+/// Implementations are immutable after construction, so one instance serves every run on every
+/// thread. Gradients are written into caller-owned buffers: the hot loop allocates nothing.
+public protocol Objective: AnyObject, Sendable {
+    /// d, the number of coordinates.
+    var dimension: Int { get }
+    /// n, the number of workers.
+    var workers: Int { get }
+    /// f(x) = (1/n) Σᵢ fᵢ(x).
+    func value(at x: UnsafeBufferPointer<Double>) -> Double
+    /// ∇fᵢ(x), written into `gradient` (length d).
+    func workerGradient(_ worker: Int, at x: UnsafeBufferPointer<Double>,
+                        into gradient: UnsafeMutableBufferPointer<Double>)
+}
+
+extension Objective {
+    /// ∇f(x) = (1/n) Σᵢ ∇fᵢ(x), allocating (not for hot loops).
+    public func gradient(at x: [Double]) -> [Double] {
+        var total = [Double](repeating: 0, count: dimension)
+        var g = [Double](repeating: 0, count: dimension)
+        x.withUnsafeBufferPointer { xs in
+            for i in 0..<workers {
+                g.withUnsafeMutableBufferPointer { workerGradient(i, at: xs, into: $0) }
+                for j in 0..<dimension { total[j] += g[j] }
+            }
+        }
+        let scale = 1.0 / Double(workers)
+        return total.map { $0 * scale }
+    }
+
+    public func workerGradient(_ worker: Int, at x: [Double]) -> [Double] {
+        var g = [Double](repeating: 0, count: dimension)
+        x.withUnsafeBufferPointer { xs in g.withUnsafeMutableBufferPointer { workerGradient(worker, at: xs, into: $0) } }
+        return g
+    }
+
+    public func value(at x: [Double]) -> Double {
+        x.withUnsafeBufferPointer { value(at: $0) }
+    }
+}
+
+/// A number together with how it was obtained, so reports can say "L = 8 (max |φ''| by GSL
+/// Brent minimization)" rather than just "L = 8".
+public struct DerivedConstant: Codable, Equatable, Sendable {
+    public var value: Double
+    /// How it was obtained, in a few words.
+    public var how: String
+
+    public init(_ value: Double, _ how: String) {
+        self.value = value
+        self.how = how
+    }
+}
+
+/// The problem's constants (THEORY §3, §7), each with its provenance.
+public struct ProblemConstants: Codable, Equatable, Sendable {
+    /// L: smoothness of f (A2).
+    public var L: DerivedConstant
+    /// μ: the PL constant (A3), or `nil` when the family is not PL.
+    public var mu: DerivedConstant?
+    /// f* = inf f, or a lower bound f_inf ≤ f* when `fstarIsLowerBound`.
+    public var fstar: DerivedConstant
+    public var fstarIsLowerBound: Bool
+    /// B², G²: heterogeneity (A6), (1/n) Σᵢ ‖∇fᵢ‖² ≤ B² ‖∇f‖² + G².
+    public var B2: DerivedConstant
+    public var G2: DerivedConstant
+    /// G_max,i: ‖∇fᵢ(x)‖ ≤ G_max,i for all x, where the family has bounded gradients.
+    public var workerGradientBounds: [Double]?
+    public var workerGradientBoundsHow: String?
+
+    public init(L: DerivedConstant, mu: DerivedConstant?, fstar: DerivedConstant, fstarIsLowerBound: Bool,
+                B2: DerivedConstant, G2: DerivedConstant, workerGradientBounds: [Double]? = nil,
+                workerGradientBoundsHow: String? = nil) {
+        self.L = L
+        self.mu = mu
+        self.fstar = fstar
+        self.fstarIsLowerBound = fstarIsLowerBound
+        self.B2 = B2
+        self.G2 = G2
+        self.workerGradientBounds = workerGradientBounds
+        self.workerGradientBoundsHow = workerGradientBoundsHow
+    }
+}
+
+/// An objective and its constants, as a family builds them from a problem's parameters and seed.
+public struct BuiltProblem: Sendable {
+    public let objective: any Objective
+    public let constants: ProblemConstants
+}

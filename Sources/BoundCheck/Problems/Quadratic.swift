@@ -1,0 +1,178 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+import GSL
+
+/// fᵢ(x) = ½ (x − cᵢ)ᵀ A (x − cᵢ) with A symmetric PSD of a chosen spectrum (THEORY §7).
+///
+/// With c̄ = (1/n) Σᵢ cᵢ: f(x) = ½ (x − c̄)ᵀ A (x − c̄) + f*, f* = (1/n) Σᵢ ½ (cᵢ − c̄)ᵀ A (cᵢ − c̄);
+/// ∇fᵢ(x) = ∇f(x) − A(cᵢ − c̄), so (1/n) Σᵢ ‖∇fᵢ‖² = ‖∇f‖² + (1/n) Σᵢ ‖A(cᵢ − c̄)‖²
+/// (B² = 1, G² = the last sum). L = λ_max(A); μ = the smallest positive eigenvalue, which is a
+/// PL constant even for singular A: ‖A y‖² ≥ μ yᵀ A y.
+///
+/// A is diagonal unless `rotate` is set; then A = Q Λ Qᵀ with Q a random orthogonal matrix
+/// (Gram–Schmidt of a Gaussian matrix), and L, μ are recomputed from A by GSL's symmetric
+/// eigensolver rather than trusted from Λ.
+final class QuadraticObjective: Objective, @unchecked Sendable {
+    let dimension: Int
+    let workers: Int
+    /// Diagonal of A (when not rotated).
+    let diagonal: [Double]
+    /// Dense row-major A (when rotated), else empty.
+    let dense: [Double]
+    /// c̄ and the worker offsets A(cᵢ − c̄), row i for worker i.
+    let centre: [Double]
+    let workerShifts: [Double]
+    let fstar: Double
+
+    init(dimension: Int, workers: Int, diagonal: [Double], dense: [Double], centres: [Double]) {
+        self.dimension = dimension
+        self.workers = workers
+        self.diagonal = diagonal
+        self.dense = dense
+        let d = dimension, n = workers
+        var cbar = [Double](repeating: 0, count: d)
+        for i in 0..<n { for j in 0..<d { cbar[j] += centres[i * d + j] } }
+        for j in 0..<d { cbar[j] /= Double(n) }
+        centre = cbar
+        var shifts = [Double](repeating: 0, count: n * d)
+        var fs = 0.0
+        for i in 0..<n {
+            let delta = (0..<d).map { centres[i * d + $0] - cbar[$0] }
+            let aDelta = QuadraticObjective.multiply(diagonal: diagonal, dense: dense, delta)
+            for j in 0..<d { shifts[i * d + j] = aDelta[j]; fs += 0.5 * delta[j] * aDelta[j] }
+        }
+        workerShifts = shifts
+        fstar = fs / Double(n)
+    }
+
+    static func multiply(diagonal: [Double], dense: [Double], _ v: [Double]) -> [Double] {
+        let d = v.count
+        if dense.isEmpty { return (0..<d).map { diagonal[$0] * v[$0] } }
+        return (0..<d).map { i in (0..<d).reduce(0.0) { $0 + dense[i * d + $1] * v[$1] } }
+    }
+
+    /// y ← A (x − c̄)
+    @inline(__always)
+    private func gradientOfMean(_ x: UnsafeBufferPointer<Double>, into y: UnsafeMutableBufferPointer<Double>) {
+        let d = dimension
+        centre.withUnsafeBufferPointer { c in
+            if dense.isEmpty {
+                diagonal.withUnsafeBufferPointer { a in
+                    for j in 0..<d { y[j] = a[j] * (x[j] - c[j]) }
+                }
+            } else {
+                dense.withUnsafeBufferPointer { a in
+                    for i in 0..<d {
+                        var s = 0.0
+                        for j in 0..<d { s += a[i * d + j] * (x[j] - c[j]) }
+                        y[i] = s
+                    }
+                }
+            }
+        }
+    }
+
+    func value(at x: UnsafeBufferPointer<Double>) -> Double {
+        let d = dimension
+        let ay = UnsafeMutableBufferPointer<Double>.allocate(capacity: d)
+        defer { ay.deallocate() }
+        gradientOfMean(x, into: ay)
+        var s = 0.0
+        centre.withUnsafeBufferPointer { c in for j in 0..<d { s += (x[j] - c[j]) * ay[j] } }
+        return 0.5 * s + fstar
+    }
+
+    func workerGradient(_ worker: Int, at x: UnsafeBufferPointer<Double>,
+                        into gradient: UnsafeMutableBufferPointer<Double>) {
+        gradientOfMean(x, into: gradient)
+        let base = worker * dimension
+        workerShifts.withUnsafeBufferPointer { s in
+            for j in 0..<dimension { gradient[j] -= s[base + j] }
+        }
+    }
+}
+
+enum QuadraticFamily {
+    struct Parameters: Sendable, Equatable {
+        var minEigenvalue = 1.0
+        var maxEigenvalue = 10.0
+        /// How many eigenvalues are exactly zero (a singular, still PL, A).
+        var zeroEigenvalues = 0
+        var logSpacing = false
+        var rotate = false
+    }
+
+    /// The eigenvalues: `zeroEigenvalues` zeros, then min…max spaced linearly (or
+    /// geometrically), ascending.
+    static func spectrum(_ p: Parameters, dimension d: Int) -> [Double] {
+        let positive = d - p.zeroEigenvalues
+        var values = [Double](repeating: 0, count: p.zeroEigenvalues)
+        for k in 0..<positive {
+            let t = positive == 1 ? 1.0 : Double(k) / Double(positive - 1)
+            values.append(p.logSpacing
+                ? p.minEigenvalue * pow(p.maxEigenvalue / p.minEigenvalue, t)
+                : p.minEigenvalue + (p.maxEigenvalue - p.minEigenvalue) * t)
+        }
+        return values
+    }
+
+    /// A random orthogonal d × d matrix (row-major): modified Gram–Schmidt on Gaussian columns.
+    static func randomOrthogonal(_ d: Int, rng: inout RandomStream) -> [Double] {
+        var q = (0..<(d * d)).map { _ in rng.nextGaussian() }   // column j = q[·, j]
+        for j in 0..<d {
+            for k in 0..<j {
+                var dot = 0.0
+                for i in 0..<d { dot += q[i * d + j] * q[i * d + k] }
+                for i in 0..<d { q[i * d + j] -= dot * q[i * d + k] }
+            }
+            var norm = 0.0
+            for i in 0..<d { norm += q[i * d + j] * q[i * d + j] }
+            norm = norm.squareRoot()
+            for i in 0..<d { q[i * d + j] /= norm }
+        }
+        return q
+    }
+
+    static func build(_ p: Parameters, dimension d: Int, workers n: Int, heterogeneity: Double,
+                      rng: inout RandomStream) throws -> BuiltProblem {
+        let lambda = spectrum(p, dimension: d)
+        var dense: [Double] = []
+        var diagonal: [Double] = lambda
+        var eigenvalues = lambda
+        var how = "spectrum as constructed (A diagonal)"
+        if p.rotate {
+            let q = randomOrthogonal(d, rng: &rng)
+            dense = [Double](repeating: 0, count: d * d)
+            for i in 0..<d { for j in 0...i {
+                var s = 0.0
+                for k in 0..<d { s += q[i * d + k] * lambda[k] * q[j * d + k] }
+                dense[i * d + j] = s
+                dense[j * d + i] = s
+            } }
+            diagonal = []
+            eigenvalues = try GSL.symmetricEigenvalues(dense, dimension: d, context: "quadratic: eigenvalues of A")
+            how = "GSL symmetric eigensolver on A = QΛQᵀ"
+        }
+        // Centres: cᵢ = heterogeneity · ξᵢ, ξᵢ ~ N(0, I/d); c̄ is their mean (computed by the objective).
+        let sd = heterogeneity / Double(d).squareRoot()
+        let centres = (0..<(n * d)).map { _ in sd * rng.nextGaussian() }
+        let objective = QuadraticObjective(dimension: d, workers: n, diagonal: diagonal, dense: dense, centres: centres)
+        let L = eigenvalues.last ?? 0
+        // Eigenvalues below this are round-off zeros of a singular A.
+        let zeroTolerance = 1e-10 * max(L, 1)
+        let mu = eigenvalues.first { $0 > zeroTolerance }
+        var g2 = 0.0
+        for v in objective.workerShifts { g2 += v * v }
+        g2 /= Double(n)
+        let constants = ProblemConstants(
+            L: DerivedConstant(L, "λ_max(A), \(how)"),
+            mu: mu.map { DerivedConstant($0, "smallest positive eigenvalue of A, \(how)") },
+            fstar: DerivedConstant(objective.fstar, "(1/n) Σ ½(cᵢ − c̄)ᵀA(cᵢ − c̄), exact"),
+            fstarIsLowerBound: false,
+            B2: DerivedConstant(1, "exact for quadratics with a common A"),
+            G2: DerivedConstant(g2, "(1/n) Σ‖A(cᵢ − c̄)‖², exact"))
+        return BuiltProblem(objective: objective, constants: constants)
+    }
+}

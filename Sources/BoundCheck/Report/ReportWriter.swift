@@ -1,0 +1,119 @@
+import Foundation
+import GSL
+
+/// Writes reports into an output folder: every file goes to a temporary name first and is then
+/// renamed over the old one, so an interrupted run never leaves a half-written report.
+public struct ReportWriter {
+    public let directory: URL
+
+    public init(directory: String) {
+        self.directory = URL(fileURLWithPath: directory, isDirectory: true)
+    }
+
+    /// Writes `contents` to `relativePath` inside the folder; paths that would leave it are refused.
+    public func write(_ contents: String, to relativePath: String) throws {
+        let target = directory.appendingPathComponent(relativePath).standardizedFileURL
+        guard target.path.hasPrefix(directory.standardizedFileURL.path + "/") else {
+            throw BoundError(bound: "report", message: "refusing to write outside the output folder: \(relativePath)")
+        }
+        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(contents.utf8).write(to: target, options: .atomic)
+    }
+}
+
+/// The JSON contract of DESIGN.md ("Reports/<problem>.json"), with more keys than the minimum.
+public enum JSONReport {
+    public static func render(_ r: ExperimentResult, provenance: Provenance) throws -> String {
+        var constants: [String: Any] = [:]
+        var constantDetails: [String: Any] = [:]
+        for (name, entry) in r.constants.entries {
+            constants[name] = json(entry.value)
+            var detail: [String: Any] = ["value": json(entry.value), "how": entry.how, "declared": entry.declared]
+            if let computed = entry.computed { detail["computed"] = json(computed) }
+            constantDetails[name] = detail
+        }
+        let methods: [[String: Any]] = r.methods.map { m in
+            let checkpoints: [[String: Any]] = m.trace.checkpoints.enumerated().map { c, k in
+                var metrics: [String: Any] = [:]
+                for metric in MetricIndex.all {
+                    let s = m.trace.statistics(metric, at: c)
+                    if s.count > 0 { metrics[metric.rawValue] = ["mean": json(s.mean), "sd": json(s.standardDeviation), "n": s.count] }
+                }
+                return ["k": k, "metrics": metrics]
+            }
+            let bounds: [[String: Any]] = m.bounds.map { b in
+                var entry: [String: Any] = [
+                    "id": b.evaluation.id, "kind": b.evaluation.kind.rawValue, "source": b.evaluation.source,
+                    "metric": b.evaluation.metric.rawValue, "formula": b.evaluation.formula,
+                    "verdict": b.verdict.verdict.rawValue, "reason": b.verdict.reason,
+                    "conditions": b.evaluation.conditions, "failed-conditions": b.evaluation.failedConditions,
+                    "fails": b.fails,
+                    "checkpoints": b.verdict.comparisons.map { ["k": $0.k, "bound": json($0.bound), "observed": json($0.observed),
+                                                               "sd": json($0.sd), "lower": json($0.lower), "upper": json($0.upper),
+                                                               "verdict": $0.verdict.rawValue] as [String: Any] },
+                ]
+                entry["tightness"] = json(b.verdict.tightness)
+                entry["final-ratio"] = json(b.verdict.finalRatio)
+                entry["floor"] = json(b.evaluation.floor)
+                entry["plateau"] = json(b.verdict.plateau)
+                entry["plateau-over-floor"] = json(b.verdict.plateauOverFloor)
+                entry["largest-step"] = json(b.evaluation.largestStep)
+                entry["binding-condition"] = b.evaluation.bindingCondition ?? NSNull()
+                entry["seeds-to-decide"] = b.verdict.seedsToDecide ?? NSNull()
+                entry["expected"] = b.expected?.rawValue ?? NSNull()
+                entry["notes"] = b.evaluation.notes.mapValues { json($0) }
+                if let e = b.evaluation.error { entry["error"] = e }
+                return entry
+            }
+            var method: [String: Any] = [
+                "id": m.method.id, "method": m.method.kind, "beta": m.method.beta, "gamma": json(m.method.gamma),
+                "step-rule": m.method.stepRule, "seeds": m.trace.seeds, "diverged-seeds": m.trace.divergedSeeds,
+                "checkpoints": checkpoints, "bounds": bounds, "init": m.method.initialization,
+            ]
+            if m.method.kind == "mdsgd" {
+                method["identity-deviation"] = json(m.trace.identityDeviation)
+                method["sparsifier"] = m.method.sparsifier ?? NSNull()
+                method["variant"] = m.method.variant ?? NSNull()
+            }
+            if m.method.kind == "sgdm" { method["momentum"] = m.method.placement }
+            return method
+        }
+        let document: [String: Any] = [
+            "name": r.name, "description": r.description, "verdict": r.passed ? "pass" : "fail",
+            "profile": r.profile, "iterations": r.iterations, "seeds": r.seeds, "confidence": r.confidence,
+            "comparisons": r.comparisons, "family": r.family, "dimension": r.dimension, "workers": r.workers,
+            "oracle": r.oracle, "constants": constants, "constant-details": constantDetails,
+            "fstar-is-lower-bound": r.fstarIsLowerBound, "methods": methods, "assumptions": [Any](),
+            "unmatched-expectations": r.unmatchedExpectations,
+            "provenance": provenance.dictionary(specHash: r.specHash, seeds: r.seeds),
+        ]
+        let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    static func json(_ value: Double?) -> Any {
+        guard let value, value.isFinite else { return NSNull() }
+        return value
+    }
+}
+
+/// Where a report's numbers came from.
+public struct Provenance: Sendable {
+    public var commit: String
+    public var toolchain: String
+    public var gslVersion: String
+    public var wallTimeSeconds: Double
+
+    public init(commit: String, toolchain: String, wallTimeSeconds: Double) {
+        self.commit = commit
+        self.toolchain = toolchain
+        gslVersion = GSL.version
+        self.wallTimeSeconds = wallTimeSeconds
+    }
+
+    func dictionary(specHash: String, seeds: Int) -> [String: Any] {
+        ["commit": commit, "toolchain": toolchain, "gsl": gslVersion, "spec-hash": specHash,
+         "seeds": "0..<\(seeds) (streams keyed by problem seed, seed index and worker)",
+         "wall-time-seconds": (wallTimeSeconds * 10).rounded() / 10]
+    }
+}

@@ -1,0 +1,331 @@
+/// Runs one method on one instance, seed after seed, with every buffer allocated once per
+/// block of seeds: the iteration loop allocates nothing (DESIGN.md "Performance").
+///
+/// Iteration k (THEORY §2): each worker i computes ∇fᵢ(xᵏ), passes it through its oracle
+/// stages to get gᵢᵏ, and the server averages; the metrics at checkpoint k are taken at xᵏ
+/// before the update, so `avg-grad` at k averages ‖∇f(xʲ)‖² over j = 0..k−1.
+final class Simulation {
+    let instance: Instance
+    let method: ResolvedMethod
+    let iterations: Int
+    let checkpoints: [Int]
+    let d: Int
+    let n: Int
+    let fstar: Double
+    let stages: [OracleStageSpec]
+    let composite: CompositeObjective?
+
+    // Shared buffers (length d).
+    let x: Buffer, v: Buffer, g: Buffer, gradSum: Buffer, gi: Buffer, scratch: Buffer, aux: Buffer, aux2: Buffer
+    // Per worker (worker momentum; M-DSGD's u and memory).
+    let workerA: [Buffer]
+    let workerB: [Buffer]
+    let rngs: UnsafeMutablePointer<RandomStream>
+    let permutations: [UnsafeMutableBufferPointer<Int>]
+    let bias: Buffer?
+
+    init(instance: Instance, method: ResolvedMethod, iterations: Int, checkpoints: [Int]) {
+        self.instance = instance
+        self.method = method
+        self.iterations = iterations
+        self.checkpoints = checkpoints
+        d = instance.dimension
+        n = instance.workers
+        fstar = instance.constants["fstar"] ?? 0
+        stages = instance.spec.oracle
+        composite = instance.objective as? CompositeObjective
+        x = Buffer(count: d); v = Buffer(count: d); g = Buffer(count: d); gradSum = Buffer(count: d)
+        gi = Buffer(count: d); scratch = Buffer(count: d); aux = Buffer(count: d); aux2 = Buffer(count: d)
+        let perWorker = method.methodKind == .mdsgd || method.placement == MomentumPlacement.worker.rawValue
+        workerA = perWorker ? (0..<instance.workers).map { _ in Buffer(count: instance.dimension) } : []
+        workerB = method.methodKind == .mdsgd ? (0..<instance.workers).map { _ in Buffer(count: instance.dimension) } : []
+        rngs = .allocate(capacity: instance.workers)
+        rngs.initialize(repeating: RandomStream(seed: 0), count: instance.workers)
+        let needsPermutation = instance.spec.oracle.contains { if case .randK = $0 { return true }; return false }
+            || method.sparsifier == SparsifierSpec.randK(k: 1).name
+        permutations = needsPermutation ? (0..<instance.workers).map { _ in .allocate(capacity: instance.dimension) } : []
+        bias = instance.biasVector.map { Buffer(copying: $0) }
+    }
+
+    deinit {
+        rngs.deinitialize(count: n)
+        rngs.deallocate()
+        for p in permutations { p.deallocate() }
+    }
+
+    /// One seed's outcome beyond the checkpoint statistics.
+    struct SeedOutcome {
+        var divergedAt: Int?
+        /// Gap f(xᵏ) − f* at each checkpoint (NaN after divergence), for paired comparisons.
+        var gaps: [Double]
+        /// M-DSGD: max over iterations of ‖w̃ − (w − m̄)‖∞ / max(1, ‖w‖∞).
+        var identityDeviation: Double
+        /// Largest ‖gᵢ‖² a worker sent the server (M1's measured G²).
+        var maxWorkerEstimateNorm2: Double
+    }
+
+    func reset(seedIndex: Int, purpose: StreamPurpose = .oracle) {
+        for j in 0..<d { x.pointer[j] = instance.start[j]; v.pointer[j] = 0 }
+        for b in workerA { Vec.fill(b.pointer, 0) }
+        for b in workerB { Vec.fill(b.pointer, 0) }
+        for i in 0..<n {
+            rngs[i] = RandomStream(key: StreamKey(problemSeed: instance.spec.seed, purpose: purpose, seedIndex: seedIndex, worker: i))
+        }
+        for p in permutations { for j in 0..<d { p[j] = j } }
+    }
+
+    /// gi ← the worker's oracle estimate, given gi = ∇fᵢ(x) on entry.
+    @inline(__always)
+    private func applyOracle(_ i: Int, at point: UnsafeBufferPointer<Double>) {
+        let u = gi.pointer
+        for stage in stages {
+            switch stage {
+            case .gaussianNoise(let variance):
+                let s = (variance / Double(d)).squareRoot()
+                if s > 0 { for j in 0..<d { u[j] += s * rngs[i].nextGaussian() } }
+            case .relativeNoise(let variance):
+                let s = variance.squareRoot()
+                if s > 0 { for j in 0..<d { u[j] *= 1 + s * rngs[i].nextGaussian() } }
+            case .scale(let factor):
+                Vec.scale(factor, u)
+            case .additiveBias:
+                if let bias { Vec.axpy(1, bias.readOnly, u) }
+            case .topK(let k):
+                Compressors.topK(u, k: k, scratch: scratch.pointer)
+            case .randK(let k):
+                Compressors.randK(u, k: k, scale: Double(d) / Double(k), permutation: permutations[i],
+                                  scratch: scratch.pointer, rng: &rngs[i])
+            case .scaledSign:
+                Compressors.scaledSign(u)
+            case .clip(let tau, _):
+                Compressors.clip(u, tau: tau)
+            case .composite(let innerSamples, let innerNoise):
+                composite?.sampledWorkerGradient(i, at: point, innerStandardDeviation: innerNoise / Double(innerSamples).squareRoot(),
+                                                 rng: &rngs[i], into: u)
+            }
+        }
+    }
+
+    /// The aggregated oracle estimate g = (1/n) Σᵢ gᵢ at `point`, drawn from the streams of
+    /// `purpose`/`seedIndex` (deterministic oracles: the same for every seed).
+    static func aggregatedEstimate(instance: Instance, at point: [Double], purpose: StreamPurpose = .oracle,
+                                   seedIndex: Int = 0) -> [Double] {
+        let method = ResolvedMethod(MethodSpec(id: "estimate", kind: .sgd, beta: 1, step: .fixed(1)), gamma: 1, stepRule: "")
+        let simulation = Simulation(instance: instance, method: method, iterations: 0, checkpoints: [0])
+        simulation.reset(seedIndex: seedIndex, purpose: purpose)
+        return simulation.estimate(at: point).estimate
+    }
+
+    /// (∇f(point), g(point)) with the current streams.
+    func estimate(at point: [Double]) -> (exact: [Double], estimate: [Double]) {
+        Vec.fill(gradSum.pointer, 0)
+        Vec.fill(g.pointer, 0)
+        point.withUnsafeBufferPointer { p in
+            for i in 0..<n {
+                instance.objective.workerGradient(i, at: p, into: gi.pointer)
+                Vec.axpy(1, gi.readOnly, gradSum.pointer)
+                applyOracle(i, at: p)
+                Vec.axpy(1, gi.readOnly, g.pointer)
+            }
+        }
+        Vec.scale(1 / Double(n), gradSum.pointer)
+        Vec.scale(1 / Double(n), g.pointer)
+        return (gradSum.array, g.array)
+    }
+
+    /// gradSum ← ∇f(point); returns ‖∇f(point)‖².
+    private func exactGradient(at point: UnsafeBufferPointer<Double>) -> Double {
+        Vec.fill(gradSum.pointer, 0)
+        for i in 0..<n {
+            instance.objective.workerGradient(i, at: point, into: gi.pointer)
+            Vec.axpy(1, gi.readOnly, gradSum.pointer)
+        }
+        Vec.scale(1 / Double(n), gradSum.pointer)
+        return Vec.normSquared(gradSum.pointer)
+    }
+
+    /// Runs one seed, adding its metrics to `statistics[checkpoint][metric]`.
+    func run(seedIndex: Int, statistics: inout [[RunningStatistics]]) -> SeedOutcome {
+        reset(seedIndex: seedIndex)
+        switch method.methodKind {
+        case .sgdm, .sgd: return runMomentum(statistics: &statistics)
+        case .mdsgd: return runMemory(statistics: &statistics)
+        }
+    }
+
+    /// Records checkpoint c; false if a value is not finite (the run diverged).
+    @inline(__always)
+    private func record(_ c: Int, k: Int, grad2: Double, sumGrad2: Double, minGrad2: Double, virtual: UnsafeBufferPointer<Double>?,
+                        statistics: inout [[RunningStatistics]], outcome: inout SeedOutcome) -> Bool {
+        let gap = instance.objective.value(at: x.readOnly) - fstar
+        let virtualGap = virtual.map { instance.objective.value(at: $0) - fstar } ?? .nan
+        guard gap.isFinite, grad2.isFinite else { return false }
+        outcome.gaps[c] = gap
+        statistics[c][0].add(gap)
+        statistics[c][1].add(grad2)
+        if k > 0 {
+            statistics[c][2].add(sumGrad2 / Double(k))
+            statistics[c][3].add(minGrad2)
+        }
+        statistics[c][4].add(virtualGap)
+        return true
+    }
+
+    private func runMomentum(statistics: inout [[RunningStatistics]]) -> SeedOutcome {
+        var outcome = SeedOutcome(divergedAt: nil, gaps: [Double](repeating: .nan, count: checkpoints.count),
+                                  identityDeviation: 0, maxWorkerEstimateNorm2: 0)
+        let gamma = method.gamma, beta = method.beta
+        let isSGD = method.methodKind == .sgd
+        let workerMomentum = !workerA.isEmpty
+        let firstGradient = method.initialization == MomentumInit.firstGradient.rawValue
+        // Virtual iterate zᵏ = xᵏ − q vᵏ⁻¹, q = γ(1 − β)/β.
+        let q = gamma * (1 - beta) / beta
+        let invN = 1 / Double(n)
+        var sumGrad2 = 0.0, minGrad2 = Double.infinity
+        var c = 0
+        let xs = x.readOnly
+        for k in 0...iterations {
+            if k == iterations {
+                let grad2 = exactGradient(at: xs)
+                for j in 0..<d { aux.pointer[j] = x.pointer[j] - q * v.pointer[j] }
+                if c < checkpoints.count, checkpoints[c] == k,
+                   !record(c, k: k, grad2: grad2, sumGrad2: sumGrad2, minGrad2: minGrad2, virtual: isSGD ? xs : aux.readOnly,
+                           statistics: &statistics, outcome: &outcome) {
+                    outcome.divergedAt = k
+                }
+                break
+            }
+            Vec.fill(gradSum.pointer, 0)
+            Vec.fill(g.pointer, 0)
+            if workerMomentum { Vec.fill(aux2.pointer, 0) }
+            for i in 0..<n {
+                instance.objective.workerGradient(i, at: xs, into: gi.pointer)
+                Vec.axpy(1, gi.readOnly, gradSum.pointer)
+                applyOracle(i, at: xs)
+                Vec.axpy(1, gi.readOnly, g.pointer)
+                if workerMomentum {
+                    let vi = workerA[i].pointer
+                    if k == 0 && firstGradient {
+                        Vec.copy(gi.readOnly, vi)
+                    } else {
+                        for j in 0..<d { vi[j] = (1 - beta) * vi[j] + beta * gi.pointer[j] }
+                    }
+                    Vec.axpy(invN, workerA[i].readOnly, aux2.pointer)
+                }
+            }
+            Vec.scale(invN, gradSum.pointer)
+            Vec.scale(invN, g.pointer)
+            let grad2 = Vec.normSquared(gradSum.pointer)
+            if k == 0 && firstGradient { Vec.copy(g.readOnly, v.pointer) }   // v⁻¹ = g⁰, so v⁰ = g⁰
+            if c < checkpoints.count, checkpoints[c] == k {
+                for j in 0..<d { aux.pointer[j] = x.pointer[j] - q * v.pointer[j] }
+                if !record(c, k: k, grad2: grad2, sumGrad2: sumGrad2, minGrad2: minGrad2, virtual: isSGD ? xs : aux.readOnly,
+                           statistics: &statistics, outcome: &outcome) {
+                    outcome.divergedAt = k
+                    break
+                }
+                c += 1
+            }
+            let step2 = Vec.normSquared(g.pointer)
+            guard grad2.isFinite, step2.isFinite else { outcome.divergedAt = k; break }
+            sumGrad2 += grad2
+            minGrad2 = min(minGrad2, grad2)
+            if isSGD {
+                Vec.axpy(-gamma, g.readOnly, x.pointer)
+            } else {
+                if workerMomentum {
+                    Vec.copy(aux2.readOnly, v.pointer)
+                } else {
+                    for j in 0..<d { v.pointer[j] = (1 - beta) * v.pointer[j] + beta * g.pointer[j] }
+                }
+                Vec.axpy(-gamma, v.readOnly, x.pointer)
+            }
+        }
+        return outcome
+    }
+
+    /// M-DSGD (THEORY §2): x is w, v holds w̃ (tracked by its own recursion), aux holds
+    /// w^{t−1} − w^t for the global-momentum variant, g accumulates the sent (1/p) Σ sₖ and
+    /// gradSum ∇f(w).
+    private func runMemory(statistics: inout [[RunningStatistics]]) -> SeedOutcome {
+        var outcome = SeedOutcome(divergedAt: nil, gaps: [Double](repeating: .nan, count: checkpoints.count),
+                                  identityDeviation: 0, maxWorkerEstimateNorm2: 0)
+        let eta = method.gamma, beta = method.beta
+        let global = method.variant == MDSGDMomentum.global.rawValue
+        let invN = 1 / Double(n)
+        let k = method.sparsifierK ?? d
+        let sparsifier = method.sparsifier
+        Vec.copy(x.readOnly, v.pointer)   // w̃⁰ = w⁰ (memories start at 0)
+        Vec.fill(aux.pointer, 0)
+        var sumGrad2 = 0.0, minGrad2 = Double.infinity
+        var c = 0
+        let ws = x.readOnly
+        // Buffers: workerA[i] = uᵢ, workerB[i] = mᵢ; aux2 accumulates (1/p) Σ uᵢ then (1/p) Σ mᵢ.
+        let uMean = Buffer(count: d), mMean = Buffer(count: d), sent = Buffer(count: d)
+        for t in 0...iterations {
+            if t == iterations {
+                let grad2 = exactGradient(at: ws)
+                if c < checkpoints.count, checkpoints[c] == t,
+                   !record(c, k: t, grad2: grad2, sumGrad2: sumGrad2, minGrad2: minGrad2, virtual: v.readOnly,
+                           statistics: &statistics, outcome: &outcome) {
+                    outcome.divergedAt = t
+                }
+                break
+            }
+            Vec.fill(gradSum.pointer, 0)
+            Vec.fill(g.pointer, 0)
+            Vec.fill(uMean.pointer, 0)
+            Vec.fill(mMean.pointer, 0)
+            for i in 0..<n {
+                instance.objective.workerGradient(i, at: ws, into: gi.pointer)
+                Vec.axpy(1, gi.readOnly, gradSum.pointer)
+                applyOracle(i, at: ws)
+                outcome.maxWorkerEstimateNorm2 = max(outcome.maxWorkerEstimateNorm2, Vec.normSquared(gi.pointer))
+                let u = workerA[i].pointer, memory = workerB[i].pointer
+                if global {
+                    for j in 0..<d { u[j] = eta * gi.pointer[j] + beta * aux.pointer[j] }
+                } else {
+                    for j in 0..<d { u[j] = beta * u[j] + eta * gi.pointer[j] }
+                }
+                Vec.axpy(invN, workerA[i].readOnly, uMean.pointer)
+                // aₖ = mₖ + uₖ; sₖ = S(aₖ); mₖ ← aₖ − sₖ
+                Vec.axpy(1, workerA[i].readOnly, memory)
+                Vec.copy(workerB[i].readOnly, sent.pointer)
+                switch sparsifier {
+                case "top-k": Compressors.topK(sent.pointer, k: k, scratch: scratch.pointer)
+                case "rand-k": Compressors.randK(sent.pointer, k: k, scale: 1, permutation: permutations[i],
+                                                 scratch: scratch.pointer, rng: &rngs[i])
+                default: Compressors.scaledSign(sent.pointer)
+                }
+                Vec.axpy(-1, sent.readOnly, memory)
+                Vec.axpy(invN, sent.readOnly, g.pointer)
+                Vec.axpy(invN, workerB[i].readOnly, mMean.pointer)
+            }
+            Vec.scale(invN, gradSum.pointer)
+            let grad2 = Vec.normSquared(gradSum.pointer)
+            if c < checkpoints.count, checkpoints[c] == t {
+                if !record(c, k: t, grad2: grad2, sumGrad2: sumGrad2, minGrad2: minGrad2, virtual: v.readOnly,
+                           statistics: &statistics, outcome: &outcome) {
+                    outcome.divergedAt = t
+                    break
+                }
+                c += 1
+            }
+            guard grad2.isFinite, Vec.normSquared(g.pointer).isFinite else { outcome.divergedAt = t; break }
+            sumGrad2 += grad2
+            minGrad2 = min(minGrad2, grad2)
+            // w^{t+1} = w^t − (1/p) Σ sₖ; w^t − w^{t+1} is next step's global momentum.
+            Vec.copy(g.readOnly, aux.pointer)
+            Vec.axpy(-1, g.readOnly, x.pointer)
+            // w̃^{t+1} = w̃^t − (1/p) Σ uₖ; the identity says w̃ = w − (1/p) Σ mₖ.
+            Vec.axpy(-1, uMean.readOnly, v.pointer)
+            var deviation = 0.0, scale = 1.0
+            for j in 0..<d {
+                deviation = max(deviation, abs(v.pointer[j] - (x.pointer[j] - mMean.pointer[j])))
+                scale = max(scale, abs(x.pointer[j]))
+            }
+            outcome.identityDeviation = max(outcome.identityDeviation, deviation / scale)
+        }
+        return outcome
+    }
+}

@@ -1,0 +1,270 @@
+/// A validated problem file: one experiment. Produced by ``SpecLoader``; every value here is in
+/// range and every cross-field rule (k ≤ d, clipping needs bounded gradients, …) holds.
+public struct ExperimentSpec: Sendable, Equatable {
+    public var name: String
+    public var description: String
+    public var seed: UInt64
+    /// The file it came from (for messages and provenance), or nil when built in code.
+    public var sourcePath: String?
+    public var problem: ProblemSpec
+    public var oracle: [OracleStageSpec]
+    public var methods: [MethodSpec]
+    public var run: RunSpec
+    public var quick: RunSpec
+    /// Catalog bounds to check (nil: every catalog bound that applies).
+    public var bounds: [String]?
+    public var confidence: Double
+    /// Constants the file declares, overriding the computed ones (negative controls use this).
+    public var declared: DeclaredConstants
+    public var userBounds: [UserBoundSpec]
+    public var assumptions: [AssumptionSpec]
+    public var expect: [String: ExpectedOutcome]
+    /// SHA-256-free but stable digest of the file's text (FNV-1a 64), for provenance and caching.
+    public var specHash: String
+
+    public init(name: String, description: String = "", seed: UInt64 = 1, sourcePath: String? = nil,
+                problem: ProblemSpec, oracle: [OracleStageSpec] = [], methods: [MethodSpec],
+                run: RunSpec, quick: RunSpec? = nil, bounds: [String]? = nil, confidence: Double = 0.99,
+                declared: DeclaredConstants = DeclaredConstants(), userBounds: [UserBoundSpec] = [],
+                assumptions: [AssumptionSpec] = [], expect: [String: ExpectedOutcome] = [:], specHash: String = "") {
+        self.name = name
+        self.description = description
+        self.seed = seed
+        self.sourcePath = sourcePath
+        self.problem = problem
+        self.oracle = oracle
+        self.methods = methods
+        self.run = run
+        self.quick = quick ?? run
+        self.bounds = bounds
+        self.confidence = confidence
+        self.declared = declared
+        self.userBounds = userBounds
+        self.assumptions = assumptions
+        self.expect = expect
+        self.specHash = specHash
+    }
+}
+
+public struct ProblemSpec: Sendable, Equatable {
+    public var family: FamilySpec
+    public var dimension: Int
+    public var workers: Int
+    public var heterogeneity: Double
+    public var start: StartSpec
+
+    public init(family: FamilySpec, dimension: Int, workers: Int, heterogeneity: Double = 1, start: StartSpec = .gaussian(scale: 1)) {
+        self.family = family
+        self.dimension = dimension
+        self.workers = workers
+        self.heterogeneity = heterogeneity
+        self.start = start
+    }
+}
+
+public enum FamilySpec: Sendable, Equatable {
+    case quadratic(minEigenvalue: Double, maxEigenvalue: Double, zeroEigenvalues: Int, logSpacing: Bool, rotate: Bool)
+    case plSine(publishedMu: Bool)
+    case rational
+    case logisticNonconvex(samplesPerWorker: Int, lambda: Double)
+    case composite(samplesPerWorker: Int, targetNoise: Double)
+
+    public var name: String {
+        switch self {
+        case .quadratic: "quadratic"
+        case .plSine: "pl-sine"
+        case .rational: "rational"
+        case .logisticNonconvex: "logistic-ncvx"
+        case .composite: "composite"
+        }
+    }
+
+    /// Whether ‖∇fᵢ‖ is bounded (needed by clipping's constants).
+    public var hasBoundedGradients: Bool {
+        switch self {
+        case .rational, .logisticNonconvex, .composite: true
+        case .quadratic, .plSine: false
+        }
+    }
+}
+
+public enum StartSpec: Sendable, Equatable {
+    /// x⁰ ~ N(0, scale² I), drawn from the problem's seed.
+    case gaussian(scale: Double)
+    case at([Double])
+}
+
+/// One stage of a worker's oracle (THEORY §5), applied in file order.
+public enum OracleStageSpec: Sendable, Equatable {
+    case gaussianNoise(variance: Double)
+    case relativeNoise(variance: Double)
+    case scale(factor: Double)
+    case additiveBias(norm: Double)
+    case topK(k: Int)
+    case randK(k: Int)
+    case scaledSign
+    case clip(tau: Double, rule: ClipRule)
+    case composite(innerSamples: Int, innerNoise: Double)
+
+    public var name: String {
+        switch self {
+        case .gaussianNoise: "gaussian-noise"
+        case .relativeNoise: "relative-noise"
+        case .scale: "scale"
+        case .additiveBias: "additive-bias"
+        case .topK: "top-k"
+        case .randK: "rand-k"
+        case .scaledSign: "scaled-sign"
+        case .clip: "clip"
+        case .composite: "composite"
+        }
+    }
+}
+
+/// Which of clipping's two valid constant choices (THEORY §5) to declare.
+public enum ClipRule: String, Sendable, Equatable, CaseIterable {
+    /// m = (1 − τ/G_max)², ζ² = 0.
+    case relative
+    /// m = 0, ζ² = (G_max − τ)².
+    case absolute
+}
+
+public enum MethodKind: String, Sendable, Equatable, CaseIterable {
+    case sgdm, sgd, mdsgd
+}
+
+public enum StepSpec: Sendable, Equatable {
+    case fixed(Double)
+    /// The largest step every selected bound of the method allows, times a factor.
+    case theory(factor: Double)
+}
+
+public enum MomentumInit: String, Sendable, Equatable, CaseIterable {
+    /// v⁻¹ = 0 (the bounds' assumption).
+    case zero
+    /// v⁰ = g⁰, as in the authors' PyTorch code.
+    case firstGradient = "first-gradient"
+}
+
+public enum MomentumPlacement: String, Sendable, Equatable, CaseIterable {
+    case server, worker
+}
+
+public enum SparsifierSpec: Sendable, Equatable {
+    case topK(k: Int)
+    /// Unscaled Rand-K (δ = K/d in expectation), the error-feedback convention.
+    case randK(k: Int)
+    case scaledSign
+
+    public var name: String {
+        switch self {
+        case .topK: "top-k"
+        case .randK: "rand-k"
+        case .scaledSign: "scaled-sign"
+        }
+    }
+}
+
+public enum MDSGDMomentum: String, Sendable, Equatable, CaseIterable {
+    case local, global
+}
+
+public struct MethodSpec: Sendable, Equatable {
+    public var id: String
+    public var kind: MethodKind
+    /// SGDM: β ∈ (0, 1] (β = 1 is SGD). M-DSGD: its momentum β ∈ [0, 1).
+    public var beta: Double
+    public var step: StepSpec
+    public var initialization: MomentumInit
+    public var placement: MomentumPlacement
+    public var sparsifier: SparsifierSpec?
+    public var mdsgdMomentum: MDSGDMomentum
+    /// Catalog bounds for this method (nil: the file's list, or all that apply).
+    public var bounds: [String]?
+
+    public init(id: String, kind: MethodKind, beta: Double, step: StepSpec, initialization: MomentumInit = .zero,
+                placement: MomentumPlacement = .server, sparsifier: SparsifierSpec? = nil,
+                mdsgdMomentum: MDSGDMomentum = .local, bounds: [String]? = nil) {
+        self.id = id
+        self.kind = kind
+        self.beta = beta
+        self.step = step
+        self.initialization = initialization
+        self.placement = placement
+        self.sparsifier = sparsifier
+        self.mdsgdMomentum = mdsgdMomentum
+        self.bounds = bounds
+    }
+}
+
+public struct RunSpec: Sendable, Equatable {
+    public var iterations: Int
+    public var seeds: Int
+    public var checkpoints: Int
+
+    public init(iterations: Int, seeds: Int, checkpoints: Int = 40) {
+        self.iterations = iterations
+        self.seeds = seeds
+        self.checkpoints = checkpoints
+    }
+}
+
+/// Constants a file declares explicitly; each replaces the computed value (and reports say so).
+public struct DeclaredConstants: Sendable, Equatable {
+    public var values: [String: Double] = [:]
+    public init(_ values: [String: Double] = [:]) { self.values = values }
+    /// Names a file may declare.
+    public static let names = ["L", "mu", "fstar", "B2", "G2", "m", "zeta2", "M", "sigma2"]
+}
+
+/// Where an expression sits in its file, so errors inside it point at the right column.
+public struct SourcePosition: Sendable, Equatable {
+    public var file: String
+    public var line: Int
+    /// Column of the expression's first character.
+    public var column: Int
+    public var keyPath: String
+}
+
+public struct UserBoundSpec: Sendable, Equatable {
+    public var id: String
+    /// A method kind (`sgdm`) or a method id (`sgdm-1`).
+    public var method: String
+    public var metric: Metric
+    public var expression: String
+    public var expressionPosition: SourcePosition
+    public var requires: [(text: String, position: SourcePosition)]
+    public var floor: String?
+    public var description: String
+
+    public static func == (a: UserBoundSpec, b: UserBoundSpec) -> Bool {
+        a.id == b.id && a.method == b.method && a.metric == b.metric && a.expression == b.expression
+            && a.requires.map(\.text) == b.requires.map(\.text) && a.description == b.description
+    }
+}
+
+public struct AssumptionSpec: Sendable, Equatable {
+    public var id: String
+    public var holdsIf: String
+    public var position: SourcePosition
+}
+
+public enum ExpectedOutcome: String, Sendable, Equatable, CaseIterable {
+    case holds, violated, inconclusive, unsupported
+    case notApplicable = "not-applicable"
+    case diverged
+}
+
+/// What a bound is about (DESIGN.md).
+public enum Metric: String, Sendable, Equatable, CaseIterable, Codable {
+    /// f(xᵏ) − f*
+    case gap
+    /// ‖∇f(xᵏ)‖²
+    case grad
+    /// (1/k) Σ_{j<k} ‖∇f(xʲ)‖²
+    case avgGrad = "avg-grad"
+    /// min_{j<k} ‖∇f(xʲ)‖² (per run, then averaged over seeds)
+    case minGrad = "min-grad"
+    /// f(zᵏ) − f*, z the virtual iterate (SGDM) or w̃ (M-DSGD)
+    case virtualGap = "virtual-gap"
+}

@@ -1,0 +1,616 @@
+import Yams
+
+/// The ids of the catalog bounds (THEORY §4), known to the loader so a misspelt `bounds:` entry
+/// gets a did-you-mean. The catalog itself lives in Bounds/.
+public enum CatalogBoundID: String, CaseIterable, Sendable {
+    case as1 = "AS-1", as2 = "AS-2", f1 = "F1", f2 = "F2", m1 = "M1", efsgd = "EF-SGD"
+}
+
+/// Builds an ``ExperimentSpec`` from a YAML tree; every problem goes to the reader's diagnostics.
+final class SpecBuilder {
+    let reader: YAMLReader
+    let defaultName: String
+    let sourcePath: String
+    let specHash: String
+    let allowLarge: Bool
+    let limits: ExpressionLimits
+
+    init(reader: YAMLReader, defaultName: String, sourcePath: String, specHash: String,
+         allowLarge: Bool, limits: ExpressionLimits) {
+        self.reader = reader
+        self.defaultName = defaultName
+        self.sourcePath = sourcePath
+        self.specHash = specHash
+        self.allowLarge = allowLarge
+        self.limits = limits
+    }
+
+    static let topKeys = ["name", "description", "seed", "problem", "oracle", "methods", "run", "quick",
+                          "bounds", "check", "constants", "user-bounds", "assumptions", "expect"]
+    static let familyNames = ["quadratic", "pl-sine", "rational", "logistic-ncvx", "composite"]
+    static let familyKeys: [String: [String]] = [
+        "quadratic": ["spectrum", "rotate"], "pl-sine": ["pl-constant"], "rational": [],
+        "logistic-ncvx": ["samples-per-worker", "lambda"], "composite": ["samples-per-worker", "target-noise"],
+    ]
+    static let problemKeys = ["family", "dimension", "workers", "heterogeneity", "start"]
+        + Array(Set(familyKeys.values.joined())).sorted()
+    static let oracleNames = ["gaussian-noise", "relative-noise", "scale", "additive-bias", "top-k", "rand-k",
+                              "scaled-sign", "clip", "composite"]
+    static let methodKeys = ["method", "id", "beta", "step", "init", "momentum", "sparsifier", "variant", "bounds"]
+
+    /// Variables every bound expression may use (DESIGN.md "Expressions").
+    static let boundVariables: Set<String> = ["L", "mu", "fstar", "D0", "B2", "G2", "d", "n", "m", "zeta2", "M",
+                                              "sigma2", "delta", "tau", "gamma", "beta", "K", "p"]
+    /// Assumptions may also use the quantities measured at probe points.
+    static let probeVariables: Set<String> = ["grad2", "bias2", "var", "h2", "gap"]
+
+    func build(_ root: Node) -> ExperimentSpec? {
+        guard let top = reader.mapping(root, "", allowed: Self.topKeys, what: "a problem file") else { return nil }
+        let name = top["name"].flatMap { reader.string($0, "name") } ?? defaultName
+        if let node = top["name"], !Self.isSafeName(name) {
+            reader.error(node, "name", "name '\(name.prefix(60))' must be 1–80 letters, digits, '-', '_' or '.', not starting with '.' (it names the report files)")
+        }
+        let description = top["description"].flatMap { reader.scalar($0, "description", what: "a description") } ?? ""
+        var seed: UInt64 = 1
+        if let node = top["seed"], let s = reader.int(node, "seed", .atLeast(0)) { seed = UInt64(s) }
+
+        guard let problemNode = top["problem"] else {
+            reader.error(root, "problem", "missing 'problem' (the family, dimension and workers)")
+            return nil
+        }
+        let problem = buildProblem(problemNode)
+        let dimension = problem?.dimension
+        let oracle = top["oracle"].map { buildOracle($0, problem: problem) } ?? []
+        var methods: [MethodSpec] = []
+        if let node = top["methods"] {
+            methods = buildMethods(node, dimension: dimension)
+        } else {
+            reader.error(root, "methods", "missing 'methods' (a list such as - {method: sgdm, beta: 0.1, step: theory})")
+        }
+        var run: RunSpec?
+        if let node = top["run"] { run = buildRun(node, "run", base: nil) } else {
+            reader.error(root, "run", "missing 'run' (e.g. {iterations: 1000, seeds: 32})")
+        }
+        let quick = top["quick"].flatMap { node in run.flatMap { buildRun(node, "quick", base: $0) } }
+        var bounds: [String]?
+        if let node = top["bounds"] { bounds = buildBoundList(node, "bounds") }
+        var confidence = 0.99
+        if let node = top["check"], let check = reader.mapping(node, "check", allowed: ["confidence"], what: "check settings"),
+           let c = check["confidence"], let value = reader.double(c, "check.confidence", .between(0, 1, lowOpen: true, highOpen: true)) {
+            confidence = value
+        }
+        let declared = top["constants"].map(buildDeclared) ?? DeclaredConstants()
+        let methodIDs = methods.map(\.id)
+        let userBounds = top["user-bounds"].map { buildUserBounds($0, methods: methods) } ?? []
+        let assumptions = top["assumptions"].map(buildAssumptions) ?? []
+        var known = Set(CatalogBoundID.allCases.map(\.rawValue))
+        for b in userBounds {
+            if known.contains(b.id) { reader.error(top["user-bounds"], "user-bounds", "id '\(b.id)' is used twice (ids of bounds and assumptions must be unique)") }
+            known.insert(b.id)
+        }
+        for a in assumptions {
+            if known.contains(a.id) { reader.error(top["assumptions"], "assumptions", "id '\(a.id)' is used twice (ids of bounds and assumptions must be unique)") }
+            known.insert(a.id)
+        }
+        let expect = top["expect"].map { buildExpect($0, known: known, methodIDs: methodIDs) } ?? [:]
+
+        if let problem, let run {
+            checkCrossRules(problem: problem, oracle: oracle, methods: methods, run: run, quick: quick ?? run,
+                            top: top, root: root)
+        }
+        guard let problem, let run, reader.diagnostics.isEmpty else { return nil }
+        return ExperimentSpec(name: name, description: description, seed: seed, sourcePath: sourcePath, problem: problem,
+                              oracle: oracle, methods: methods, run: run, quick: quick, bounds: bounds,
+                              confidence: confidence, declared: declared, userBounds: userBounds,
+                              assumptions: assumptions, expect: expect, specHash: specHash)
+    }
+
+    static func isSafeName(_ name: String) -> Bool {
+        guard (1...80).contains(name.count), !name.hasPrefix(".") else { return false }
+        return name.unicodeScalars.allSatisfy { CharacterSet.safeName.contains($0) }
+    }
+
+    // MARK: problem
+
+    func buildProblem(_ node: Node) -> ProblemSpec? {
+        guard let map = reader.mapping(node, "problem", allowed: Self.problemKeys, what: "the problem") else { return nil }
+        guard let familyNode = map["family"] else {
+            reader.error(node, "problem.family", "missing 'family' (one of \(Self.familyNames.joined(separator: ", ")))")
+            return nil
+        }
+        let family = reader.choice(familyNode, "problem.family", among: Self.familyNames, what: "family")
+        let dimension = map["dimension"].flatMap { reader.int($0, "problem.dimension", .atLeast(1)) }
+        if map["dimension"] == nil { reader.error(node, "problem.dimension", "missing 'dimension' (an integer ≥ 1)") }
+        let workers = map["workers"].flatMap { reader.int($0, "problem.workers", .atLeast(1)) } ?? (map["workers"] == nil ? 1 : nil)
+        let heterogeneity = map["heterogeneity"].map { reader.double($0, "problem.heterogeneity", .nonNegative) } ?? 1.0
+        if let family {
+            let own = Self.familyKeys[family] ?? []
+            for key in Self.familyKeys.values.joined() where map[key] != nil && !own.contains(key) {
+                let owners = Self.familyKeys.filter { $0.value.contains(key) }.map(\.key).sorted().joined(separator: ", ")
+                reader.error(map[key], "problem.\(key)", "'\(key)' applies to family \(owners), not \(family)")
+            }
+        }
+        var start: StartSpec = .gaussian(scale: 1)
+        if let startNode = map["start"], let s = reader.mapping(startNode, "problem.start", allowed: ["scale", "at"], what: "the start point") {
+            if s["scale"] != nil && s["at"] != nil {
+                reader.error(startNode, "problem.start", "give either 'scale' (x⁰ ~ N(0, scale²I)) or 'at' (an explicit point), not both")
+            } else if let at = s["at"], let items = reader.sequence(at, "problem.start.at", what: "numbers") {
+                let values = items.enumerated().map { reader.double($1, "problem.start.at[\($0)]") }
+                if let dimension, values.count != dimension {
+                    reader.error(at, "problem.start.at", "has \(values.count) numbers but the dimension is \(dimension)")
+                }
+                start = .at(values.map { $0 ?? 0 })
+            } else if let scale = s["scale"], let v = reader.double(scale, "problem.start.scale", .nonNegative) {
+                start = .gaussian(scale: v)
+            }
+        }
+        var familySpec: FamilySpec?
+        switch family {
+        case "quadratic":
+            var lo = 1.0, hi = 10.0, zeros = 0, log = false
+            if let sNode = map["spectrum"], let s = reader.mapping(sNode, "problem.spectrum", allowed: ["min", "max", "zeros", "spacing"], what: "the spectrum") {
+                lo = s["min"].flatMap { reader.double($0, "problem.spectrum.min", .positive) } ?? lo
+                hi = s["max"].flatMap { reader.double($0, "problem.spectrum.max", .positive) } ?? hi
+                zeros = s["zeros"].flatMap { reader.int($0, "problem.spectrum.zeros", .atLeast(0)) } ?? 0
+                log = s["spacing"].flatMap { reader.choice($0, "problem.spectrum.spacing", among: ["linear", "log"], what: "spacing") } == "log"
+                if lo > hi { reader.error(sNode, "problem.spectrum", "min (\(lo)) must not exceed max (\(hi))") }
+                if let dimension, zeros >= dimension {
+                    reader.error(s["zeros"], "problem.spectrum.zeros", "\(zeros) zero eigenvalues leave none positive in dimension \(dimension); use at most \(dimension - 1)")
+                }
+            }
+            let rotate = map["rotate"].flatMap { reader.bool($0, "problem.rotate") } ?? false
+            if rotate, let dimension, dimension > 400 {
+                reader.error(map["rotate"], "problem.rotate", "a rotated quadratic is dense (O(d²) per gradient); dimension \(dimension) is over the limit of 400")
+            }
+            familySpec = .quadratic(minEigenvalue: lo, maxEigenvalue: hi, zeroEigenvalues: zeros, logSpacing: log, rotate: rotate)
+        case "pl-sine":
+            let choice = map["pl-constant"].flatMap { reader.choice($0, "problem.pl-constant", among: ["computed", "published"], what: "PL constant") }
+            familySpec = .plSine(publishedMu: choice == "published")
+        case "rational":
+            familySpec = .rational
+        case "logistic-ncvx":
+            let r = map["samples-per-worker"].flatMap { reader.int($0, "problem.samples-per-worker", .atLeast(1)) } ?? 50
+            let lambda = map["lambda"].flatMap { reader.double($0, "problem.lambda", .nonNegative) } ?? 0.1
+            familySpec = .logisticNonconvex(samplesPerWorker: r, lambda: lambda)
+        case "composite":
+            let r = map["samples-per-worker"].flatMap { reader.int($0, "problem.samples-per-worker", .atLeast(1)) } ?? 50
+            let noise = map["target-noise"].flatMap { reader.double($0, "problem.target-noise", .nonNegative) } ?? 0
+            familySpec = .composite(samplesPerWorker: r, targetNoise: noise)
+        default:
+            break
+        }
+        guard let familySpec, let dimension, let workers, let heterogeneity else { return nil }
+        return ProblemSpec(family: familySpec, dimension: dimension, workers: workers, heterogeneity: heterogeneity, start: start)
+    }
+
+    // MARK: oracle
+
+    func buildOracle(_ node: Node, problem: ProblemSpec?) -> [OracleStageSpec] {
+        guard let items = reader.sequence(node, "oracle", what: "oracle stages (e.g. - top-k: {k: 5})") else { return [] }
+        var stages: [OracleStageSpec] = []
+        for (index, item) in items.enumerated() {
+            let path = YAMLReader.join("oracle", index: index)
+            var stageName: String?
+            var params: Node?
+            if case .scalar(let s) = item {
+                stageName = s.string
+            } else if case .mapping(let m) = item, m.count == 1, case .scalar(let key) = m.first!.key {
+                stageName = key.string
+                params = m.first!.value
+            } else {
+                reader.error(item, path, "each oracle stage is one name with its parameters, e.g. '- top-k: {k: 5}', found \(YAMLReader.describe(item))")
+                continue
+            }
+            guard let name = stageName else { continue }
+            guard Self.oracleNames.contains(name) else {
+                let hint = closestMatch(to: name, among: Self.oracleNames).map { " (did you mean '\($0)'?)" } ?? ""
+                reader.error(item, path, "unknown oracle '\(name.prefix(60))'\(hint); valid: \(Self.oracleNames.joined(separator: ", "))")
+                continue
+            }
+            let stagePath = "\(path).\(name)"
+            func parameters(_ allowed: [String], what: String) -> [String: Node]? {
+                guard let params else {
+                    if allowed.isEmpty { return [:] }
+                    reader.error(item, stagePath, "\(name) needs parameters: \(allowed.joined(separator: ", "))")
+                    return nil
+                }
+                if case .scalar(let s) = params, s.string.isEmpty, allowed.isEmpty { return [:] }
+                return reader.mapping(params, stagePath, allowed: allowed, what: what)
+            }
+            func required(_ p: [String: Node], _ key: String, _ range: NumberRange) -> Double? {
+                guard let n = p[key] else {
+                    reader.error(params ?? item, "\(stagePath).\(key)", "missing '\(key)' (\(range.text))")
+                    return nil
+                }
+                return reader.double(n, "\(stagePath).\(key)", range)
+            }
+            func kParameter(_ p: [String: Node]) -> Int? {
+                if p["k"] != nil && p["fraction"] != nil {
+                    reader.error(params, stagePath, "give either 'k' or 'fraction', not both")
+                    return nil
+                }
+                if let f = p["fraction"] {
+                    guard let fraction = reader.double(f, "\(stagePath).fraction", .between(0, 1, lowOpen: true)) else { return nil }
+                    guard let d = problem?.dimension else { return nil }
+                    return max(1, Int((fraction * Double(d)).rounded()))
+                }
+                guard let kNode = p["k"] else {
+                    reader.error(params ?? item, "\(stagePath).k", "missing 'k' (how many coordinates to keep) or 'fraction'")
+                    return nil
+                }
+                guard let k = reader.int(kNode, "\(stagePath).k", .atLeast(1)) else { return nil }
+                if let d = problem?.dimension, k > d {
+                    reader.error(kNode, "\(stagePath).k", "k = \(k) exceeds the dimension \(d); valid: 1 ≤ k ≤ \(d)")
+                    return nil
+                }
+                return k
+            }
+            switch name {
+            case "gaussian-noise", "relative-noise":
+                if let p = parameters(["variance"], what: "\(name) parameters"), let v = required(p, "variance", .nonNegative) {
+                    stages.append(name == "gaussian-noise" ? .gaussianNoise(variance: v) : .relativeNoise(variance: v))
+                }
+            case "scale":
+                if let p = parameters(["factor"], what: "scale parameters"),
+                   let v = required(p, "factor", .between(0, 2, lowOpen: true, highOpen: true)) {
+                    stages.append(.scale(factor: v))
+                }
+            case "additive-bias":
+                if let p = parameters(["norm"], what: "additive-bias parameters"), let v = required(p, "norm", .nonNegative) {
+                    stages.append(.additiveBias(norm: v))
+                }
+            case "top-k", "rand-k":
+                if let p = parameters(["k", "fraction"], what: "\(name) parameters"), let k = kParameter(p) {
+                    stages.append(name == "top-k" ? .topK(k: k) : .randK(k: k))
+                }
+            case "scaled-sign":
+                if parameters([], what: "scaled-sign (no parameters)") != nil { stages.append(.scaledSign) }
+            case "clip":
+                if let p = parameters(["tau", "constants"], what: "clip parameters"), let tau = required(p, "tau", .positive) {
+                    let rule = p["constants"].flatMap { reader.choice($0, "\(stagePath).constants", among: ClipRule.allCases.map(\.rawValue), what: "clipping constants") }
+                    stages.append(.clip(tau: tau, rule: rule.flatMap(ClipRule.init(rawValue:)) ?? .relative))
+                }
+            case "composite":
+                if let p = parameters(["inner-samples", "inner-noise"], what: "composite parameters") {
+                    let m = p["inner-samples"].flatMap { reader.int($0, "\(stagePath).inner-samples", .atLeast(1)) }
+                    if p["inner-samples"] == nil { reader.error(params, "\(stagePath).inner-samples", "missing 'inner-samples' (m_in, an integer ≥ 1)") }
+                    let s = p["inner-noise"].flatMap { reader.double($0, "\(stagePath).inner-noise", .nonNegative) } ?? 1
+                    if let m { stages.append(.composite(innerSamples: m, innerNoise: s)) }
+                }
+            default:
+                break
+            }
+            if case .composite = stages.last, stages.count != 1 || index != 0 {
+                reader.error(item, stagePath, "'composite' replaces the exact gradient, so it must be the first oracle stage")
+            }
+            if name == "composite", let problem, problem.family.name != "composite" {
+                reader.error(item, stagePath, "the composite oracle needs family composite (it samples the inner values of a composite objective), not \(problem.family.name)")
+            }
+        }
+        return stages
+    }
+
+    // MARK: methods
+
+    func buildMethods(_ node: Node, dimension: Int?) -> [MethodSpec] {
+        guard let items = reader.sequence(node, "methods", what: "methods (e.g. - {method: sgdm, beta: 0.1, step: theory})") else { return [] }
+        if items.isEmpty { reader.error(node, "methods", "the list of methods is empty; add at least one method") }
+        var methods: [MethodSpec] = []
+        var ids: Set<String> = []
+        var counters: [String: Int] = [:]
+        for (index, item) in items.enumerated() {
+            let path = YAMLReader.join("methods", index: index)
+            guard let m = reader.mapping(item, path, allowed: Self.methodKeys, what: "a method") else { continue }
+            guard let kindNode = m["method"] else {
+                reader.error(item, "\(path).method", "missing 'method' (one of \(MethodKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+                continue
+            }
+            guard let kindName = reader.choice(kindNode, "\(path).method", among: MethodKind.allCases.map(\.rawValue), what: "method"),
+                  let kind = MethodKind(rawValue: kindName) else { continue }
+            counters[kindName, default: 0] += 1
+            let id = m["id"].flatMap { reader.string($0, "\(path).id") } ?? "\(kindName)-\(counters[kindName]!)"
+            if let idNode = m["id"], !SpecBuilder.isSafeName(id) {
+                reader.error(idNode, "\(path).id", "id '\(id.prefix(60))' must be letters, digits, '-', '_' or '.'")
+            }
+            if ids.contains(id) {
+                reader.error(m["id"] ?? item, "\(path).id", "duplicate method id '\(id)'; give each method a distinct id")
+            }
+            ids.insert(id)
+            var beta = 1.0
+            switch kind {
+            case .sgdm:
+                if let b = m["beta"] { beta = reader.double(b, "\(path).beta", .between(0, 1, lowOpen: true)) ?? beta } else {
+                    reader.error(item, "\(path).beta", "missing 'beta' (the momentum weight β ∈ (0, 1]; β = 1 is plain SGD)")
+                }
+            case .sgd:
+                if let b = m["beta"] {
+                    reader.error(b, "\(path).beta", "sgd has no momentum (β = 1); use method sgdm to set beta")
+                }
+            case .mdsgd:
+                beta = m["beta"].flatMap { reader.double($0, "\(path).beta", .between(0, 1, highOpen: true)) } ?? 0
+            }
+            var step: StepSpec?
+            if let s = m["step"] { step = buildStep(s, "\(path).step") } else {
+                reader.error(item, "\(path).step", "missing 'step' (a number > 0, 'theory', or {theory: factor})")
+            }
+            var initialization = MomentumInit.zero
+            var placement = MomentumPlacement.server
+            if let n = m["init"] {
+                if kind != .sgdm { reader.error(n, "\(path).init", "'init' applies to sgdm only") }
+                initialization = reader.choice(n, "\(path).init", among: MomentumInit.allCases.map(\.rawValue), what: "momentum start").flatMap(MomentumInit.init(rawValue:)) ?? .zero
+            }
+            if let n = m["momentum"] {
+                if kind != .sgdm { reader.error(n, "\(path).momentum", "'momentum' (server or worker) applies to sgdm only") }
+                placement = reader.choice(n, "\(path).momentum", among: MomentumPlacement.allCases.map(\.rawValue), what: "momentum placement").flatMap(MomentumPlacement.init(rawValue:)) ?? .server
+            }
+            var sparsifier: SparsifierSpec?
+            var variant = MDSGDMomentum.local
+            if let n = m["sparsifier"] {
+                if kind != .mdsgd { reader.error(n, "\(path).sparsifier", "'sparsifier' applies to mdsgd only; for sgdm compress in the oracle") }
+                sparsifier = buildSparsifier(n, "\(path).sparsifier", dimension: dimension)
+            } else if kind == .mdsgd {
+                reader.error(item, "\(path).sparsifier", "mdsgd needs a 'sparsifier' (top-k: {k: …}, rand-k: {k: …} or scaled-sign)")
+            }
+            if let n = m["variant"] {
+                if kind != .mdsgd { reader.error(n, "\(path).variant", "'variant' (local or global momentum) applies to mdsgd only") }
+                variant = reader.choice(n, "\(path).variant", among: MDSGDMomentum.allCases.map(\.rawValue), what: "momentum variant").flatMap(MDSGDMomentum.init(rawValue:)) ?? .local
+            }
+            let bounds = m["bounds"].flatMap { buildBoundList($0, "\(path).bounds") }
+            if let step {
+                methods.append(MethodSpec(id: id, kind: kind, beta: beta, step: step, initialization: initialization,
+                                          placement: placement, sparsifier: sparsifier, mdsgdMomentum: variant, bounds: bounds))
+            }
+        }
+        return methods
+    }
+
+    func buildStep(_ node: Node, _ path: String) -> StepSpec? {
+        if case .scalar(let s) = node, s.string == "theory" { return .theory(factor: 1) }
+        if case .mapping = node {
+            guard let m = reader.mapping(node, path, allowed: ["theory"], what: "a step rule") else { return nil }
+            guard let f = m["theory"] else {
+                reader.error(node, path, "expected {theory: factor}")
+                return nil
+            }
+            return reader.double(f, "\(path).theory", .positive).map { .theory(factor: $0) }
+        }
+        if case .scalar(let s) = node, YAMLReader.parseNumber(s.string) == nil {
+            let hint = closestMatch(to: s.string, among: ["theory"]).map { " (did you mean '\($0)'?)" } ?? ""
+            reader.error(node, path, "expected a step size > 0, 'theory' or {theory: factor}, found '\(s.string.prefix(60))'\(hint)")
+            return nil
+        }
+        return reader.double(node, path, .positive).map { .fixed($0) }
+    }
+
+    func buildSparsifier(_ node: Node, _ path: String, dimension: Int?) -> SparsifierSpec? {
+        let names = ["top-k", "rand-k", "scaled-sign"]
+        if case .scalar(let s) = node {
+            if s.string == "scaled-sign" { return .scaledSign }
+            _ = reader.choice(node, path, among: names, what: "sparsifier")
+            return nil
+        }
+        guard case .mapping(let m) = node, m.count == 1, case .scalar(let key) = m.first!.key else {
+            reader.error(node, path, "expected one sparsifier, e.g. {top-k: {k: 5}}, found \(YAMLReader.describe(node))")
+            return nil
+        }
+        guard let name = reader.choice(m.first!.key, path, among: names, what: "sparsifier") else { return nil }
+        if name == "scaled-sign" { return .scaledSign }
+        let sub = "\(path).\(key.string)"
+        guard let p = reader.mapping(m.first!.value, sub, allowed: ["k", "fraction"], what: "\(name) parameters") else { return nil }
+        var k: Int?
+        if let f = p["fraction"], let fraction = reader.double(f, "\(sub).fraction", .between(0, 1, lowOpen: true)), let d = dimension {
+            k = max(1, Int((fraction * Double(d)).rounded()))
+        } else if let kNode = p["k"], let value = reader.int(kNode, "\(sub).k", .atLeast(1)) {
+            if let d = dimension, value > d {
+                reader.error(kNode, "\(sub).k", "k = \(value) exceeds the dimension \(d); valid: 1 ≤ k ≤ \(d)")
+            } else { k = value }
+        } else if p["k"] == nil && p["fraction"] == nil {
+            reader.error(node, "\(sub).k", "missing 'k' (how many coordinates to keep) or 'fraction'")
+        }
+        guard let k else { return nil }
+        return name == "top-k" ? .topK(k: k) : .randK(k: k)
+    }
+
+    // MARK: run, bounds, constants, expectations
+
+    func buildRun(_ node: Node, _ path: String, base: RunSpec?) -> RunSpec? {
+        guard let m = reader.mapping(node, path, allowed: ["iterations", "seeds", "checkpoints"], what: "\(path) settings") else { return nil }
+        let iterations = m["iterations"].flatMap { reader.int($0, "\(path).iterations", .atLeast(1)) } ?? base?.iterations
+        let seeds = m["seeds"].flatMap { reader.int($0, "\(path).seeds", .atLeast(1)) } ?? base?.seeds
+        let checkpoints = m["checkpoints"].flatMap { reader.int($0, "\(path).checkpoints", .atLeast(2)) } ?? base?.checkpoints ?? 40
+        if base == nil {
+            if m["iterations"] == nil { reader.error(node, "\(path).iterations", "missing 'iterations' (an integer ≥ 1)") }
+            if m["seeds"] == nil { reader.error(node, "\(path).seeds", "missing 'seeds' (an integer ≥ 1; ≥ 2 for random oracles)") }
+        }
+        guard let iterations, let seeds else { return nil }
+        return RunSpec(iterations: iterations, seeds: seeds, checkpoints: checkpoints)
+    }
+
+    func buildBoundList(_ node: Node, _ path: String) -> [String]? {
+        guard let items = reader.sequence(node, path, what: "bound ids") else { return nil }
+        let ids = CatalogBoundID.allCases.map(\.rawValue)
+        return items.enumerated().compactMap { reader.choice($1, YAMLReader.join(path, index: $0), among: ids, what: "catalog bound") }
+    }
+
+    func buildDeclared(_ node: Node) -> DeclaredConstants {
+        guard let m = reader.mapping(node, "constants", allowed: DeclaredConstants.names, what: "declared constants") else { return DeclaredConstants() }
+        var values: [String: Double] = [:]
+        for (key, value) in m {
+            let range: NumberRange = key == "fstar" ? .any : (key == "L" ? .positive : .nonNegative)
+            if let v = reader.double(value, "constants.\(key)", range) { values[key] = v }
+        }
+        if let m = values["m"], m >= 1, let n = node.mapping?["m"] {
+            reader.error(n, "constants.m", "m = \(m) is not < 1; the bias model A4 needs 0 ≤ m < 1")
+        }
+        return DeclaredConstants(values)
+    }
+
+    func position(of node: Node, _ path: String) -> SourcePosition {
+        let mark = node.mark
+        var column = mark?.column ?? 0
+        if let style = node.scalar?.style, style == .singleQuoted || style == .doubleQuoted { column += 1 }
+        return SourcePosition(file: sourcePath, line: mark?.line ?? 0, column: column, keyPath: path)
+    }
+
+    /// Compiles an expression now, so that errors surface at load time with file, line and
+    /// column (the expression's own offset added to where it starts in the file).
+    func compile(_ text: String, at position: SourcePosition, variables: Set<String>, expecting: ExpressionType) {
+        do {
+            _ = try BoundExpression(text, allowedVariables: variables, expecting: expecting, limits: limits)
+        } catch {
+            reader.error(line: position.line, column: position.column + error.offset, position.keyPath, error.message)
+        }
+    }
+
+    func buildUserBounds(_ node: Node, methods: [MethodSpec]) -> [UserBoundSpec] {
+        guard let items = reader.sequence(node, "user-bounds", what: "user bounds") else { return [] }
+        var result: [UserBoundSpec] = []
+        let methodNames = Set(methods.map(\.id) + methods.map(\.kind.rawValue))
+        for (index, item) in items.enumerated() {
+            let path = YAMLReader.join("user-bounds", index: index)
+            guard let m = reader.mapping(item, path, allowed: ["id", "method", "metric", "expression", "requires", "description"], what: "a user bound") else { continue }
+            let id = m["id"].flatMap { reader.string($0, "\(path).id") }
+            if m["id"] == nil { reader.error(item, "\(path).id", "missing 'id' (a name for the bound)") }
+            if let id, let n = m["id"], !SpecBuilder.isSafeName(id) { reader.error(n, "\(path).id", "id '\(id.prefix(60))' must be letters, digits, '-', '_' or '.'") }
+            var method: String?
+            if let n = m["method"], let s = reader.string(n, "\(path).method") {
+                if methodNames.contains(s) { method = s } else {
+                    let hint = closestMatch(to: s, among: methodNames).map { " (did you mean '\($0)'?)" } ?? ""
+                    reader.error(n, "\(path).method", "no method '\(s.prefix(60))' in this file\(hint); use a method id or kind: \(methodNames.sorted().joined(separator: ", "))")
+                }
+            } else if m["method"] == nil { reader.error(item, "\(path).method", "missing 'method' (a method id or kind of this file)") }
+            let metric = m["metric"].flatMap { reader.choice($0, "\(path).metric", among: Metric.allCases.map(\.rawValue), what: "metric") }.flatMap(Metric.init(rawValue:))
+            if m["metric"] == nil { reader.error(item, "\(path).metric", "missing 'metric' (one of \(Metric.allCases.map(\.rawValue).joined(separator: ", ")))") }
+            var expression: String?
+            var expressionPosition = SourcePosition(file: sourcePath, line: 0, column: 0, keyPath: "\(path).expression")
+            if let n = m["expression"], let text = reader.string(n, "\(path).expression", what: "an expression") {
+                expression = text
+                expressionPosition = position(of: n, "\(path).expression")
+                compile(text, at: expressionPosition, variables: Self.boundVariables, expecting: .number)
+            } else if m["expression"] == nil { reader.error(item, "\(path).expression", "missing 'expression' (the bound's right-hand side)") }
+            var requires: [(String, SourcePosition)] = []
+            if let n = m["requires"], let list = reader.sequence(n, "\(path).requires", what: "conditions") {
+                for (j, c) in list.enumerated() {
+                    let cPath = YAMLReader.join("\(path).requires", index: j)
+                    if let text = reader.string(c, cPath, what: "a condition") {
+                        let pos = position(of: c, cPath)
+                        compile(text, at: pos, variables: Self.boundVariables.subtracting(["K"]), expecting: .condition)
+                        requires.append((text, pos))
+                    }
+                }
+            }
+            let description = m["description"].flatMap { reader.scalar($0, "\(path).description", what: "a description") } ?? ""
+            if let id, let method, let metric, let expression {
+                result.append(UserBoundSpec(id: id, method: method, metric: metric, expression: expression,
+                                            expressionPosition: expressionPosition, requires: requires, floor: nil,
+                                            description: description))
+            }
+        }
+        return result
+    }
+
+    func buildAssumptions(_ node: Node) -> [AssumptionSpec] {
+        guard let items = reader.sequence(node, "assumptions", what: "assumptions") else { return [] }
+        var result: [AssumptionSpec] = []
+        for (index, item) in items.enumerated() {
+            let path = YAMLReader.join("assumptions", index: index)
+            guard let m = reader.mapping(item, path, allowed: ["id", "holds-if", "description"], what: "an assumption") else { continue }
+            let id = m["id"].flatMap { reader.string($0, "\(path).id") }
+            if m["id"] == nil { reader.error(item, "\(path).id", "missing 'id'") }
+            guard let n = m["holds-if"] else {
+                reader.error(item, "\(path).holds-if", "missing 'holds-if' (a condition such as \"bias2 <= m*grad2 + zeta2\")")
+                continue
+            }
+            guard let text = reader.string(n, "\(path).holds-if", what: "a condition") else { continue }
+            let pos = position(of: n, "\(path).holds-if")
+            compile(text, at: pos, variables: Self.boundVariables.union(Self.probeVariables).subtracting(["K"]), expecting: .condition)
+            if let id { result.append(AssumptionSpec(id: id, holdsIf: text, position: pos)) }
+        }
+        return result
+    }
+
+    func buildExpect(_ node: Node, known: Set<String>, methodIDs: [String]) -> [String: ExpectedOutcome] {
+        guard case .mapping(let mapping) = node else {
+            reader.error(node, "expect", "expected a mapping of bound or assumption ids to outcomes, e.g. {my-floor: violated}")
+            return [:]
+        }
+        var result: [String: ExpectedOutcome] = [:]
+        let outcomes = ExpectedOutcome.allCases.map(\.rawValue)
+        for (keyNode, value) in mapping {
+            guard let key = reader.string(keyNode, "expect") else { continue }
+            let path = "expect.\(key)"
+            // Either "ID" (every method) or "METHOD/ID".
+            let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
+            let boundID = parts.last ?? key
+            if parts.count == 2, !methodIDs.contains(parts[0]) {
+                let hint = closestMatch(to: parts[0], among: methodIDs).map { " (did you mean '\($0)'?)" } ?? ""
+                reader.error(keyNode, path, "no method '\(parts[0])'\(hint)")
+            }
+            if !known.contains(boundID) {
+                let hint = closestMatch(to: boundID, among: known).map { " (did you mean '\($0)'?)" } ?? ""
+                reader.error(keyNode, path, "no bound or assumption '\(boundID)'\(hint); known: \(known.sorted().joined(separator: ", "))")
+            }
+            if result[key] != nil { reader.error(keyNode, path, "duplicate key '\(key)'") }
+            if let o = reader.choice(value, path, among: outcomes, what: "outcome").flatMap(ExpectedOutcome.init(rawValue:)) {
+                result[key] = o
+            }
+        }
+        return result
+    }
+
+    // MARK: rules across fields
+
+    func checkCrossRules(problem: ProblemSpec, oracle: [OracleStageSpec], methods: [MethodSpec], run: RunSpec,
+                         quick: RunSpec, top: [String: Node], root: Node) {
+        let oracleNode = top["oracle"]
+        // Clipping needs a bound on its input: bounded gradients, and no random stage before it.
+        var randomBefore = false
+        for (i, stage) in oracle.enumerated() {
+            if case .clip = stage {
+                let path = "oracle[\(i)].clip"
+                let stageNode = oracleNode?.sequence.map { Array($0) }?[safe: i]
+                if !problem.family.hasBoundedGradients {
+                    reader.error(stageNode, path, "clipping's constants need bounded gradients (‖∇fᵢ‖ ≤ G_max), which family \(problem.family.name) does not have; use rational, logistic-ncvx or composite")
+                } else if randomBefore {
+                    reader.error(stageNode, path, "clipping's constants need a bounded input, so clip must come before any random stage (noise, rand-k, composite)")
+                }
+            }
+            if OracleStageSpec.isRandom(stage) { randomBefore = true }
+        }
+        let random = oracle.contains(where: OracleStageSpec.isRandom)
+        if random {
+            for (profile, r) in [("run", run), ("quick", quick)] where r.seeds < 2 {
+                reader.error(top[profile], "\(profile).seeds", "the oracle is random, so confidence intervals need at least 2 seeds (found \(r.seeds)); use ≥ 8 for useful intervals")
+            }
+        }
+        let work = Double(problem.dimension) * Double(problem.workers) * Double(run.iterations) * Double(run.seeds) * Double(max(methods.count, 1))
+        if work > SpecLoader.maximumWork && !allowLarge {
+            reader.error(top["run"], "run", "this file asks for \(String(format: "%.2g", work)) coordinate-updates (d × workers × iterations × seeds × methods), over the limit of \(String(format: "%.2g", SpecLoader.maximumWork)); reduce it or pass --allow-large")
+        }
+        for (i, method) in methods.enumerated() where method.kind == .mdsgd {
+            if case .composite = oracle.first {
+                reader.error(top["methods"], "methods[\(i)]", "mdsgd with the composite oracle is not supported (its bounds need unbiased worker gradients)")
+            }
+        }
+    }
+}
+
+extension OracleStageSpec {
+    static func isRandom(_ stage: OracleStageSpec) -> Bool {
+        switch stage {
+        case .gaussianNoise(let v), .relativeNoise(let v): v > 0
+        case .randK, .composite: true
+        case .scale, .additiveBias, .topK, .scaledSign, .clip: false
+        }
+    }
+}
+
+extension Array {
+    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+}
+
+extension CharacterSet {
+    static let safeName = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+}
+
+import Foundation

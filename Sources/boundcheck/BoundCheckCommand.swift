@@ -1,0 +1,317 @@
+import ArgumentParser
+import BoundCheck
+import Foundation
+
+@main
+struct BoundCheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "boundcheck",
+        abstract: "Check convergence bounds of parallel momentum methods under biased gradients against simulation.",
+        discussion: """
+        Exit codes: 0 every bound and assumption as expected; 1 a violation or an unmet expectation; \
+        2 bad input (every problem listed with file, line and column); 3 internal failure.
+        """,
+        subcommands: [Check.self, Bounds.self, List.self],
+        defaultSubcommand: Check.self
+    )
+}
+
+/// Exit codes of DESIGN.md.
+enum Exit {
+    static let pass: Int32 = 0
+    static let fail: Int32 = 1
+    static let badInput: Int32 = 2
+    static let internalFailure: Int32 = 3
+}
+
+/// Problem files named on the command line: files as given, folders searched for *.yaml / *.yml.
+func problemFiles(_ paths: [String]) throws -> [String] {
+    var files: [String] = []
+    for path in paths {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ValidationError("no such file or folder: \(path)")
+        }
+        if isDirectory.boolValue {
+            let names = try FileManager.default.contentsOfDirectory(atPath: path)
+                .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+            files += names.map { (path as NSString).appendingPathComponent($0) }
+        } else {
+            files.append(path)
+        }
+    }
+    if files.isEmpty { throw ValidationError("no problem files (*.yaml) found in \(paths.joined(separator: ", "))") }
+    return files
+}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+/// Loads every file, reporting every problem in every file before giving up.
+func loadAll(_ files: [String], allowLarge: Bool) -> [ExperimentSpec]? {
+    let loader = SpecLoader(allowLarge: allowLarge)
+    var specs: [ExperimentSpec] = []
+    var problems: [Diagnostic] = []
+    for file in files {
+        do { specs.append(try loader.load(path: file)) } catch let errors as SpecErrors {
+            problems += errors.diagnostics
+        } catch {
+            problems.append(Diagnostic(file: file, line: 0, column: 0, keyPath: "", message: "\(error)"))
+        }
+    }
+    var names: [String: String] = [:]
+    for spec in specs {
+        if let other = names[spec.name] {
+            problems.append(Diagnostic(file: spec.sourcePath ?? spec.name, line: 1, column: 1, keyPath: "name",
+                                       message: "name '\(spec.name)' is also used by \(other); report files would collide"))
+        }
+        names[spec.name] = spec.sourcePath ?? spec.name
+    }
+    if problems.isEmpty { return specs }
+    for p in problems { printError(p.description) }
+    printError("\(problems.count) problem(s) found; nothing was run and no report was written.")
+    return nil
+}
+
+func gitCommit() -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["git", "rev-parse", "--short", "HEAD"]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = FileHandle.nullDevice
+    do { try process.run() } catch { return "unknown" }
+    process.waitUntilExit()
+    let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        .trimmingCharacters(in: .whitespacesAndNewlines)
+    return process.terminationStatus == 0 && !text.isEmpty ? text : "unknown"
+}
+
+let toolchain: String = {
+    #if swift(>=6.3)
+    return "Swift 6.3+"
+    #else
+    return "Swift 6"
+    #endif
+}()
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run problem files, compare the runs with their bounds, write reports, exit with the verdict.")
+
+    @Argument(help: "Problem files or folders (default: Problems/).")
+    var paths: [String] = ["Problems"]
+
+    @Flag(help: "Use each file's quick profile (the CI profile).")
+    var quick = false
+
+    @Option(help: "Override the number of seeds.")
+    var seeds: Int?
+
+    @Option(help: "Override the confidence level, in (0, 1).")
+    var confidence: Double?
+
+    @Option(help: "Check only the bound or assumption with this id.")
+    var only: String?
+
+    @Option(help: "Threads to run on (default: all cores). Results are identical for any value.")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Output folder for reports.")
+    var out: String = "Reports"
+
+    @Option(help: "Report formats, comma-separated: md, json.")
+    var format: String = "md,json"
+
+    @Flag(help: "Treat inconclusive verdicts as failures.")
+    var strict = false
+
+    @Flag(help: "Allow files over the size and work limits.")
+    var allowLarge = false
+
+    var formats: Set<String> { Set(format.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
+
+    func validate() throws {
+        if let seeds, seeds < 1 { throw ValidationError("--seeds must be at least 1, got \(seeds)") }
+        if let confidence, !(confidence > 0 && confidence < 1) { throw ValidationError("--confidence must lie strictly between 0 and 1, got \(confidence)") }
+        if jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+        let unknown = formats.subtracting(["md", "json"])
+        if !unknown.isEmpty { throw ValidationError("unknown --format \(unknown.sorted().joined(separator: ", ")); valid: md, json") }
+    }
+
+    func run() throws {
+        let files: [String]
+        do { files = try problemFiles(paths) } catch {
+            printError("error: \(error)")
+            throw ExitCode(Exit.badInput)
+        }
+        guard let specs = loadAll(files, allowLarge: allowLarge) else { throw ExitCode(Exit.badInput) }
+        if let only {
+            let ids = Set(specs.flatMap { $0.userBounds.map(\.id) + $0.assumptions.map(\.id) } + CatalogBoundID.allCases.map(\.rawValue) + ["F2-x"])
+            if !ids.contains(only) {
+                printError("error: --only \(only): no such bound or assumption; known: \(ids.sorted().joined(separator: ", "))")
+                throw ExitCode(Exit.badInput)
+            }
+        }
+        var prepared: [PreparedExperiment] = []
+        var failures: [String] = []
+        for spec in specs {
+            do { prepared.append(try PreparedExperiment(spec: spec, quick: quick, seedsOverride: seeds)) } catch {
+                failures.append("\(spec.sourcePath ?? spec.name): error: \(error)")
+            }
+        }
+        if !failures.isEmpty {
+            failures.forEach(printError)
+            printError("nothing was run and no report was written.")
+            throw ExitCode(Exit.badInput)
+        }
+        let terminal = isatty(STDERR_FILENO) != 0 && ProcessInfo.processInfo.environment["CI"] == nil
+        var results: [ExperimentResult] = []
+        var pages: [(ExperimentResult, Provenance)] = []
+        let commit = gitCommit()
+        do {
+            for p in prepared {
+                let started = Date()
+                let traces = Experiment.run(p, jobs: jobs) { done, total in
+                    if terminal { printError("\u{1B}[2K\r\(p.spec.name): \(done)/\(total) work items\u{1B}[1A") }
+                }
+                let result = try Experiment.judge(p, traces: traces, confidence: confidence, strict: strict, only: only)
+                let provenance = Provenance(commit: commit, toolchain: toolchain, wallTimeSeconds: Date().timeIntervalSince(started))
+                results.append(result)
+                pages.append((result, provenance))
+                let failed = result.methods.flatMap { m in m.bounds.filter(\.fails).map { "\(m.method.id)/\($0.evaluation.id)=\($0.verdict.verdict.rawValue)" } }
+                print("\(result.passed ? "pass" : "FAIL")  \(result.name)  (\(String(format: "%.1f", provenance.wallTimeSeconds)) s)\(failed.isEmpty ? "" : "  " + failed.joined(separator: " "))")
+            }
+            let writer = ReportWriter(directory: out)
+            for (result, provenance) in pages {
+                if formats.contains("json") { try writer.write(try JSONReport.render(result, provenance: provenance), to: "\(result.name).json") }
+                if formats.contains("md") {
+                    let page = MarkdownReport.page(result, provenance: provenance)
+                    for (file, svg) in page.plots.sorted(by: { $0.key < $1.key }) { try writer.write(svg, to: file) }
+                    try writer.write(page.markdown, to: "\(result.name).md")
+                }
+            }
+            if formats.contains("md") {
+                try writer.write(MarkdownReport.index(results, provenance: Provenance(commit: commit, toolchain: toolchain, wallTimeSeconds: 0)), to: "index.md")
+            }
+        } catch {
+            printError("internal error: \(error)")
+            throw ExitCode(Exit.internalFailure)
+        }
+        let passed = results.allSatisfy(\.passed)
+        print("\(results.filter(\.passed).count)/\(results.count) problem files as expected; reports in \(out)/")
+        if !passed { throw ExitCode(Exit.fail) }
+    }
+}
+
+struct Bounds: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show constants, admissible steps and bound values of a problem file, without simulation.")
+
+    @Argument(help: "A problem file.")
+    var file: String
+
+    @Option(help: "Output format: text or json.")
+    var format: String = "text"
+
+    @Flag(help: "Use the file's quick profile.")
+    var quick = false
+
+    @Flag(help: "Allow files over the size and work limits.")
+    var allowLarge = false
+
+    func validate() throws {
+        if !["text", "json"].contains(format) { throw ValidationError("unknown --format \(format); valid: text, json") }
+    }
+
+    func run() throws {
+        guard let spec = loadAll([file], allowLarge: allowLarge)?.first else { throw ExitCode(Exit.badInput) }
+        let prepared: PreparedExperiment
+        do { prepared = try PreparedExperiment(spec: spec, quick: quick) } catch {
+            printError("\(file): error: \(error)")
+            throw ExitCode(Exit.badInput)
+        }
+        let evaluations = prepared.evaluateBounds(traces: nil)
+        if format == "json" {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            struct Output: Encodable {
+                var name: String
+                var constants: ConstantTable
+                var methods: [MethodBounds]
+            }
+            struct MethodBounds: Encodable {
+                var method: ResolvedMethod
+                var bounds: [BoundEvaluation]
+            }
+            let output = Output(name: spec.name, constants: prepared.instance.constants,
+                                methods: zip(prepared.methods, evaluations).map { MethodBounds(method: $0, bounds: $1) })
+            print(String(decoding: try encoder.encode(output), as: UTF8.self))
+            return
+        }
+        print("\(spec.name): \(spec.problem.family.name), d = \(spec.problem.dimension), n = \(spec.problem.workers), \(prepared.profile.iterations) iterations\n")
+        print("constants:")
+        for name in ConstantTable.order {
+            guard let e = prepared.instance.constants.entries[name] else { continue }
+            print("  \(name.padding(toLength: 8, withPad: " ", startingAt: 0)) \(String(format: "%-12.6g", e.value)) \(e.how)")
+        }
+        for (method, bounds) in zip(prepared.methods, evaluations) {
+            print("\n\(method.id): \(method.kind), β = \(method.beta), γ = \(String(format: "%.6g", method.gamma)) — \(method.stepRule)")
+            for b in bounds {
+                print("  \(b.id) [\(b.kind.rawValue), \(b.metric.rawValue)] \(b.formula)")
+                print("    source: \(b.source)")
+                if let step = b.largestStep { print("    largest admissible γ: \(String(format: "%.6g", step)) (binding: \(b.bindingCondition ?? ""))") }
+                if !b.failedConditions.isEmpty {
+                    print("    not applicable: \(b.failedConditions.joined(separator: "; "))")
+                    continue
+                }
+                if let error = b.error { print("    could not be evaluated: \(error)"); continue }
+                if let floor = b.floor { print("    floor (K → ∞): \(String(format: "%.6g", floor))") }
+                if !b.notes.isEmpty { print("    notes: " + b.notes.keys.sorted().map { "\($0) = \(String(format: "%.6g", b.notes[$0]!))" }.joined(separator: ", ")) }
+                let shown = zip(b.checkpoints, b.values).compactMap { k, v in v.map { "k=\(k): \(String(format: "%.4g", $0))" } }
+                print("    values: \(shown.joined(separator: ", "))")
+            }
+        }
+    }
+}
+
+struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List families, oracles, methods and bounds (with kind and source).")
+
+    func run() {
+        print("""
+        families (problem.family):
+          quadratic       ½(x − cᵢ)ᵀA(x − cᵢ); spectrum: {min, max, zeros, spacing: linear|log}, rotate: bool
+          pl-sine         Σ xⱼ² + 3 sin² xⱼ, tilted per worker; pl-constant: computed|published
+          rational        Σ xⱼ²/(1 + xⱼ²), tilted per worker; bounded gradients
+          logistic-ncvx   logistic loss + λ Σ xⱼ²/(1+xⱼ²); samples-per-worker, lambda; bounded gradients
+          composite       (1/N) Σ log cosh(aₛᵀx − yₛ); samples-per-worker, target-noise; bounded gradients
+
+        oracle stages (oracle: [...], per worker, in order):
+          gaussian-noise  {variance: s²}           u + ξ, E‖ξ‖² = s²
+          relative-noise  {variance: s²}           u ⊙ (1 + ε), ε ~ N(0, s²)
+          scale           {factor: c}              c·u (bias m = (1 − c)²)
+          additive-bias   {norm: ζ}                u + c, ‖c‖ = ζ (same c on every worker)
+          top-k           {k: K} | {fraction: f}   keep the K largest entries (ties by index)
+          rand-k          {k: K} | {fraction: f}   K random entries scaled by d/K (unbiased)
+          scaled-sign                              (‖u‖₁/d)·sign(u)
+          clip            {tau: τ, constants: relative|absolute}   min{1, τ/‖u‖}·u
+          composite       {inner-samples: m_in, inner-noise: σ_g}  inner values seen through m_in samples
+
+        methods (methods: [...]):
+          sgdm   beta ∈ (0, 1], step, init: zero|first-gradient, momentum: server|worker
+          sgd    step (β = 1)
+          mdsgd  beta ∈ [0, 1), step (η), sparsifier: {top-k|rand-k: {k}} | scaled-sign, variant: local|global
+          step:  a number, theory, or {theory: factor}
+
+        bounds:
+        """)
+        for bound in BoundCatalog.all {
+            print("  \(bound.id.padding(toLength: 7, withPad: " ", startingAt: 0)) \(bound.kind.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(bound.metric.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(bound.formula)")
+            print("          source: \(bound.source)")
+        }
+        print("\nexpression functions: " + BoundExpression.functions.map(\.name).joined(separator: ", "))
+    }
+}
