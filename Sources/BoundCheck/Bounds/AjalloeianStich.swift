@@ -17,7 +17,7 @@ public struct AS1: Bound {
 
     public func conditions(_ c: BoundContext) -> [BoundCondition] {
         [Conditions.biasBelowOne, Conditions.varianceAvailable,
-         BoundCondition("γ ≤ 1/(L(M+1))", limitsStep: true) { 1 - $0.L * $0.gamma * (Conditions.M($0) + 1) }]
+         Conditions.plainSGDStep]
     }
 
     public func value(_ c: BoundContext, K: Double) throws -> Double {
@@ -44,7 +44,7 @@ public struct AS2: Bound {
 
     public func conditions(_ c: BoundContext) -> [BoundCondition] {
         [Conditions.plConstant, Conditions.exactOptimum, Conditions.biasBelowOne, Conditions.varianceAvailable,
-         BoundCondition("γ ≤ 1/(L(M+1))", limitsStep: true) { 1 - $0.L * $0.gamma * (Conditions.M($0) + 1) }]
+         Conditions.plainSGDStep]
     }
 
     public func value(_ c: BoundContext, K: Double) throws -> Double {

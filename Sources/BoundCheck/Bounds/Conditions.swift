@@ -12,6 +12,9 @@ enum Conditions {
         $0.method.initialization == MomentumInit.zero.rawValue ? 1 : -1
     }
 
+    /// AS-1 and AS-2's step condition.
+    static let plainSGDStep = BoundCondition("γ ≤ 1/(L(M+1))", limitsStep: true) { 1 - $0.L * $0.gamma * (M($0) + 1) }
+
     static func M(_ c: BoundContext) -> Double { c.constants["M"] ?? .nan }
     static func sigma2(_ c: BoundContext) -> Double { c.constants["sigma2"] ?? .nan }
     static func mu(_ c: BoundContext) -> Double { c.constants["mu"] ?? .nan }

@@ -23,6 +23,8 @@ final class Simulation {
     let rngs: UnsafeMutablePointer<RandomStream>
     let permutations: [UnsafeMutableBufferPointer<Int>]
     let bias: Buffer?
+    /// M-DSGD only: (1/p) Σ mᵢ and the vector a worker sends.
+    let memoryMean: Buffer?, sentBuffer: Buffer?
 
     init(instance: Instance, method: ResolvedMethod, iterations: Int, checkpoints: [Int]) {
         self.instance = instance
@@ -45,6 +47,9 @@ final class Simulation {
             || method.sparsifier == SparsifierSpec.randK(k: 1).name
         permutations = needsPermutation ? (0..<instance.workers).map { _ in .allocate(capacity: instance.dimension) } : []
         bias = instance.biasVector.map { Buffer(copying: $0) }
+        let memory = method.methodKind == .mdsgd
+        memoryMean = memory ? Buffer(count: instance.dimension) : nil
+        sentBuffer = memory ? Buffer(count: instance.dimension) : nil
     }
 
     deinit {
@@ -260,8 +265,8 @@ final class Simulation {
         var sumGrad2 = 0.0, minGrad2 = Double.infinity
         var c = 0
         let ws = x.readOnly
-        // Buffers: workerA[i] = uᵢ, workerB[i] = mᵢ; aux2 accumulates (1/p) Σ uᵢ then (1/p) Σ mᵢ.
-        let uMean = Buffer(count: d), mMean = Buffer(count: d), sent = Buffer(count: d)
+        // Buffers: workerA[i] = uᵢ, workerB[i] = mᵢ; uMean, mMean = (1/p) Σ uᵢ, (1/p) Σ mᵢ; sent = sₖ.
+        let uMean = aux2, mMean = memoryMean!, sent = sentBuffer!
         for t in 0...iterations {
             if t == iterations {
                 let grad2 = exactGradient(at: ws)
