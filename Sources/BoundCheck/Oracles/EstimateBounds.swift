@@ -25,36 +25,33 @@ public struct EstimateBounds: Equatable, Sendable {
     /// A bound on ‖b₁ + b₂‖² from ‖b₁‖² ≤ m₁x + z₁ and ‖b₂‖² ≤ m₂x + z₂, in the form m x + z.
     ///
     /// Young: ‖b₁ + b₂‖² ≤ (1 + t)‖b₁‖² + (1 + 1/t)‖b₂‖² for any t > 0. When either side is
-    /// x-free (m = 0) or ζ-free (z = 0) the exact triangle-inequality forms are used. Otherwise
-    /// the smallest reachable m is m₀ = (√m₁ + √m₂)²; t is chosen so that m uses half the room
-    /// left below 1, m = m₀ + (1 − m₀)/2, keeping the bias model valid (m < 1) while ζ² stays
-    /// finite. If m₀ ≥ 1 the bound is returned with t = √(m₂/m₁) (m = m₀; bounds needing m < 1
-    /// will then say they do not apply).
+    /// zero, x-free (m = 0) or ζ-free (z = 0) the exact triangle-inequality forms are used.
+    /// Otherwise t is chosen to minimise z/(1 − m), the form in which (m, ζ²) enter every floor of
+    /// THEORY §4 (ζ²/(1 − m)). With a = z₁C + (z₁+z₂)m₁, c = z₂C + (z₁+z₂)m₂, C = 1 − m₁ − m₂ and
+    /// b = 2(z₂m₁ − z₁m₂), the stationarity condition is a t² + b t − c = 0, whose one positive
+    /// root is the minimiser (z/(1 − m) is quasi-convex in t and infinite where m reaches 1); it is
+    /// computed in the cancellation-free form. Swapping the inputs maps t to 1/t, so the result
+    /// does not depend on their order. If the smallest reachable m, (√m₁ + √m₂)², is ≥ 1, that
+    /// minimum is returned (t = √(m₂/m₁)); bounds needing m < 1 then say they do not apply.
     static func combine(_ m1: Double, _ z1: Double, _ m2: Double, _ z2: Double) -> (m: Double, z: Double) {
         if m1 == 0 && z1 == 0 { return (m2, z2) }
         if m2 == 0 && z2 == 0 { return (m1, z1) }
         if m1 == 0 && m2 == 0 { let r = z1.squareRoot() + z2.squareRoot(); return (0, r * r) }
         if z1 == 0 && z2 == 0 { let r = m1.squareRoot() + m2.squareRoot(); return (r * r, 0) }
-        let r0 = m1.squareRoot() + m2.squareRoot()
-        let m0 = r0 * r0
-        var t: Double
-        if m0 >= 1 {
-            t = m1 > 0 && m2 > 0 ? (m2 / m1).squareRoot() : 1
-        } else {
-            let target = m0 + (1 - m0) / 2
-            if m1 == 0 {
-                t = m2 / (target - m2)           // (1 + 1/t) m₂ = target
-            } else if m2 == 0 {
-                t = (target - m1) / m1           // (1 + t) m₁ = target
-            } else {
-                // m₁t² + (m₁ + m₂ − target)t + m₂ = 0; both roots give m = target, take the one with the smaller z.
-                let b = m1 + m2 - target
-                let disc = max(b * b - 4 * m1 * m2, 0).squareRoot()
-                let roots = [(-b - disc) / (2 * m1), (-b + disc) / (2 * m1)].filter { $0 > 0 }
-                t = roots.min { (1 + $0) * z1 + (1 + 1 / $0) * z2 < (1 + $1) * z1 + (1 + 1 / $1) * z2 } ?? 1
-            }
+        func young(_ t: Double) -> (m: Double, z: Double) {
+            ((1 + t) * m1 + (1 + 1 / t) * m2, (1 + t) * z1 + (1 + 1 / t) * z2)
         }
-        return ((1 + t) * m1 + (1 + 1 / t) * m2, (1 + t) * z1 + (1 + 1 / t) * z2)
+        let r0 = m1.squareRoot() + m2.squareRoot()
+        guard r0 * r0 < 1 else {
+            return young(m1 > 0 && m2 > 0 ? (m2 / m1).squareRoot() : 1)
+        }
+        let c0 = 1 - m1 - m2, zSum = z1 + z2
+        let a = z1 * c0 + zSum * m1, c = z2 * c0 + zSum * m2, b = 2 * (z2 * m1 - z1 * m2)
+        let root = (b * b + 4 * a * c).squareRoot()
+        let t = b >= 0 ? 2 * c / (b + root) : (root - b) / (2 * a)
+        let result = young(t)
+        // Guard against round-off at the edge of the admissible interval (never seen in tests).
+        return result.m < 1 && t > 0 && t.isFinite ? result : young(m1 > 0 && m2 > 0 ? (m2 / m1).squareRoot() : 1)
     }
 
     mutating func addBias(m: Double, zeta2: Double) {
