@@ -2,18 +2,43 @@
 /// sign and norm clipping (THEORY §5). Shared by the oracle pipeline and M-DSGD's sparsifier.
 enum Compressors {
     /// Keeps exactly `k` entries of largest magnitude, ties broken by index (the lower index
-    /// is kept), and zeroes the rest. O(d): the k-th largest magnitude is found by selection on a
-    /// copy in `scratch` (length ≥ d), then one pass keeps what is above it and the first of
-    /// those equal to it.
+    /// is kept), and zeroes the rest. O(d) and exact: T, the k-th largest magnitude, is found
+    /// by selection, and one pass keeps what is above T and the first of those equal to it.
+    ///
+    /// For large d and small k the selection runs on a short candidate list rather than on all
+    /// of u (the idea of Floyd and Rivest's SELECT): a systematic sample of |u| gives a
+    /// threshold t that very likely has a few more than k magnitudes at or above it; one
+    /// branch-free pass copies those into `scratch`, and T is selected among them. When fewer
+    /// than k make it (an unlucky sample) it falls back to selecting over all of |u|. Either way
+    /// T is the exact k-th largest, so the result does not depend on the sample.
     static func topK(_ u: UnsafeMutableBufferPointer<Double>, k: Int, scratch: UnsafeMutableBufferPointer<Double>) {
         let d = u.count
         if k >= d { return }
         if k <= 0 { for i in 0..<d { u[i] = 0 }; return }
-        for i in 0..<d { scratch[i] = abs(u[i]) }
-        // The k-th largest = the (d − k)-th smallest (0-based).
-        let threshold = select(scratch, count: d, rank: d - k)
-        var above = 0
-        for i in 0..<d where abs(u[i]) > threshold { above += 1 }
+        var threshold = Double.nan
+        // scratch[0..<candidates] holds (reordered) every magnitude ≥ T, so the counts below
+        // need not look at all of u.
+        var candidates = 0
+        if d >= 2048 && k * 8 <= d {
+            threshold = sampledThreshold(u, k: k, scratch: scratch, candidates: &candidates)
+        }
+        if threshold.isNaN {
+            for i in 0..<d { scratch[i] = abs(u[i]) }
+            // The k-th largest = the (d − k)-th smallest (0-based).
+            threshold = select(scratch, count: d, rank: d - k)
+            candidates = d
+        }
+        var above = 0, atOrAbove = 0
+        for i in 0..<candidates {
+            let a = scratch[i]
+            above &+= a > threshold ? 1 : 0
+            atOrAbove &+= a >= threshold ? 1 : 0
+        }
+        if atOrAbove == k {
+            // No ties to break: keep exactly what is at or above T (branch-free).
+            for i in 0..<d { u[i] = abs(u[i]) >= threshold ? u[i] : 0 }
+            return
+        }
         var equalToKeep = k - above
         for i in 0..<d {
             let a = abs(u[i])
@@ -21,6 +46,63 @@ enum Compressors {
             if a == threshold && equalToKeep > 0 { equalToKeep -= 1; continue }
             u[i] = 0
         }
+    }
+
+    /// T = the k-th largest |uᵢ| found among candidates at or above a sampled threshold, or NaN
+    /// when the candidates are fewer than k (or u holds NaN) and the caller must select over all.
+    private static func sampledThreshold(_ u: UnsafeMutableBufferPointer<Double>, k: Int,
+                                         scratch: UnsafeMutableBufferPointer<Double>, candidates: inout Int) -> Double {
+        let d = u.count
+        // A systematic sample of s magnitudes; expected sample points above T: s·k/d. The
+        // threshold t is the sample's r-th largest, r a few standard deviations past that,
+        // found with a min-heap of the r largest (at the back of scratch; candidates fill the front).
+        let s = min(1024, d / 4)
+        let stride = d / s
+        let expected = Double(s) * Double(k) / Double(d)
+        let r = min(s, Int((expected + 4 * expected.squareRoot() + 4).rounded(.up)))
+        let heap = UnsafeMutableBufferPointer(rebasing: scratch[(d - r)..<d])
+        var size = 0
+        for j in 0..<s {
+            let v = abs(u[j * stride])
+            if size < r {
+                var i = size
+                size += 1
+                while i > 0 {
+                    let parent = (i - 1) / 2
+                    if heap[parent] <= v { break }
+                    heap[i] = heap[parent]
+                    i = parent
+                }
+                heap[i] = v
+            } else if v > heap[0] {
+                var i = 0
+                while true {
+                    let left = 2 * i + 1
+                    if left >= r { break }
+                    let smaller = left + 1 < r && heap[left + 1] < heap[left] ? left + 1 : left
+                    if heap[smaller] >= v { break }
+                    heap[i] = heap[smaller]
+                    i = smaller
+                }
+                heap[i] = v
+            }
+        }
+        let t = heap[0]
+        guard t.isFinite else { return .nan }
+        var count = 0
+        let limit = d - r
+        for i in 0..<d {
+            let a = abs(u[i])
+            // Taken for a few percent of entries: a well-predicted branch beats a branch-free store.
+            if a >= t {
+                scratch[count] = a
+                count += 1
+                if count == limit { return .nan }   // far too many candidates: select over all
+            }
+        }
+        guard count >= k else { return .nan }
+        candidates = count
+        return select(scratch, count: count, rank: count - k)
     }
 
     /// The element of rank `rank` (0-based, ascending) of `a[0..<count]`, reordering `a`.

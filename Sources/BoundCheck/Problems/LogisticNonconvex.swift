@@ -31,8 +31,7 @@ final class LogisticNonconvexObjective: Objective, @unchecked Sendable {
         var loss = 0.0
         data.features.withUnsafeBufferPointer { a in
             for s in 0..<data.rows {
-                var z = 0.0
-                for j in 0..<d { z += a[s * d + j] * x[j] }
+                let z = Vec.dot(a.baseAddress! + s * d, x.baseAddress!, count: d)
                 loss += Self.softplus(-data.targets[s] * z)
             }
         }
@@ -50,8 +49,7 @@ final class LogisticNonconvexObjective: Objective, @unchecked Sendable {
             data.targets.withUnsafeBufferPointer { y in
                 for s in (worker * r)..<((worker + 1) * r) {
                     let row = a.baseAddress! + s * d
-                    var z = 0.0
-                    for j in 0..<d { z += row[j] * x[j] }
+                    let z = Vec.dot(row, x.baseAddress!, count: d)
                     // d/dx log(1 + exp(−y z)) = −y σ(−y z) a
                     let coefficient = -y[s] / (1 + exp(y[s] * z)) * scale
                     for j in 0..<d { gradient[j] += coefficient * row[j] }

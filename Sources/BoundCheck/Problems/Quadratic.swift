@@ -76,6 +76,16 @@ final class QuadraticObjective: Objective, @unchecked Sendable {
 
     func value(at x: UnsafeBufferPointer<Double>) -> Double {
         let d = dimension
+        if dense.isEmpty {
+            // ½ Σ aⱼ (xⱼ − c̄ⱼ)² + f*, without a temporary.
+            var s = 0.0
+            diagonal.withUnsafeBufferPointer { a in
+                centre.withUnsafeBufferPointer { c in
+                    for j in 0..<d { let y = x[j] - c[j]; s += y * (a[j] * y) }
+                }
+            }
+            return 0.5 * s + fstar
+        }
         let ay = UnsafeMutableBufferPointer<Double>.allocate(capacity: d)
         defer { ay.deallocate() }
         gradientOfMean(x, into: ay)
@@ -86,8 +96,20 @@ final class QuadraticObjective: Objective, @unchecked Sendable {
 
     func workerGradient(_ worker: Int, at x: UnsafeBufferPointer<Double>,
                         into gradient: UnsafeMutableBufferPointer<Double>) {
-        gradientOfMean(x, into: gradient)
         let base = worker * dimension
+        if dense.isEmpty {
+            // One fused pass (the hot case): A(x − c̄) − A(cᵢ − c̄), the same operations in the
+            // same order as the two-pass form below.
+            diagonal.withUnsafeBufferPointer { a in
+                centre.withUnsafeBufferPointer { c in
+                    workerShifts.withUnsafeBufferPointer { s in
+                        for j in 0..<dimension { gradient[j] = a[j] * (x[j] - c[j]) - s[base + j] }
+                    }
+                }
+            }
+            return
+        }
+        gradientOfMean(x, into: gradient)
         workerShifts.withUnsafeBufferPointer { s in
             for j in 0..<dimension { gradient[j] -= s[base + j] }
         }

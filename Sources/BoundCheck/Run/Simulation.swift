@@ -87,10 +87,10 @@ final class Simulation {
             switch stage {
             case .gaussianNoise(let variance):
                 let s = (variance / Double(d)).squareRoot()
-                if s > 0 { for j in 0..<d { u[j] += s * rngs[i].nextGaussian() } }
+                if s > 0 { rngs[i].addGaussian(scale: s, to: u) }
             case .relativeNoise(let variance):
                 let s = variance.squareRoot()
-                if s > 0 { for j in 0..<d { u[j] *= 1 + s * rngs[i].nextGaussian() } }
+                if s > 0 { rngs[i].multiplyGaussian(scale: s, u) }
             case .scale(let factor):
                 Vec.scale(factor, u)
             case .additiveBias:
@@ -123,19 +123,27 @@ final class Simulation {
 
     /// (∇f(point), g(point)) with the current streams.
     func estimate(at point: [Double]) -> (exact: [Double], estimate: [Double]) {
-        Vec.fill(gradSum.pointer, 0)
         Vec.fill(g.pointer, 0)
         point.withUnsafeBufferPointer { p in
-            for i in 0..<n {
-                instance.objective.workerGradient(i, at: p, into: gi.pointer)
-                Vec.axpy(1, gi.readOnly, gradSum.pointer)
-                applyOracle(i, at: p)
-                Vec.axpy(1, gi.readOnly, g.pointer)
-            }
+            forEachWorkerEstimate(at: p) { _ in Vec.axpy(1, gi.readOnly, g.pointer) }
         }
-        Vec.scale(1 / Double(n), gradSum.pointer)
         Vec.scale(1 / Double(n), g.pointer)
         return (gradSum.array, g.array)
+    }
+
+    /// The per-worker pass every method shares: for each worker i, gi ← ∇fᵢ(point), added to
+    /// gradSum, then gi ← the worker's oracle estimate gᵢ, handed to `body(i)`. On return gradSum
+    /// holds ∇f(point) = (1/n) Σᵢ ∇fᵢ(point). Inlined with its body, so it costs nothing.
+    @inline(__always)
+    private func forEachWorkerEstimate(at point: UnsafeBufferPointer<Double>, _ body: (Int) -> Void) {
+        Vec.fill(gradSum.pointer, 0)
+        for i in 0..<n {
+            instance.objective.workerGradient(i, at: point, into: gi.pointer)
+            Vec.axpy(1, gi.readOnly, gradSum.pointer)
+            applyOracle(i, at: point)
+            body(i)
+        }
+        Vec.scale(1 / Double(n), gradSum.pointer)
     }
 
     /// gradSum ← ∇f(point); returns ‖∇f(point)‖².
@@ -200,13 +208,9 @@ final class Simulation {
                 }
                 break
             }
-            Vec.fill(gradSum.pointer, 0)
             Vec.fill(g.pointer, 0)
             if workerMomentum { Vec.fill(aux2.pointer, 0) }
-            for i in 0..<n {
-                instance.objective.workerGradient(i, at: xs, into: gi.pointer)
-                Vec.axpy(1, gi.readOnly, gradSum.pointer)
-                applyOracle(i, at: xs)
+            forEachWorkerEstimate(at: xs) { i in
                 Vec.axpy(1, gi.readOnly, g.pointer)
                 if workerMomentum {
                     let vi = workerA[i].pointer
@@ -218,7 +222,6 @@ final class Simulation {
                     Vec.axpy(invN, workerA[i].readOnly, aux2.pointer)
                 }
             }
-            Vec.scale(invN, gradSum.pointer)
             Vec.scale(invN, g.pointer)
             let grad2 = Vec.normSquared(gradSum.pointer)
             if k == 0 && firstGradient { Vec.copy(g.readOnly, v.pointer) }   // v⁻¹ = g⁰, so v⁰ = g⁰
@@ -277,14 +280,10 @@ final class Simulation {
                 }
                 break
             }
-            Vec.fill(gradSum.pointer, 0)
             Vec.fill(g.pointer, 0)
             Vec.fill(uMean.pointer, 0)
             Vec.fill(mMean.pointer, 0)
-            for i in 0..<n {
-                instance.objective.workerGradient(i, at: ws, into: gi.pointer)
-                Vec.axpy(1, gi.readOnly, gradSum.pointer)
-                applyOracle(i, at: ws)
+            forEachWorkerEstimate(at: ws) { i in
                 outcome.maxWorkerEstimateNorm2 = max(outcome.maxWorkerEstimateNorm2, Vec.normSquared(gi.pointer))
                 let u = workerA[i].pointer, memory = workerB[i].pointer
                 if global {
@@ -306,7 +305,6 @@ final class Simulation {
                 Vec.axpy(invN, sent.readOnly, g.pointer)
                 Vec.axpy(invN, workerB[i].readOnly, mMean.pointer)
             }
-            Vec.scale(invN, gradSum.pointer)
             let grad2 = Vec.normSquared(gradSum.pointer)
             if c < checkpoints.count, checkpoints[c] == t {
                 if !record(c, k: t, grad2: grad2, sumGrad2: sumGrad2, minGrad2: minGrad2, virtual: v.readOnly,

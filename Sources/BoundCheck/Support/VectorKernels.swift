@@ -2,18 +2,30 @@
 /// and the optimizer can vectorize. All are plain loops: at the sizes here (d ≤ 10⁵) they run
 /// at memory bandwidth.
 enum Vec {
+    /// Σ aᵢbᵢ with four running sums (summed pairwise at the end), so that the additions do
+    /// not wait on each other: about 4× a single sum's speed, and a fixed order, so the same
+    /// inputs give the same bits.
+    @inline(__always)
+    static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, count: Int) -> Double {
+        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+        var i = 0
+        while i + 4 <= count {
+            s0 += a[i] * b[i]; s1 += a[i + 1] * b[i + 1]; s2 += a[i + 2] * b[i + 2]; s3 += a[i + 3] * b[i + 3]
+            i += 4
+        }
+        while i < count { s0 += a[i] * b[i]; i += 1 }
+        return (s0 + s1) + (s2 + s3)
+    }
+
     @inline(__always)
     static func dot(_ a: UnsafeBufferPointer<Double>, _ b: UnsafeBufferPointer<Double>) -> Double {
-        var s = 0.0
-        for i in 0..<a.count { s += a[i] * b[i] }
-        return s
+        guard let pa = a.baseAddress, let pb = b.baseAddress else { return 0 }
+        return dot(pa, pb, count: a.count)
     }
 
     @inline(__always)
     static func normSquared(_ a: UnsafeBufferPointer<Double>) -> Double {
-        var s = 0.0
-        for i in 0..<a.count { s += a[i] * a[i] }
-        return s
+        dot(a, a)
     }
 
     @inline(__always)
