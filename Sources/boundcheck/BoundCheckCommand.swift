@@ -11,7 +11,7 @@ struct BoundCheckCommand: ParsableCommand {
         Exit codes: 0 every bound and assumption as expected; 1 a violation or an unmet expectation; \
         2 bad input (every problem listed with file, line and column); 3 internal failure.
         """,
-        subcommands: [Check.self, Bounds.self, List.self],
+        subcommands: [Check.self, Bounds.self, List.self, Merge.self],
         defaultSubcommand: Check.self
     )
 }
@@ -130,12 +130,29 @@ struct Check: ParsableCommand {
     @Flag(help: "Allow files over the size and work limits.")
     var allowLarge = false
 
+    @Option(help: "Run only shard I of N of the work items (1 ≤ I ≤ N) and write their results to --shard-out instead of reports; combine the shards with `boundcheck merge`.")
+    var shard: String?
+
+    @Option(help: "Folder for a shard's results (with --shard).")
+    var shardOut: String = "Shards"
+
+    @Flag(help: "Take work items finished by an earlier, interrupted run from the cache instead of running them again.")
+    var resume = false
+
+    @Option(help: "Cache folder of finished work items (keyed by problem file, profile and build).")
+    var cacheDir: String = ".boundcheck-cache"
+
+    @Flag(help: "Do not cache finished work items (a later --resume then has nothing to resume from).")
+    var noCache = false
+
     var formats: Set<String> { Set(format.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
 
     func validate() throws {
         if let seeds, seeds < 1 { throw ValidationError("--seeds must be at least 1, got \(seeds)") }
         if let confidence, !(confidence > 0 && confidence < 1) { throw ValidationError("--confidence must lie strictly between 0 and 1, got \(confidence)") }
         if jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+        if let shard { do { _ = try Shard(parsing: shard) } catch { throw ValidationError("\(error)") } }
+        if resume && noCache { throw ValidationError("--resume needs the cache; drop --no-cache") }
         let unknown = formats.subtracting(["md", "json"])
         if !unknown.isEmpty { throw ValidationError("unknown --format \(unknown.sorted().joined(separator: ", ")); valid: md, json") }
     }
@@ -170,12 +187,26 @@ struct Check: ParsableCommand {
         var results: [ExperimentResult] = []
         var pages: [(ExperimentResult, Provenance)] = []
         let commit = gitCommit()
+        let shard = try self.shard.map { try Shard(parsing: $0) }
+        let codeVersion = CodeVersion.ofRunningExecutable()
+        let cache = noCache ? nil : WorkCache(root: cacheDir, codeVersion: codeVersion)
+        cache?.pruneOtherVersions()
+        let owned = WorkPlan.items(for: prepared, shard: shard)
+        var shardProblems: [ShardFile.Problem] = []
         do {
-            for p in prepared {
+            for (index, p) in prepared.enumerated() {
                 let started = Date()
-                let traces = Experiment.run(p, jobs: jobs) { done, total in
+                // Each finished item goes to the cache at once, so an interrupted run loses only
+                // the items in flight; --resume takes the finished ones from there.
+                let run = Experiment.runItems(p, items: owned[index], jobs: jobs, cache: cache, resume: resume) { done, total in
                     if terminal { printError("\u{1B}[2K\r\(p.spec.name): \(done)/\(total) work items\u{1B}[1A") }
                 }
+                if run.fromCache > 0 { print("resumed  \(p.spec.name)  \(run.fromCache)/\(owned[index].count) work items from the cache") }
+                if shard != nil {
+                    shardProblems.append(try ShardFile.problem(p, results: run.results, seconds: Date().timeIntervalSince(started)))
+                    continue
+                }
+                let traces = Runner.merge(run.results, methods: p.methods, profile: p.profile)
                 let result = try Experiment.judge(p, traces: traces, confidence: confidence, strict: strict, only: only)
                 let provenance = Provenance(commit: commit, toolchain: toolchain, wallTimeSeconds: Date().timeIntervalSince(started))
                 results.append(result)
@@ -183,6 +214,20 @@ struct Check: ParsableCommand {
                 let failed = result.methods.flatMap { m in m.bounds.filter(\.fails).map { "\(m.method.id)/\($0.evaluation.id)=\($0.verdict.verdict.rawValue)" } }
                 print("\(result.passed ? "pass" : "FAIL")  \(result.name)  (\(String(format: "%.1f", provenance.wallTimeSeconds)) s)\(failed.isEmpty ? "" : "  " + failed.joined(separator: " "))")
             }
+            if let shard {
+                let file = ShardFile(codeVersion: codeVersion, shard: shard,
+                                     settings: CheckSettings(quick: quick, seeds: seeds, confidence: confidence, strict: strict, only: only),
+                                     problems: shardProblems)
+                try FileManager.default.createDirectory(atPath: shardOut, withIntermediateDirectories: true)
+                let path = (shardOut as NSString).appendingPathComponent(ShardFile.fileName(shard))
+                try file.encoded().write(to: URL(fileURLWithPath: path), options: .atomic)
+                print("shard \(shard): \(owned.reduce(0) { $0 + $1.count }) work items; results in \(path) (combine with `boundcheck merge`)")
+                return
+            }
+            // From here on the reports are replaced one by one; an interrupt now would leave a mix
+            // of old and new, so it waits for the end (each file is itself written atomically).
+            signal(SIGINT, SIG_IGN)
+            signal(SIGTERM, SIG_IGN)
             let writer = ReportWriter(directory: out)
             for (result, provenance) in pages {
                 if formats.contains("json") { try writer.write(try JSONReport.render(result, provenance: provenance), to: "\(result.name).json") }

@@ -1,9 +1,12 @@
 import Foundation
 
-/// Seeds are run in blocks of this many; a block is the unit of work handed to a thread (and,
-/// later, to a shard). Fixed — not derived from `--jobs` — so that results are bit-identical for
-/// any number of jobs: blocks are merged in block order whatever order they finished in.
-public let seedBlockSize = 4
+/// Seeds are run in blocks of this many; a block is the unit of work handed to a thread, to a
+/// shard (`--shard`) and to the resume cache. Fixed — not derived from `--jobs` — so that results
+/// are bit-identical for any number of jobs or shards: blocks are merged in block order whatever
+/// order they finished in. One seed per block: a seed of a large problem is already seconds of
+/// work (so per-item overhead does not matter), and a method with only a few seeds still
+/// spreads over every core.
+public let seedBlockSize = 1
 
 /// One unit of work: a block of seeds of one method.
 public struct WorkItem: Hashable, Sendable, Codable {
@@ -78,9 +81,10 @@ public struct Runner {
         return result
     }
 
-    /// Runs `items` on `jobs` threads; results come back in the order of `items`.
+    /// Runs `items` on `jobs` threads; results come back in the order of `items`. `finished`
+    /// sees each result as soon as its item is done (on the thread that ran it), e.g. to cache it.
     public func run(_ items: [WorkItem], instance: Instance, methods: [ResolvedMethod], profile: RunSpec,
-                    progress: ((Int, Int) -> Void)? = nil) -> [BlockResult] {
+                    progress: ((Int, Int) -> Void)? = nil, finished: ((BlockResult) -> Void)? = nil) -> [BlockResult] {
         var results = [BlockResult?](repeating: nil, count: items.count)
         let lock = NSLock()
         var next = 0
@@ -94,6 +98,7 @@ public struct Runner {
                 lock.unlock()
                 guard index < items.count else { return }
                 let result = Runner.run(items[index], instance: instance, methods: methods, profile: profile)
+                finished?(result)
                 lock.lock()
                 results[index] = result
                 done += 1

@@ -1,0 +1,111 @@
+import ArgumentParser
+import BoundCheck
+import Foundation
+
+/// `boundcheck merge DIR ...`: the shard results of `check --shard I/N` combined into the
+/// reports one unsharded `check` writes (the same bytes apart from wall time and commit).
+struct Merge: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Combine the results of `check --shard I/N` runs into the reports of one run.",
+        discussion: """
+        Every shard of the split must be given exactly once, from the same build and the same \
+        problem files and options; anything missing or inconsistent is an error (exit 2) and \
+        nothing is written.
+        """)
+
+    @Argument(help: "Shard result folders (or shard-*.json files).")
+    var paths: [String]
+
+    @Option(help: "Output folder for reports.")
+    var out: String = "Reports"
+
+    @Option(help: "Report formats, comma-separated: md, json.")
+    var format: String = "md,json"
+
+    @Flag(help: "Merge shards made by another build of boundcheck than this one.")
+    var allowOtherBuild = false
+
+    @Flag(help: "Allow files over the size and work limits.")
+    var allowLarge = false
+
+    var formats: Set<String> { Set(format.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
+
+    func validate() throws {
+        let unknown = formats.subtracting(["md", "json"])
+        if !unknown.isEmpty { throw ValidationError("unknown --format \(unknown.sorted().joined(separator: ", ")); valid: md, json") }
+    }
+
+    /// Shard files named directly or found in folders.
+    func shardFiles() throws -> [String] {
+        var files: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw WorkStoreError("no such file or folder: \(path)")
+            }
+            if isDirectory.boolValue {
+                let names = try FileManager.default.contentsOfDirectory(atPath: path)
+                    .filter { $0.hasPrefix("shard-") && $0.hasSuffix(".json") }.sorted()
+                files += names.map { (path as NSString).appendingPathComponent($0) }
+            } else {
+                files.append(path)
+            }
+        }
+        if files.isEmpty { throw WorkStoreError("no shard result files (shard-*.json) in \(paths.joined(separator: ", "))") }
+        return files
+    }
+
+    func run() throws {
+        let merged: MergedRun
+        do {
+            let files = try shardFiles()
+            let shards = try files.map { file in
+                (file: file, contents: try ShardFile.decode(try Data(contentsOf: URL(fileURLWithPath: file)), file: file))
+            }
+            merged = try MergedRun.merge(shards, loader: SpecLoader(allowLarge: allowLarge))
+            let mine = CodeVersion.ofRunningExecutable()
+            if merged.codeVersion != mine && !allowOtherBuild {
+                throw WorkStoreError("the shards were made by another build (code \(merged.codeVersion)) than this boundcheck (code \(mine)); merge with the build that ran them, or pass --allow-other-build")
+            }
+        } catch {
+            printError("error: \(error)")
+            printError("nothing was written.")
+            throw ExitCode(Exit.badInput)
+        }
+        let settings = merged.settings
+        let commit = gitCommit()
+        var results: [ExperimentResult] = []
+        var pages: [(ExperimentResult, Provenance)] = []
+        do {
+            for problem in merged.problems {
+                let result = try Experiment.judge(problem.prepared, traces: problem.traces, confidence: settings.confidence,
+                                                  strict: settings.strict, only: settings.only)
+                let provenance = Provenance(commit: commit, toolchain: toolchain, wallTimeSeconds: problem.seconds)
+                results.append(result)
+                pages.append((result, provenance))
+                let failed = result.methods.flatMap { m in m.bounds.filter(\.fails).map { "\(m.method.id)/\($0.evaluation.id)=\($0.verdict.verdict.rawValue)" } }
+                print("\(result.passed ? "pass" : "FAIL")  \(result.name)\(failed.isEmpty ? "" : "  " + failed.joined(separator: " "))")
+            }
+            // Written exactly as `check` writes them (keep the two in step).
+            signal(SIGINT, SIG_IGN)
+            signal(SIGTERM, SIG_IGN)
+            let writer = ReportWriter(directory: out)
+            for (result, provenance) in pages {
+                if formats.contains("json") { try writer.write(try JSONReport.render(result, provenance: provenance), to: "\(result.name).json") }
+                if formats.contains("md") {
+                    let page = MarkdownReport.page(result, provenance: provenance)
+                    for (file, svg) in page.plots.sorted(by: { $0.key < $1.key }) { try writer.write(svg, to: file) }
+                    try writer.write(page.markdown, to: "\(result.name).md")
+                }
+            }
+            if formats.contains("md") {
+                try writer.write(MarkdownReport.index(results, provenance: Provenance(commit: commit, toolchain: toolchain, wallTimeSeconds: 0)), to: "index.md")
+            }
+        } catch {
+            printError("internal error: \(error)")
+            throw ExitCode(Exit.internalFailure)
+        }
+        print("\(results.filter(\.passed).count)/\(results.count) problem files as expected; reports in \(out)/")
+        if !results.allSatisfy(\.passed) { throw ExitCode(Exit.fail) }
+    }
+}
