@@ -158,6 +158,7 @@ struct Check: ParsableCommand {
     }
 
     func run() throws {
+        makeInterruptible()
         let files: [String]
         do { files = try problemFiles(paths) } catch {
             printError("error: \(error)")
@@ -224,10 +225,7 @@ struct Check: ParsableCommand {
                 print("shard \(shard): \(owned.reduce(0) { $0 + $1.count }) work items; results in \(path) (combine with `boundcheck merge`)")
                 return
             }
-            // From here on the reports are replaced one by one; an interrupt now would leave a mix
-            // of old and new, so it waits for the end (each file is itself written atomically).
-            signal(SIGINT, SIG_IGN)
-            signal(SIGTERM, SIG_IGN)
+            deferInterrupts()
             let writer = ReportWriter(directory: out)
             for (result, provenance) in pages {
                 if formats.contains("json") { try writer.write(try JSONReport.render(result, provenance: provenance), to: "\(result.name).json") }

@@ -87,8 +87,7 @@ struct Merge: ParsableCommand {
                 print("\(result.passed ? "pass" : "FAIL")  \(result.name)\(failed.isEmpty ? "" : "  " + failed.joined(separator: " "))")
             }
             // Written exactly as `check` writes them (keep the two in step).
-            signal(SIGINT, SIG_IGN)
-            signal(SIGTERM, SIG_IGN)
+            deferInterrupts()
             let writer = ReportWriter(directory: out)
             for (result, provenance) in pages {
                 if formats.contains("json") { try writer.write(try JSONReport.render(result, provenance: provenance), to: "\(result.name).json") }
