@@ -91,15 +91,25 @@ enum Compressors {
         guard t.isFinite else { return .nan }
         var count = 0
         let limit = d - r
-        for i in 0..<d {
-            let a = abs(u[i])
-            // Taken for a few percent of entries: a well-predicted branch beats a branch-free store.
-            if a >= t {
-                scratch[count] = a
-                count += 1
-                if count == limit { return .nan }   // far too many candidates: select over all
+        // Four entries at a time against t (one rarely taken branch per four); the few groups
+        // holding a candidate are then looked at entry by entry, in index order.
+        var i = 0
+        while i + 4 <= d {
+            let m = max(max(abs(u[i]), abs(u[i + 1])), max(abs(u[i + 2]), abs(u[i + 3])))
+            if !(m < t) {   // (a NaN in the group also looks here, so no candidate is missed)
+                for j in i..<(i + 4) where abs(u[j]) >= t {
+                    scratch[count] = abs(u[j])
+                    count += 1
+                }
+                if count >= limit { return .nan }   // far too many candidates: select over all
             }
+            i += 4
         }
+        while i < d {
+            if abs(u[i]) >= t { scratch[count] = abs(u[i]); count += 1 }
+            i += 1
+        }
+        if count >= limit { return .nan }
         guard count >= k else { return .nan }
         candidates = count
         return select(scratch, count: count, rank: count - k)

@@ -37,10 +37,7 @@ final class CompositeObjective: Objective, @unchecked Sendable {
     @inline(__always) func inner(_ row: Int, _ x: UnsafeBufferPointer<Double>) -> Double {
         let d = dimension
         return data.features.withUnsafeBufferPointer { a in
-            var z = 0.0
-            let base = row * d
-            for j in 0..<d { z += a[base + j] * x[j] }
-            return z - data.targets[row]
+            Vec.dot(a.baseAddress! + row * d, x.baseAddress!, count: d) - data.targets[row]
         }
     }
 
@@ -54,8 +51,8 @@ final class CompositeObjective: Objective, @unchecked Sendable {
         data.features.withUnsafeBufferPointer { a in
             for s in (worker * r)..<((worker + 1) * r) {
                 let c = weight(inner(s, x)) * scale
-                let base = s * d
-                for j in 0..<d { gradient[j] += c * a[base + j] }
+                let row = a.baseAddress! + s * d
+                for j in 0..<d { gradient[j] += c * row[j] }
             }
         }
     }
@@ -75,8 +72,8 @@ final class CompositeObjective: Objective, @unchecked Sendable {
         data.features.withUnsafeBufferPointer { a in
             for s in (worker * r)..<((worker + 1) * r) {
                 let c = tanh(inner(s, x) + sigma * rng.nextGaussian()) * scale
-                let base = s * d
-                for j in 0..<d { gradient[j] += c * a[base + j] }
+                let row = a.baseAddress! + s * d
+                for j in 0..<d { gradient[j] += c * row[j] }
             }
         }
     }

@@ -96,14 +96,17 @@ final class QuadraticObjective: Objective, @unchecked Sendable {
 
     func workerGradient(_ worker: Int, at x: UnsafeBufferPointer<Double>,
                         into gradient: UnsafeMutableBufferPointer<Double>) {
-        let base = worker * dimension
+        let d = dimension, base = worker * d   // a local: `gradient` might alias self as far as the optimizer knows
         if dense.isEmpty {
             // One fused pass (the hot case): A(x − c̄) − A(cᵢ − c̄), the same operations in the
             // same order as the two-pass form below.
             diagonal.withUnsafeBufferPointer { a in
                 centre.withUnsafeBufferPointer { c in
-                    workerShifts.withUnsafeBufferPointer { s in
-                        for j in 0..<dimension { gradient[j] = a[j] * (x[j] - c[j]) - s[base + j] }
+                    workerShifts.withUnsafeBufferPointer { shifts in
+                        // Worker i's row as its own pointer: `base + j` inside the loop would be
+                        // overflow-checked, which keeps the loop from vectorizing.
+                        let s = shifts.baseAddress! + base
+                        for j in 0..<d { gradient[j] = a[j] * (x[j] - c[j]) - s[j] }
                     }
                 }
             }
@@ -111,7 +114,7 @@ final class QuadraticObjective: Objective, @unchecked Sendable {
         }
         gradientOfMean(x, into: gradient)
         workerShifts.withUnsafeBufferPointer { s in
-            for j in 0..<dimension { gradient[j] -= s[base + j] }
+            for j in 0..<d { gradient[j] -= s[base + j] }
         }
     }
 }

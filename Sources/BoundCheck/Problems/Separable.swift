@@ -37,9 +37,10 @@ final class TiltedSeparableObjective: Objective, @unchecked Sendable {
 
     func workerGradient(_ worker: Int, at x: UnsafeBufferPointer<Double>,
                         into gradient: UnsafeMutableBufferPointer<Double>) {
-        let base = worker * dimension
+        let d = dimension, base = worker * d, derivative = profile.derivative
         tilts.withUnsafeBufferPointer { a in
-            for j in 0..<dimension { gradient[j] = profile.derivative(x[j]) + a[base + j] }
+            let row = a.baseAddress! + base
+            for j in 0..<d { gradient[j] = derivative(x[j]) + row[j] }
         }
     }
 

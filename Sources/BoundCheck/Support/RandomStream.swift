@@ -98,23 +98,21 @@ public struct RandomStream: RandomNumberGenerator {
         // The state in four locals the optimizer keeps in registers; only the rare slow path
         // goes through a stream value.
         var a = s0, b = s1, c = s2, e = s3
+        let count = u.count
         GaussianZiggurat.x.withUnsafeBufferPointer { xs in
-            for j in 0..<u.count {
-                var z: Double
-                while true {
-                    let bits = ((b &* 5) << 7 | (b &* 5) >> 57) &* 9
-                    let t = b << 17
-                    c ^= a; e ^= b; b ^= c; a ^= e; c ^= t
-                    e = e << 45 | e >> 19
-                    let layer = Int(truncatingIfNeeded: bits & 0xFF)
-                    let uniform = 2 * Double(bitPattern: bits >> 12 | 0x3FF0_0000_0000_0000) - 3
-                    z = uniform * xs[layer]
-                    if abs(z) < xs[layer + 1] { break }
+            for j in 0..<count {
+                let bits = ((b &* 5) << 7 | (b &* 5) >> 57) &* 9
+                let t = b << 17
+                c ^= a; e ^= b; b ^= c; a ^= e; c ^= t
+                e = e << 45 | e >> 19
+                let layer = Int(truncatingIfNeeded: bits & 0xFF)
+                let uniform = 2 * Double(bitPattern: bits >> 12 | 0x3FF0_0000_0000_0000) - 3
+                var z = uniform * xs[layer]
+                if _slowPath(!(abs(z) < xs[layer + 1])) {
                     var stream = self
                     stream.s0 = a; stream.s1 = b; stream.s2 = c; stream.s3 = e
-                    let value = stream.gaussianSlowPath(layer: layer, u: uniform, x: z)
+                    z = stream.gaussianAfterFastPathMiss(layer: layer, u: uniform, x: z)
                     a = stream.s0; b = stream.s1; c = stream.s2; e = stream.s3
-                    if let value { z = value; break }
                 }
                 u[j] += scale * z
             }
@@ -128,6 +126,14 @@ public struct RandomStream: RandomNumberGenerator {
         var local = self
         for j in 0..<u.count { u[j] *= 1 + scale * local.nextGaussian() }
         self = local
+    }
+
+    /// What ``nextGaussian()`` returns after a draw missed the fast path: the slow path with
+    /// that draw, then fresh draws until one is accepted.
+    @usableFromInline @inline(never)
+    mutating func gaussianAfterFastPathMiss(layer: Int, u: Double, x: Double) -> Double {
+        if let value = gaussianSlowPath(layer: layer, u: u, x: x) { return value }
+        return nextGaussian()
     }
 
     /// The ziggurat's rare cases: the base layer's tail beyond r (Marsaglia 1964), or the wedge
