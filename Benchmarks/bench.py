@@ -26,11 +26,12 @@ PROBLEMS = os.path.join(HERE, "problems")
 
 
 def measure_rss(cmd, cwd=None):
-    """(seconds, peak RSS in MiB, stdout) of one process; the RSS is the child's own, from wait4."""
+    """(wall seconds, peak RSS in MiB, CPU seconds) of one process, RSS and CPU the child's own (wait4)."""
     start = time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         p = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err)
         _, status, usage = os.wait4(p.pid, 0)
+        cpu = usage.ru_utime + usage.ru_stime
         seconds = time.perf_counter() - start
         p.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
@@ -38,7 +39,7 @@ def measure_rss(cmd, cwd=None):
         text, errors = out.read().decode(), err.read().decode()
     if p.returncode not in (0, 1):
         sys.exit(f"failed ({p.returncode}): {' '.join(cmd)}\n{text}\n{errors}")
-    return seconds, usage.ru_maxrss / 1024, text
+    return seconds, usage.ru_maxrss / 1024, cpu
 
 
 def boundcheck(binary, paths, jobs, out, extra=()):
@@ -78,6 +79,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("binary")
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--rounds-b", type=int, default=3, help="rounds of the slow benchmark (b)")
     ap.add_argument("--baseline", help="another boundcheck build to compare with (e.g. main's)")
     ap.add_argument("--skip-full", action="store_true", help="skip the full curated suite")
     ap.add_argument("--out", default=os.path.join(HERE, "results.md"))
@@ -92,32 +94,38 @@ def main():
     work_b = 1_000 * 16 * 500 * 8
     load_before = os.getloadavg()
 
-    # Each round runs every variant once, in the same order.
-    variants = {
+    # Each round runs every variant of its group once, in the same order.
+    fast = {
         "a-numpy": lambda: measure_rss([sys.executable, os.path.join(HERE, "reference.py")]),
         "a-j1": lambda: measure_rss(boundcheck(binary, [quad], 1, out)),
         "a-j2": lambda: measure_rss(boundcheck(binary, [quad], 2, out)),
-        "b-j1": lambda: measure_rss(boundcheck(binary, [logi], 1, out)),
-        "b-j2": lambda: measure_rss(boundcheck(binary, [logi], 2, out)),
         "c-quick-j1": lambda: measure_rss(boundcheck(binary, [suite], 1, out, ["--quick"])),
         "c-quick-j2": lambda: measure_rss(boundcheck(binary, [suite], 2, out, ["--quick"])),
     }
     if not args.skip_full:
-        variants["c-full-j1"] = lambda: measure_rss(boundcheck(binary, [suite], 1, out))
-        variants["c-full-j2"] = lambda: measure_rss(boundcheck(binary, [suite], 2, out))
+        fast["c-full-j1"] = lambda: measure_rss(boundcheck(binary, [suite], 1, out))
+        fast["c-full-j2"] = lambda: measure_rss(boundcheck(binary, [suite], 2, out))
+    slow = {
+        "b-setup": lambda: measure_rss([binary, "bounds", logi]),
+        "b-j1": lambda: measure_rss(boundcheck(binary, [logi], 1, out)),
+        "b-j2": lambda: measure_rss(boundcheck(binary, [logi], 2, out)),
+    }
+    once = {}
     if args.baseline:
         base = os.path.abspath(args.baseline)
-        variants["a-base-j1"] = lambda: measure_rss(boundcheck(base, [quad], 1, out))
-        variants["a-base-j2"] = lambda: measure_rss(boundcheck(base, [quad], 2, out))
-        variants["b-base-j1"] = lambda: measure_rss(boundcheck(base, [logi], 1, out))
-    times = {k: [] for k in variants}
-    rss = {k: [] for k in variants}
-    for r in range(args.rounds):
-        for k, run in variants.items():
-            s, m, _ = run()
-            times[k].append(s)
-            rss[k].append(m)
-            print(f"round {r + 1}/{args.rounds}  {k:12s} {s:8.2f} s  {m:7.1f} MiB", flush=True)
+        fast["a-base-j1"] = lambda: measure_rss(boundcheck(base, [quad], 1, out))
+        fast["a-base-j2"] = lambda: measure_rss(boundcheck(base, [quad], 2, out))
+        once["b-base-setup"] = lambda: measure_rss([base, "bounds", logi])
+        once["b-base-j2"] = lambda: measure_rss(boundcheck(base, [logi], 2, out))
+    times, rss, cpu = {}, {}, {}
+    for group, rounds in [(fast, args.rounds), (slow, args.rounds_b), (once, 1)]:
+        for r in range(rounds):
+            for k, run in group.items():
+                s, m, c = run()
+                times.setdefault(k, []).append(s)
+                rss.setdefault(k, []).append(m)
+                cpu.setdefault(k, []).append(c)
+                print(f"round {r + 1}/{rounds}  {k:12s} {s:8.2f} s  cpu {c:8.2f} s  {m:7.1f} MiB", flush=True)
     # Work of the suite, from its reports.
     suite_work = {}
     for profile, extra in [("quick", ["--quick"]), ("full", [])]:
@@ -137,28 +145,32 @@ def main():
         path = os.path.join(scratch, f"bench-quadratic-{iterations}-{seeds}.yaml")
         with open(path, "w") as f:
             f.write(variant.replace("name: bench-quadratic", f"name: bench-quadratic-{iterations}-{seeds}"))
-        s, m, _ = measure_rss(boundcheck(binary, [path], 2, out))
+        s, m, _ = measure_rss(boundcheck(binary, [path], 2, out, ["--allow-large"]))
         memory_rows.append((iterations, seeds, s, m))
     load_after = os.getloadavg()
 
     def row(label, key, work):
         t = med(times[key])
-        return f"| {label} | {t:.2f} s | {work / t / 1e6:.1f} M/s | {med(rss[key]):.0f} MiB | {min(times[key]):.2f} – {max(times[key]):.2f} s |"
+        rate = f"{work / t / 1e6:.1f} M/s" if work else "–"
+        return (f"| {label} | {t:.2f} s | {rate} | {med(cpu[key]):.2f} s | {med(rss[key]):.0f} MiB | "
+                f"{min(times[key]):.2f} – {max(times[key]):.2f} s ({len(times[key])}) |")
 
     lines = [
         "# Benchmark results",
         "",
         f"Machine: {machine()}. Load average before/after: "
         f"{load_before[0]:.2f} / {load_after[0]:.2f} (other work was running on this shared machine).",
-        f"Binary: `{os.path.relpath(binary, ROOT)}`; {args.rounds} interleaved rounds; medians (range in the last column).",
+        f"Binary: `{os.path.relpath(binary, ROOT)}`; interleaved rounds; medians (range and number of runs in the last column).",
         "Throughput = coordinate-updates per second = d × workers × iterations × seeds (× methods) / wall time "
-        "of the whole process (start to exit, including instance construction, bounds and reports).",
+        "of the whole process (start to exit, including instance construction, bounds and reports). "
+        "CPU = user + system time of the process (all threads).",
         "",
-        "| run | time (median) | throughput | peak RSS | range |",
-        "|---|---|---|---|---|",
+        "| run | wall (median) | throughput | CPU | peak RSS | range (runs) |",
+        "|---|---|---|---|---|---|",
         row("(a) NumPy reference (one core, as NumPy runs it)", "a-numpy", work_a),
         row("(a) quadratic d=10⁴, --jobs 1", "a-j1", work_a),
         row("(a) quadratic d=10⁴, --jobs 2", "a-j2", work_a),
+        row("(b) logistic-ncvx setup only (`boundcheck bounds`)", "b-setup", 0),
         row("(b) logistic-ncvx d=10³, --jobs 1", "b-j1", work_b),
         row("(b) logistic-ncvx d=10³, --jobs 2", "b-j2", work_b),
         row("(c) Problems/ --quick, --jobs 1", "c-quick-j1", suite_work["quick"]),
@@ -170,7 +182,8 @@ def main():
     if args.baseline:
         lines += [row("(a) baseline build, --jobs 1", "a-base-j1", work_a),
                   row("(a) baseline build, --jobs 2", "a-base-j2", work_a),
-                  row("(b) baseline build, --jobs 1", "b-base-j1", work_b)]
+                  row("(b) baseline build, setup only", "b-base-setup", 0),
+                  row("(b) baseline build, --jobs 2", "b-base-j2", work_b)]
     ratio = lambda a, b: med(times[a]) / med(times[b])
     lines += [
         "",
@@ -181,9 +194,14 @@ def main():
         f"(c) quick {ratio('c-quick-j1', 'c-quick-j2'):.2f}×"
         + ("" if args.skip_full else f", full {ratio('c-full-j1', 'c-full-j2'):.2f}×"),
     ]
+    lines += [
+        f"- per core (CPU time) against NumPy: (a) {med(cpu['a-numpy']) / med(cpu['a-j1']):.1f}×; "
+        f"simulation of (b) without setup, --jobs 1 vs 2: {(med(times['b-j1']) - med(times['b-setup'])) / (med(times['b-j2']) - med(times['b-setup'])):.2f}×",
+    ]
     if args.baseline:
         lines += [f"- against the baseline build: (a) --jobs 1 {ratio('a-base-j1', 'a-j1'):.1f}×, "
-                  f"--jobs 2 {ratio('a-base-j2', 'a-j2'):.1f}×; (b) --jobs 1 {ratio('b-base-j1', 'b-j1'):.1f}×"]
+                  f"--jobs 2 {ratio('a-base-j2', 'a-j2'):.1f}×; (b) setup {ratio('b-base-setup', 'b-setup'):.1f}×, "
+                  f"whole run --jobs 2 {ratio('b-base-j2', 'b-j2'):.1f}×"]
     lines += [
         "",
         "Peak memory of (a) against iterations and seeds (--jobs 2, one run each):",

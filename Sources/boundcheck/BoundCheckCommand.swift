@@ -189,7 +189,7 @@ struct Check: ParsableCommand {
         var pages: [(ExperimentResult, Provenance)] = []
         let commit = gitCommit()
         let shard = try self.shard.map { try Shard(parsing: $0) }
-        let codeVersion = CodeVersion.ofRunningExecutable()
+        let codeVersion = noCache && self.shard == nil ? "" : CodeVersion.ofRunningExecutable()
         let cache = noCache ? nil : WorkCache(root: cacheDir, codeVersion: codeVersion)
         cache?.pruneOtherVersions()
         let owned = WorkPlan.items(for: prepared, shard: shard)

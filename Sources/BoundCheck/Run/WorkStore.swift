@@ -70,7 +70,8 @@ public enum CodeVersion {
 
     /// FNV-1a over the file's 64-bit words (then its tail bytes), as 16 hex digits.
     public static func hash(fileAt path: String) -> String? {
-        guard let data = FileManager.default.contents(atPath: path), !data.isEmpty else { return nil }
+        // Mapped, not read: the executable is mostly in the page cache already.
+        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped), !data.isEmpty else { return nil }
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         data.withUnsafeBytes { raw in
             let words = raw.count / 8

@@ -2,19 +2,25 @@
 /// and the optimizer can vectorize. All are plain loops: at the sizes here (d ≤ 10⁵) they run
 /// at memory bandwidth.
 enum Vec {
-    /// Σ aᵢbᵢ with four running sums (summed pairwise at the end), so that the additions do
-    /// not wait on each other: about 4× a single sum's speed, and a fixed order, so the same
-    /// inputs give the same bits.
+    /// Σ aᵢbᵢ with eight running sums in two SIMD4 accumulators (summed in a fixed order at the
+    /// end), so that the additions do not wait on each other and run as vector instructions:
+    /// several times a single sum's speed, and the same inputs always give the same bits.
     @inline(__always)
     static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, count: Int) -> Double {
-        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+        var s0 = SIMD4<Double>(), s1 = SIMD4<Double>()
         var i = 0
-        while i + 4 <= count {
-            s0 += a[i] * b[i]; s1 += a[i + 1] * b[i + 1]; s2 += a[i + 2] * b[i + 2]; s3 += a[i + 3] * b[i + 3]
-            i += 4
+        while i + 8 <= count {
+            s0 += ra.loadUnaligned(fromByteOffset: i &* 8, as: SIMD4<Double>.self)
+                * rb.loadUnaligned(fromByteOffset: i &* 8, as: SIMD4<Double>.self)
+            s1 += ra.loadUnaligned(fromByteOffset: (i &+ 4) &* 8, as: SIMD4<Double>.self)
+                * rb.loadUnaligned(fromByteOffset: (i &+ 4) &* 8, as: SIMD4<Double>.self)
+            i &+= 8
         }
-        while i < count { s0 += a[i] * b[i]; i += 1 }
-        return (s0 + s1) + (s2 + s3)
+        var tail = 0.0
+        while i < count { tail += a[i] * b[i]; i &+= 1 }
+        let s = s0 + s1
+        return ((s[0] + s[1]) + (s[2] + s[3])) + tail
     }
 
     @inline(__always)
