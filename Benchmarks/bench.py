@@ -42,8 +42,10 @@ def measure_rss(cmd, cwd=None):
     return seconds, usage.ru_maxrss / 1024, cpu
 
 
-def boundcheck(binary, paths, jobs, out, extra=()):
-    return [binary, "check", *paths, "--jobs", str(jobs), "--out", out, "--no-cache", "--format", "json", *extra]
+def boundcheck(binary, paths, jobs, out, extra=(), cache_flag=True):
+    """A check run without the resume cache (the baseline build predates it: cache_flag=False)."""
+    return [binary, "check", *paths, "--jobs", str(jobs), "--out", out, *(["--no-cache"] if cache_flag else []),
+            "--format", "json", *extra]
 
 
 def work_of_reports(folder):
@@ -113,10 +115,10 @@ def main():
     once = {}
     if args.baseline:
         base = os.path.abspath(args.baseline)
-        fast["a-base-j1"] = lambda: measure_rss(boundcheck(base, [quad], 1, out))
-        fast["a-base-j2"] = lambda: measure_rss(boundcheck(base, [quad], 2, out))
+        fast["a-base-j1"] = lambda: measure_rss(boundcheck(base, [quad], 1, out, cache_flag=False))
+        fast["a-base-j2"] = lambda: measure_rss(boundcheck(base, [quad], 2, out, cache_flag=False))
         once["b-base-setup"] = lambda: measure_rss([base, "bounds", logi])
-        once["b-base-j2"] = lambda: measure_rss(boundcheck(base, [logi], 2, out))
+        once["b-base-j2"] = lambda: measure_rss(boundcheck(base, [logi], 2, out, cache_flag=False))
     times, rss, cpu = {}, {}, {}
     for group, rounds in [(fast, args.rounds), (slow, args.rounds_b), (once, 1)]:
         for r in range(rounds):
@@ -185,11 +187,15 @@ def main():
                   row("(b) baseline build, setup only", "b-base-setup", 0),
                   row("(b) baseline build, --jobs 2", "b-base-j2", work_b)]
     ratio = lambda a, b: med(times[a]) / med(times[b])
+    paired = lambda a, b: med([x / y for x, y in zip(times[a], times[b])])
     lines += [
         "",
         "Ratios (medians of the same rounds):",
         "",
-        f"- (a) BoundCheck --jobs 2 vs NumPy: **{ratio('a-numpy', 'a-j2'):.1f}×** faster; --jobs 1 vs NumPy: {ratio('a-numpy', 'a-j1'):.1f}×",
+        f"- (a) BoundCheck --jobs 2 vs NumPy: **{ratio('a-numpy', 'a-j2'):.1f}×** faster (ratio of medians); "
+        f"median of the per-round ratios {paired('a-numpy', 'a-j2'):.1f}× "
+        f"(rounds: {', '.join(f'{x / y:.1f}' for x, y in zip(times['a-numpy'], times['a-j2']))}); "
+        f"--jobs 1 vs NumPy: {ratio('a-numpy', 'a-j1'):.1f}× (per-round median {paired('a-numpy', 'a-j1'):.1f}×)",
         f"- scaling 1 → 2 jobs: (a) {ratio('a-j1', 'a-j2'):.2f}×, (b) {ratio('b-j1', 'b-j2'):.2f}×, "
         f"(c) quick {ratio('c-quick-j1', 'c-quick-j2'):.2f}×"
         + ("" if args.skip_full else f", full {ratio('c-full-j1', 'c-full-j2'):.2f}×"),
