@@ -22,6 +22,8 @@ public struct BoundEvaluation: Codable, Sendable, Equatable {
     public var notes: [String: Double]
     /// Why the bound could not be evaluated, if it could not (a GSL failure, a domain error).
     public var error: String?
+    /// The probed assumptions (A1–A6) the bound relies on.
+    public var assumptions: [String] = []
 
     public var applicable: Bool { failedConditions.isEmpty && error == nil }
 }
@@ -57,7 +59,8 @@ public enum BoundEvaluator {
             id: bound.id, kind: bound.kind, source: bound.source, metric: bound.metric, formula: bound.formula,
             conditions: conditions.map(\.text), failedConditions: bound.failedConditions(context),
             largestStep: nil, bindingCondition: nil, checkpoints: checkpoints,
-            values: checkpoints.map { _ in nil }, floor: nil, notes: [:], error: nil)
+            values: checkpoints.map { _ in nil }, floor: nil, notes: [:], error: nil,
+            assumptions: bound.assumptions.sorted())
         do {
             if let limit = try StepSizes.largestStep(bound, context: context) {
                 evaluation.largestStep = limit.gamma

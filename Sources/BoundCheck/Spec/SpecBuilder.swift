@@ -83,7 +83,7 @@ final class SpecBuilder {
         let methodIDs = methods.map(\.id)
         let userBounds = top["user-bounds"].map { buildUserBounds($0, methods: methods) } ?? []
         let assumptions = top["assumptions"].map(buildAssumptions) ?? []
-        var known = Set(CatalogBoundID.allCases.map(\.rawValue))
+        var known = Set(CatalogBoundID.allCases.map(\.rawValue)).union(ProbedAssumption.allCases.map(\.rawValue))
         for b in userBounds {
             if known.contains(b.id) { reader.error(top["user-bounds"], "user-bounds", "id '\(b.id)' is used twice (ids of bounds and assumptions must be unique)") }
             known.insert(b.id)
