@@ -338,7 +338,7 @@ let badInputCases: [BadInput] = [
              knownIssue: "the diagnostic points at the user-bounds list (24:3, key path 'user-bounds'), and does not say F1 is a catalog bound"),
     BadInput(name: "expect names an unknown bound",
              yaml: base(("expect: {my-floor: holds", "expect: {my-flor: holds")),
-             message: "no bound or assumption 'my-flor' (did you mean 'my-floor'?); known: AS-1,",
+             message: "no bound or assumption 'my-flor' (did you mean 'my-floor'?); known: A1, A2, A3, A4, A5, A6, AS-1,",
              line: 32, column: 10, keyPath: "expect.my-flor"),
     BadInput(name: "expect names an unknown method",
              yaml: base(("expect: {my-floor: holds", "expect: {fsat/my-floor: holds")),
