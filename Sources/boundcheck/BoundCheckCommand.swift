@@ -198,10 +198,8 @@ struct Check: ParsableCommand {
     }
 }
 
-struct Bounds: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Show constants, admissible steps and bound values of a problem file, without simulation.")
-
+/// The arguments of the single-file subcommands (`bounds`, `probe`).
+struct SingleFileOptions: ParsableArguments {
     @Argument(help: "A problem file.")
     var file: String
 
@@ -218,13 +216,25 @@ struct Bounds: ParsableCommand {
         if !["text", "json"].contains(format) { throw ValidationError("unknown --format \(format); valid: text, json") }
     }
 
-    func run() throws {
+    /// Loads and prepares the file, or prints every problem and exits with the bad-input code.
+    func prepare() throws -> (ExperimentSpec, PreparedExperiment) {
         guard let spec = loadAll([file], allowLarge: allowLarge)?.first else { throw ExitCode(Exit.badInput) }
-        let prepared: PreparedExperiment
-        do { prepared = try PreparedExperiment(spec: spec, quick: quick) } catch {
+        do { return (spec, try PreparedExperiment(spec: spec, quick: quick)) } catch {
             printError("\(file): error: \(error)")
             throw ExitCode(Exit.badInput)
         }
+    }
+}
+
+struct Bounds: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show constants, admissible steps and bound values of a problem file, without simulation.")
+
+    @OptionGroup var options: SingleFileOptions
+
+    func run() throws {
+        let (spec, prepared) = try options.prepare()
+        let format = options.format
         let evaluations = prepared.evaluateBounds(traces: nil)
         if format == "json" {
             let encoder = JSONEncoder()
@@ -275,14 +285,7 @@ struct Probe: ParsableCommand {
         abstract: "Measure the oracle's bias and noise constants and the problem's L, μ, f*, B², G² against the declared ones.",
         discussion: "Exit code 0 when every assumption check is as expected, 1 otherwise, 2 on bad input.")
 
-    @Argument(help: "A problem file.")
-    var file: String
-
-    @Option(help: "Output format: text or json.")
-    var format: String = "text"
-
-    @Flag(help: "Use the file's quick profile for the runs the points are taken along.")
-    var quick = false
+    @OptionGroup var options: SingleFileOptions
 
     @Option(help: "Fresh oracle samples per point.")
     var samples: Int = ProbeSettings.standard.samples
@@ -290,11 +293,7 @@ struct Probe: ParsableCommand {
     @Option(help: "Override the confidence level, in (0, 1).")
     var confidence: Double?
 
-    @Flag(help: "Allow files over the size and work limits.")
-    var allowLarge = false
-
     func validate() throws {
-        if !["text", "json"].contains(format) { throw ValidationError("unknown --format \(format); valid: text, json") }
         if samples < 2 * ProbeSettings.standard.batches {
             throw ValidationError("--samples must be at least \(2 * ProbeSettings.standard.batches) (\(ProbeSettings.standard.batches) batches of 2), got \(samples)")
         }
@@ -302,12 +301,8 @@ struct Probe: ParsableCommand {
     }
 
     func run() throws {
-        guard let spec = loadAll([file], allowLarge: allowLarge)?.first else { throw ExitCode(Exit.badInput) }
-        let prepared: PreparedExperiment
-        do { prepared = try PreparedExperiment(spec: spec, quick: quick) } catch {
-            printError("\(file): error: \(error)")
-            throw ExitCode(Exit.badInput)
-        }
+        let (spec, prepared) = try options.prepare()
+        let format = options.format
         var settings = ProbeSettings.standard
         settings.samples = samples
         let report: ProbeReport

@@ -103,9 +103,17 @@ struct MomentumComparisonTests {
 
 @Suite("JUnit report")
 struct JUnitReportTests {
-    @Test("escapes XML and counts failures and skips")
+    @Test("counts the checks and the failing ones")
+    func counts() throws {
+        let xml = try #require(try SnapshotTests.render()["junit.xml"])
+        // 14 bound checks, the user assumption and the five theory checks of a deterministic oracle (A5 not checked).
+        #expect(xml.contains("<testsuites name=\"boundcheck\" tests=\"20\" failures=\"1\" errors=\"0\" skipped=\"2\">"))
+        #expect(xml.contains("<testcase classname=\"snapshot\" name=\"sgdm-1/no-floor [user]\">\n      <failure message="))
+    }
+
+    @Test("escapes XML text and attributes")
     func escaping() {
-        #expect(JUnitReport.escape("a<b & \"c\" 'd'\u{1}") == "a&lt;b &amp; &quot;c&quot; &apos;d&apos;\u{FFFD}")
+        #expect(JUnitReport.escape("a<b & \"c\" 'd'\u{1}") == "a&lt;b &amp; &quot;c&quot; &apos;d&apos; ")
     }
 }
 
