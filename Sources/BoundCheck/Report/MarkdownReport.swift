@@ -132,7 +132,7 @@ public enum MarkdownReport {
     static func momentumSection(_ r: ExperimentResult) -> String {
         var out = "\n## Momentum against SGD\n\nPaired over seeds (the methods share random streams seed by seed). "
         out += "The gap f(xᵏ) − f* at k* (nearest a fifth of the run), mean difference momentum − SGD with a two-sided \(r.confidence) interval "
-        out += "(descriptive, not a gated check), and the median iterations to reach the target gap (twice the larger final mean gap); — means the median seed never reached it.\n\n"
+        out += "(descriptive, not a gated check), and the median iterations to reach the target gap (90% of the way down from the start to the larger final mean gap); — means the median seed never reached it.\n\n"
         out += "| momentum | SGD | pairing | k* | gap momentum | gap SGD | difference [interval] | momentum lower on | finding | target | iterations momentum | iterations SGD |\n"
         out += "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
         for c in r.momentumComparisons {
