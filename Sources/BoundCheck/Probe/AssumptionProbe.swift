@@ -38,7 +38,8 @@ public enum ProbedAssumption: String, CaseIterable, Codable, Sendable {
 
 /// How much the probe samples.
 public struct ProbeSettings: Sendable, Equatable {
-    /// R: fresh oracle draws per point (a deterministic oracle is drawn once).
+    /// R: fresh oracle draws per point at most (a deterministic oracle is drawn once); fewer,
+    /// down to two per batch, when the probe would draw more estimates than half the runs do.
     public var samples = 128
     /// The draws split into this many batches; the batch estimates feed the t-tests.
     public var batches = 16
@@ -128,11 +129,15 @@ public enum AssumptionProbe {
         let instance = prepared.instance
         let deterministic = instance.oracleConstants.deterministic
         let level = confidence ?? prepared.spec.confidence
-        let samples = deterministic ? 1 : max(settings.samples, 2 * max(settings.batches, 2))
+        let locations = probeLocations(prepared, settings: settings)
         let batches = deterministic ? 1 : max(settings.batches, 2)
+        // At most `settings.samples` per point, fewer (down to two per batch) when the probe would
+        // draw more oracle estimates than half of the runs do.
+        let runEstimates = prepared.profile.iterations * prepared.profile.seeds * max(prepared.methods.count, 1)
+        let budget = runEstimates / (2 * max(locations.count, 1))
+        let samples = deterministic ? 1 : max(2 * batches, min(settings.samples, budget) / batches * batches)
         let perBatch = samples / batches
 
-        let locations = probeLocations(prepared, settings: settings)
         let measured = locations.enumerated().map { index, location in
             measure(instance, at: location.x, label: location.label, methodID: location.methodID,
                     pointIndex: index, batches: batches, perBatch: perBatch)
