@@ -50,7 +50,7 @@ func printError(_ message: String) {
 
 /// Loads every file, reporting every problem in every file before giving up.
 func loadAll(_ files: [String], allowLarge: Bool) -> [ExperimentSpec]? {
-    let loader = SpecLoader(allowLarge: allowLarge)
+    let loader = SpecLoader(allowLarge: allowLarge, quick: CommandLine.arguments.prefix { $0 != "--" }.contains("--quick"))   // the work cap judges the profile that runs
     var specs: [ExperimentSpec] = []
     var problems: [Diagnostic] = []
     for file in files {
