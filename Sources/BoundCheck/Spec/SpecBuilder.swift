@@ -94,7 +94,8 @@ final class SpecBuilder {
         if let node = top["run"] { run = buildRun(node, "run", base: nil) } else {
             reader.error(root, "run", "missing 'run' (e.g. {iterations: 1000, seeds: 32})")
         }
-        let quick = top["quick"].flatMap { node in run.flatMap { buildRun(node, "quick", base: $0) } }
+        // Read even when run is broken, so quick's own mistakes are reported now too.
+        let quick = top["quick"].flatMap { buildRun($0, "quick", base: run) }
         var bounds: [String]?
         if let node = top["bounds"] { bounds = buildBoundList(node, "bounds") }
         var confidence = 0.99
@@ -450,7 +451,7 @@ final class SpecBuilder {
         let iterations = m["iterations"].flatMap { reader.int($0, "\(path).iterations", .atLeast(1)) } ?? base?.iterations
         let seeds = m["seeds"].flatMap { reader.int($0, "\(path).seeds", .atLeast(1)) } ?? base?.seeds
         var checkpoints = m["checkpoints"].flatMap { reader.int($0, "\(path).checkpoints", .between(2, Double(Self.maximumCheckpoints))) }
-        if base == nil {
+        if path == "run" {
             if m["iterations"] == nil { reader.error(node, "\(path).iterations", "missing 'iterations' (an integer ≥ 1)") }
             if m["seeds"] == nil { reader.error(node, "\(path).seeds", "missing 'seeds' (an integer ≥ 1; ≥ 2 for random oracles)") }
         }
