@@ -49,8 +49,8 @@ func printError(_ message: String) {
 }
 
 /// Loads every file, reporting every problem in every file before giving up.
-func loadAll(_ files: [String], allowLarge: Bool) -> [ExperimentSpec]? {
-    let loader = SpecLoader(allowLarge: allowLarge)
+func loadAll(_ files: [String], allowLarge: Bool, quick: Bool) -> [ExperimentSpec]? {
+    let loader = SpecLoader(allowLarge: allowLarge, quick: quick)   // the work cap judges the profile that runs
     var specs: [ExperimentSpec] = []
     var problems: [Diagnostic] = []
     for file in files {
@@ -146,7 +146,7 @@ struct Check: ParsableCommand {
             printError("error: \(error)")
             throw ExitCode(Exit.badInput)
         }
-        guard let specs = loadAll(files, allowLarge: allowLarge) else { throw ExitCode(Exit.badInput) }
+        guard let specs = loadAll(files, allowLarge: allowLarge, quick: quick) else { throw ExitCode(Exit.badInput) }
         if let only {
             let ids = Set(specs.flatMap { $0.userBounds.map(\.id) + $0.assumptions.map(\.id) } + CatalogBoundID.allCases.map(\.rawValue)
                           + ["F2-x"] + ProbedAssumption.allCases.map(\.rawValue))
@@ -218,7 +218,7 @@ struct SingleFileOptions: ParsableArguments {
 
     /// Loads and prepares the file, or prints every problem and exits with the bad-input code.
     func prepare() throws -> (ExperimentSpec, PreparedExperiment) {
-        guard let spec = loadAll([file], allowLarge: allowLarge)?.first else { throw ExitCode(Exit.badInput) }
+        guard let spec = loadAll([file], allowLarge: allowLarge, quick: quick)?.first else { throw ExitCode(Exit.badInput) }
         do { return (spec, try PreparedExperiment(spec: spec, quick: quick)) } catch {
             printError("\(file): error: \(error)")
             throw ExitCode(Exit.badInput)
