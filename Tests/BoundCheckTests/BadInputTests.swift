@@ -467,9 +467,11 @@ let badInputCases: [BadInput] = [
              yaml: base((baseExpression, "|\n      2*D0/(gamma*(1-m)*K")),
              message: "expected ')' to close '(' at column 6, found end of expression", line: 28, column: 26, keyPath: "user-bounds[0].expression"),
     BadInput(name: "expression: a constant this problem does not have",
-             yaml: base((baseOracle, "  - gaussian-noise: {variance: 0.5}\n  - top-k: {k: 5}\n"), (baseExpression, "\"tau + mu + 1/K\"")),
-             message: "tau", line: 27, column: 18, keyPath: "user-bounds[0].expression",
-             knownIssue: "tau (no clip stage) and mu (rational is not PL) compile at load time and only fail when the bound is evaluated"),
+             yaml: base((baseOracle, "  - gaussian-noise: {variance: 0.5}\n  - top-k: {k: 5}\n"), (baseExpression, "\"tau + 1/K\"")),
+             message: "'tau' is not defined for this problem: the oracle has no clip stage", line: 26, column: 18, keyPath: "user-bounds[0].expression"),
+    BadInput(name: "expression: a PL constant on a family that is not PL",
+             yaml: base((baseExpression, "\"1/K + mu\"")),
+             message: "'mu' is not defined for this problem: the family has no PL constant", line: 27, column: 24, keyPath: "user-bounds[0].expression"),
 
     // MARK: names sanitized
     BadInput(name: "unsafe name", yaml: base(("name: base-problem", "name: ../../etc/passwd")),

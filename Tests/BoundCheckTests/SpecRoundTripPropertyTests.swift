@@ -176,7 +176,7 @@ private struct Writer {
 // MARK: - A random valid file
 
 private let expressions = ["2*D0/(gamma*(1-m)*K) + zeta2/(1-m)", "L*D0/K", "zeta2/(1-m) + sqrt(sigma2)/K",
-                           "max(L, 1)*exp(-mu*K) + 1", "(1+beta)*D0/(gamma*K)", "erf(1) + 1/K"]
+                           "max(L, 1)*exp(-n*K) + 1", "(1+beta)*D0/(gamma*K)", "erf(1) + 1/K"]
 private let conditions = ["gamma <= beta/(4*L*(M+1))", "m < 1", "gamma*L <= 1 and beta > 0", "sigma2 >= 0"]
 private let probeConditions = ["bias2 <= m*grad2 + zeta2", "var <= M*h2 + sigma2", "gap >= 0 or grad2 >= 0"]
 private let catalogIDs = ["AS-1", "AS-2", "F1", "F2", "F2-x", "M1", "EF-SGD"]

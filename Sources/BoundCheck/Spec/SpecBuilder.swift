@@ -10,6 +10,10 @@ public enum CatalogBoundID: String, CaseIterable, Sendable {
 /// Builds an ``ExperimentSpec`` from a YAML tree; every problem goes to the reader's diagnostics.
 final class SpecBuilder {
     let reader: YAMLReader
+    /// Constants this file's problem does not have (μ without a PL family, τ without a clip
+    /// stage, δ without a compressor), with why; an expression naming one is refused at load
+    /// time rather than failing when its bound is evaluated.
+    var unavailableVariables: [String: String] = [:]
     let defaultName: String
     let sourcePath: String
     /// The file's text, to map a position inside a scalar's value back to the file.
@@ -104,6 +108,7 @@ final class SpecBuilder {
             confidence = value
         }
         let declared = top["constants"].map(buildDeclared) ?? DeclaredConstants()
+        unavailableVariables = Self.unavailableVariables(family: problem?.family, oracle: oracle, declared: declared)
         let methodIDs = methods.map(\.id)
         let userBounds = top["user-bounds"].map { buildUserBounds($0, methods: methods) } ?? []
         let assumptions = top["assumptions"].map(buildAssumptions) ?? []
@@ -496,16 +501,56 @@ final class SpecBuilder {
     /// block and folded scalars); where that cannot be done, the scalar's start, and the
     /// message says which character of the value is meant.
     func compile(_ text: String, node: Node, at position: SourcePosition, variables: Set<String>, expecting: ExpressionType) {
-        do {
-            _ = try BoundExpression(text, allowedVariables: variables, expecting: expecting, limits: limits)
-        } catch {
-            if let scalar = node.scalar, let marks = source.positions(of: scalar), error.offset < marks.count {
-                let mark = marks[error.offset]
-                reader.error(line: mark.line, column: mark.column, position.keyPath, error.message)
+        func report(_ message: String, offset: Int) {
+            if let scalar = node.scalar, let marks = source.positions(of: scalar), offset < marks.count {
+                let mark = marks[offset]
+                reader.error(line: mark.line, column: mark.column, position.keyPath, message)
             } else {
-                reader.error(node, position.keyPath, "\(error.message) (at character \(error.offset + 1) of the value)")
+                reader.error(node, position.keyPath, "\(message) (at character \(offset + 1) of the value)")
             }
         }
+        do {
+            let expression = try BoundExpression(text, allowedVariables: variables, expecting: expecting, limits: limits)
+            for name in expression.variables.sorted() {
+                guard let why = unavailableVariables[name] else { continue }
+                report("'\(name)' is not defined for this problem: \(why)", offset: Self.offset(ofName: name, in: text) ?? 0)
+            }
+        } catch {
+            report(error.message, offset: error.offset)
+        }
+    }
+
+    /// Variables that name a constant the problem does not have.
+    static func unavailableVariables(family: FamilySpec?, oracle: [OracleStageSpec], declared: DeclaredConstants) -> [String: String] {
+        var out: [String: String] = [:]
+        switch family {
+        case .quadratic, .plSine, nil: break
+        default:
+            if declared.values["mu"] == nil { out["mu"] = "the family has no PL constant (declare one under constants: if you know it)" }
+        }
+        if !oracle.contains(where: { if case .clip = $0 { return true }; return false }) {
+            out["tau"] = "the oracle has no clip stage"
+        }
+        if !oracle.contains(where: { switch $0 { case .topK, .scaledSign: return true; default: return false } }) {
+            out["delta"] = "the oracle has no contracting compressor (top-k or scaled-sign)"
+        }
+        return out
+    }
+
+    /// The character offset of the first use of `name` as a whole identifier in `text`.
+    static func offset(ofName name: String, in text: String) -> Int? {
+        let characters = Array(text), target = Array(name)
+        func isIdentifier(_ c: Character) -> Bool { c == "_" || (c.isASCII && (c.isLetter || c.isNumber)) }
+        var i = 0
+        while i + target.count <= characters.count {
+            if Array(characters[i..<(i + target.count)]) == target,
+               i == 0 || !isIdentifier(characters[i - 1]),
+               i + target.count == characters.count || !isIdentifier(characters[i + target.count]) {
+                return i
+            }
+            i += 1
+        }
+        return nil
     }
 
     /// A user bound's or assumption's id: present, and a safe name (ids name report anchors and
