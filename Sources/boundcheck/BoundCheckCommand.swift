@@ -272,6 +272,8 @@ struct Bounds: ParsableCommand {
                 }
                 if let error = b.error { print("    could not be evaluated: \(error)"); continue }
                 if let floor = b.floor { print("    floor (K → ∞): \(String(format: "%.6g", floor))") }
+                if let rate = b.rateDescription { print("    rate part: \(rate) (fitted over the checkpoints)") }
+                if !b.assumptions.isEmpty { print("    relies on: \(b.assumptions.joined(separator: ", ")) (checked by the probe)") }
                 if !b.notes.isEmpty { print("    notes: " + b.notes.keys.sorted().map { "\($0) = \(String(format: "%.6g", b.notes[$0]!))" }.joined(separator: ", ")) }
                 let shown = zip(b.checkpoints, b.values).compactMap { k, v in v.map { "k=\(k): \(String(format: "%.4g", $0))" } }
                 print("    values: \(shown.joined(separator: ", "))")
@@ -368,6 +370,10 @@ struct List: ParsableCommand {
         for bound in BoundCatalog.all {
             print("  \(bound.id.padding(toLength: 7, withPad: " ", startingAt: 0)) \(bound.kind.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(bound.metric.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(bound.formula)")
             print("          source: \(bound.source)")
+        }
+        print("\nassumption checks (boundcheck probe; expect: {A4: violated} and the like):")
+        for a in ProbedAssumption.allCases {
+            print("  \(a.rawValue)      \(a.statement.padding(toLength: 36, withPad: " ", startingAt: 0)) constants: \(a.constants.joined(separator: ", "))")
         }
         print("\nexpression functions: " + BoundExpression.functions.map(\.name).joined(separator: ", "))
     }

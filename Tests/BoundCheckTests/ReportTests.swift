@@ -60,6 +60,19 @@ struct RateFitTests {
         #expect(abs(fit.predictedSlope + 1) < 1e-9)
     }
 
+    @Test("a bound's own rate part: AS-2 contracts by r = 1 − γμ(1−m), AS-1 decays like 1/K")
+    func boundRates() throws {
+        let spec = BoundCatalogTests.spec()
+        let c = try BoundCatalogTests.context(spec, gamma: 0.05, beta: 1)
+        let ks = checkpointIterations(iterations: 500, count: 20)
+        let as2 = BoundEvaluator.evaluate(AS2(), context: c, checkpoints: ks)
+        let r = 1 - 0.05 * (c.constants["mu"] ?? .nan) * (1 - c.m)
+        #expect(abs(try #require(as2.rateSlope) - log(r)) < 1e-9)
+        let as1 = BoundEvaluator.evaluate(AS1(), context: c, checkpoints: ks)
+        #expect(abs(try #require(as1.rateSlope) + 1) < 1e-9)
+        #expect(as1.rateDescription == "∝ K^-1")
+    }
+
     @Test("no transient, no fit")
     func none() throws {
         let c = Self.comparisons([1, 2, 3, 4], observed: { _ in 1 }, bound: { _ in 2 })
