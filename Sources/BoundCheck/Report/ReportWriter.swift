@@ -84,6 +84,7 @@ public enum JSONReport {
                 entry["expected"] = b.expected?.rawValue ?? NSNull()
                 entry["notes"] = b.evaluation.notes.mapValues { json($0) }
                 entry["assumptions"] = b.evaluation.assumptions
+                entry["rate-part-slope"] = json(b.evaluation.rateSlope)
                 if let rate = b.verdict.rate {
                     entry["rate"] = ["model": rate.model.rawValue, "observed-slope": json(rate.observedSlope),
                                      "observed-slope-se": json(rate.observedSlopeStandardError),
