@@ -11,7 +11,7 @@ struct BoundCheckCommand: ParsableCommand {
         Exit codes: 0 every bound and assumption as expected; 1 a violation or an unmet expectation; \
         2 bad input (every problem listed with file, line and column); 3 internal failure.
         """,
-        subcommands: [Check.self, Bounds.self, List.self, Merge.self],
+        subcommands: [Check.self, Bounds.self, Probe.self, List.self, Merge.self],
         defaultSubcommand: Check.self
     )
 }
@@ -49,8 +49,8 @@ func printError(_ message: String) {
 }
 
 /// Loads every file, reporting every problem in every file before giving up.
-func loadAll(_ files: [String], allowLarge: Bool) -> [ExperimentSpec]? {
-    let loader = SpecLoader(allowLarge: allowLarge)
+func loadAll(_ files: [String], allowLarge: Bool, quick: Bool) -> [ExperimentSpec]? {
+    let loader = SpecLoader(allowLarge: allowLarge, quick: quick)   // the work cap judges the profile that runs
     var specs: [ExperimentSpec] = []
     var problems: [Diagnostic] = []
     for file in files {
@@ -121,8 +121,8 @@ struct Check: ParsableCommand {
     @Option(help: "Output folder for reports.")
     var out: String = "Reports"
 
-    @Option(help: "Report formats, comma-separated: md, json.")
-    var format: String = "md,json"
+    @Option(help: "Report formats, comma-separated: md, json, junit.")
+    var format: String = "md,json,junit"
 
     @Flag(help: "Treat inconclusive verdicts as failures.")
     var strict = false
@@ -153,8 +153,8 @@ struct Check: ParsableCommand {
         if jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
         if let shard { do { _ = try Shard(parsing: shard) } catch { throw ValidationError("\(error)") } }
         if resume && noCache { throw ValidationError("--resume needs the cache; drop --no-cache") }
-        let unknown = formats.subtracting(["md", "json"])
-        if !unknown.isEmpty { throw ValidationError("unknown --format \(unknown.sorted().joined(separator: ", ")); valid: md, json") }
+        let unknown = formats.subtracting(ReportSet.formats)
+        if !unknown.isEmpty { throw ValidationError("unknown --format \(unknown.sorted().joined(separator: ", ")); valid: md, json, junit") }
     }
 
     func run() throws {
@@ -164,9 +164,10 @@ struct Check: ParsableCommand {
             printError("error: \(error)")
             throw ExitCode(Exit.badInput)
         }
-        guard let specs = loadAll(files, allowLarge: allowLarge) else { throw ExitCode(Exit.badInput) }
+        guard let specs = loadAll(files, allowLarge: allowLarge, quick: quick) else { throw ExitCode(Exit.badInput) }
         if let only {
-            let ids = Set(specs.flatMap { $0.userBounds.map(\.id) + $0.assumptions.map(\.id) } + CatalogBoundID.allCases.map(\.rawValue) + ["F2-x"])
+            let ids = Set(specs.flatMap { $0.userBounds.map(\.id) + $0.assumptions.map(\.id) } + CatalogBoundID.allCases.map(\.rawValue)
+                          + ["F2-x"] + ProbedAssumption.allCases.map(\.rawValue))
             if !ids.contains(only) {
                 printError("error: --only \(only): no such bound or assumption; known: \(ids.sorted().joined(separator: ", "))")
                 throw ExitCode(Exit.badInput)
@@ -208,11 +209,13 @@ struct Check: ParsableCommand {
                     continue
                 }
                 let traces = Runner.merge(run.results, methods: p.methods, profile: p.profile)
-                let result = try Experiment.judge(p, traces: traces, confidence: confidence, strict: strict, only: only)
+                let probe = try AssumptionProbe.run(p, confidence: confidence)
+                let result = try Experiment.judge(p, traces: traces, probe: probe, confidence: confidence, strict: strict, only: only)
                 let provenance = Provenance(commit: commit, toolchain: toolchain, wallTimeSeconds: Date().timeIntervalSince(started))
                 results.append(result)
                 pages.append((result, provenance))
                 let failed = result.methods.flatMap { m in m.bounds.filter(\.fails).map { "\(m.method.id)/\($0.evaluation.id)=\($0.verdict.verdict.rawValue)" } }
+                    + (result.probe?.checks.filter(\.fails).map { "\($0.id)=\($0.verdict.rawValue)" } ?? [])
                 print("\(result.passed ? "pass" : "FAIL")  \(result.name)  (\(String(format: "%.1f", provenance.wallTimeSeconds)) s)\(failed.isEmpty ? "" : "  " + failed.joined(separator: " "))")
             }
             if let shard {
@@ -226,18 +229,8 @@ struct Check: ParsableCommand {
                 return
             }
             deferInterrupts()
-            let writer = ReportWriter(directory: out)
-            for (result, provenance) in pages {
-                if formats.contains("json") { try writer.write(try JSONReport.render(result, provenance: provenance), to: "\(result.name).json") }
-                if formats.contains("md") {
-                    let page = MarkdownReport.page(result, provenance: provenance)
-                    for (file, svg) in page.plots.sorted(by: { $0.key < $1.key }) { try writer.write(svg, to: file) }
-                    try writer.write(page.markdown, to: "\(result.name).md")
-                }
-            }
-            if formats.contains("md") {
-                try writer.write(MarkdownReport.index(results, provenance: Provenance(commit: commit, toolchain: toolchain, wallTimeSeconds: 0)), to: "index.md")
-            }
+            try ReportSet.write(pages.map { (result: $0.0, provenance: $0.1) }, formats: formats, to: ReportWriter(directory: out),
+                                indexProvenance: Provenance(commit: commit, toolchain: toolchain, wallTimeSeconds: 0))
         } catch {
             printError("internal error: \(error)")
             throw ExitCode(Exit.internalFailure)
@@ -248,10 +241,8 @@ struct Check: ParsableCommand {
     }
 }
 
-struct Bounds: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Show constants, admissible steps and bound values of a problem file, without simulation.")
-
+/// The arguments of the single-file subcommands (`bounds`, `probe`).
+struct SingleFileOptions: ParsableArguments {
     @Argument(help: "A problem file.")
     var file: String
 
@@ -268,13 +259,25 @@ struct Bounds: ParsableCommand {
         if !["text", "json"].contains(format) { throw ValidationError("unknown --format \(format); valid: text, json") }
     }
 
-    func run() throws {
-        guard let spec = loadAll([file], allowLarge: allowLarge)?.first else { throw ExitCode(Exit.badInput) }
-        let prepared: PreparedExperiment
-        do { prepared = try PreparedExperiment(spec: spec, quick: quick) } catch {
+    /// Loads and prepares the file, or prints every problem and exits with the bad-input code.
+    func prepare() throws -> (ExperimentSpec, PreparedExperiment) {
+        guard let spec = loadAll([file], allowLarge: allowLarge, quick: quick)?.first else { throw ExitCode(Exit.badInput) }
+        do { return (spec, try PreparedExperiment(spec: spec, quick: quick)) } catch {
             printError("\(file): error: \(error)")
             throw ExitCode(Exit.badInput)
         }
+    }
+}
+
+struct Bounds: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show constants, admissible steps and bound values of a problem file, without simulation.")
+
+    @OptionGroup var options: SingleFileOptions
+
+    func run() throws {
+        let (spec, prepared) = try options.prepare()
+        let format = options.format
         let evaluations = prepared.evaluateBounds(traces: nil)
         if format == "json" {
             let encoder = JSONEncoder()
@@ -312,11 +315,67 @@ struct Bounds: ParsableCommand {
                 }
                 if let error = b.error { print("    could not be evaluated: \(error)"); continue }
                 if let floor = b.floor { print("    floor (K → ∞): \(String(format: "%.6g", floor))") }
+                if let rate = b.rateDescription { print("    rate part: \(rate) (fitted over the checkpoints)") }
+                if !b.assumptions.isEmpty { print("    relies on: \(b.assumptions.joined(separator: ", ")) (checked by the probe)") }
                 if !b.notes.isEmpty { print("    notes: " + b.notes.keys.sorted().map { "\($0) = \(String(format: "%.6g", b.notes[$0]!))" }.joined(separator: ", ")) }
                 let shown = zip(b.checkpoints, b.values).compactMap { k, v in v.map { "k=\(k): \(String(format: "%.4g", $0))" } }
                 print("    values: \(shown.joined(separator: ", "))")
             }
         }
+    }
+}
+
+struct Probe: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure the oracle's bias and noise constants and the problem's L, μ, f*, B², G² against the declared ones.",
+        discussion: "Exit code 0 when every assumption check is as expected, 1 otherwise, 2 on bad input.")
+
+    @OptionGroup var options: SingleFileOptions
+
+    @Option(help: "Fresh oracle samples per point.")
+    var samples: Int = ProbeSettings.standard.samples
+
+    @Option(help: "Override the confidence level, in (0, 1).")
+    var confidence: Double?
+
+    func validate() throws {
+        if samples < 2 * ProbeSettings.standard.batches {
+            throw ValidationError("--samples must be at least \(2 * ProbeSettings.standard.batches) (\(ProbeSettings.standard.batches) batches of 2), got \(samples)")
+        }
+        if let confidence, !(confidence > 0 && confidence < 1) { throw ValidationError("--confidence must lie strictly between 0 and 1, got \(confidence)") }
+    }
+
+    func run() throws {
+        let (spec, prepared) = try options.prepare()
+        let format = options.format
+        var settings = ProbeSettings.standard
+        settings.samples = samples
+        let report: ProbeReport
+        do {
+            report = Experiment.judge(try AssumptionProbe.run(prepared, confidence: confidence, settings: settings), spec: spec)
+        } catch {
+            printError("internal error: \(error)")
+            throw ExitCode(Exit.internalFailure)
+        }
+        let checks = report.checks
+        if format == "json" {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print("\(spec.name): \(report.points.count) points, \(report.samples) sample(s) per point\(report.batches > 1 ? " in \(report.batches) batches" : "")\n")
+            for c in checks {
+                let expectation = c.expected.map { " (expected \($0.rawValue))" } ?? ""
+                print("\(c.fails ? "FAIL" : "ok  ")  \(c.id + String(repeating: " ", count: max(0, 4 - c.id.count))) \(c.verdict.rawValue)\(expectation): \(c.statement)")
+                if !c.declared.isEmpty { print("        declared: " + c.declared.keys.sorted().map { "\($0) = \(String(format: "%.6g", c.declared[$0]!))" }.joined(separator: ", ")) }
+                if !c.measured.isEmpty { print("        measured: " + c.measured.keys.sorted().map { "\($0) = \(String(format: "%.6g", c.measured[$0]!))" }.joined(separator: ", ")) }
+                print("        \(c.reason)")
+                print("        test: \(c.test)")
+            }
+            for (id, why) in report.notChecked.sorted(by: { $0.key < $1.key }) { print("skip  \(id)   \(why)") }
+        }
+        if checks.contains(where: \.fails) { throw ExitCode(Exit.fail) }
     }
 }
 
@@ -354,6 +413,10 @@ struct List: ParsableCommand {
         for bound in BoundCatalog.all {
             print("  \(bound.id.padding(toLength: 7, withPad: " ", startingAt: 0)) \(bound.kind.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(bound.metric.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(bound.formula)")
             print("          source: \(bound.source)")
+        }
+        print("\nassumption checks (boundcheck probe; expect: {A4: violated} and the like):")
+        for a in ProbedAssumption.allCases {
+            print("  \(a.rawValue)      \(a.statement.padding(toLength: 36, withPad: " ", startingAt: 0)) constants: \(a.constants.joined(separator: ", "))")
         }
         print("\nexpression functions: " + BoundExpression.functions.map(\.name).joined(separator: ", "))
     }

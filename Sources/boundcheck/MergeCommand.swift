@@ -19,20 +19,17 @@ struct Merge: ParsableCommand {
     @Option(help: "Output folder for reports.")
     var out: String = "Reports"
 
-    @Option(help: "Report formats, comma-separated: md, json.")
-    var format: String = "md,json"
+    @Option(help: "Report formats, comma-separated: md, json, junit.")
+    var format: String = "md,json,junit"
 
     @Flag(help: "Merge shards made by another build of boundcheck than this one.")
     var allowOtherBuild = false
 
-    @Flag(help: "Allow files over the size and work limits.")
-    var allowLarge = false
-
     var formats: Set<String> { Set(format.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
 
     func validate() throws {
-        let unknown = formats.subtracting(["md", "json"])
-        if !unknown.isEmpty { throw ValidationError("unknown --format \(unknown.sorted().joined(separator: ", ")); valid: md, json") }
+        let unknown = formats.subtracting(ReportSet.formats)
+        if !unknown.isEmpty { throw ValidationError("unknown --format \(unknown.sorted().joined(separator: ", ")); valid: md, json, junit") }
     }
 
     /// Shard files named directly or found in folders.
@@ -62,7 +59,9 @@ struct Merge: ParsableCommand {
             let shards = try files.map { file in
                 (file: file, contents: try ShardFile.decode(try Data(contentsOf: URL(fileURLWithPath: file)), file: file))
             }
-            merged = try MergedRun.merge(shards, loader: SpecLoader(allowLarge: allowLarge))
+            // The work cap guarded the shards' runs; merging runs nothing, so it does not apply.
+            let loader = SpecLoader(allowLarge: true, quick: shards.first?.contents.settings.quick ?? false)
+            merged = try MergedRun.merge(shards, loader: loader)
             let mine = CodeVersion.ofRunningExecutable()
             if merged.codeVersion != mine && !allowOtherBuild {
                 throw WorkStoreError("the shards were made by another build (code \(merged.codeVersion)) than this boundcheck (code \(mine)); merge with the build that ran them, or pass --allow-other-build")
@@ -78,28 +77,21 @@ struct Merge: ParsableCommand {
         var pages: [(ExperimentResult, Provenance)] = []
         do {
             for problem in merged.problems {
-                let result = try Experiment.judge(problem.prepared, traces: problem.traces, confidence: settings.confidence,
+                // The probe samples its own streams (not the runs'), so it is done here, once.
+                let probe = try AssumptionProbe.run(problem.prepared, confidence: settings.confidence)
+                let result = try Experiment.judge(problem.prepared, traces: problem.traces, probe: probe, confidence: settings.confidence,
                                                   strict: settings.strict, only: settings.only)
                 let provenance = Provenance(commit: commit, toolchain: toolchain, wallTimeSeconds: problem.seconds)
                 results.append(result)
                 pages.append((result, provenance))
                 let failed = result.methods.flatMap { m in m.bounds.filter(\.fails).map { "\(m.method.id)/\($0.evaluation.id)=\($0.verdict.verdict.rawValue)" } }
+                    + (result.probe?.checks.filter(\.fails).map { "\($0.id)=\($0.verdict.rawValue)" } ?? [])
                 print("\(result.passed ? "pass" : "FAIL")  \(result.name)\(failed.isEmpty ? "" : "  " + failed.joined(separator: " "))")
             }
-            // Written exactly as `check` writes them (keep the two in step).
+            // Written exactly as `check` writes them.
             deferInterrupts()
-            let writer = ReportWriter(directory: out)
-            for (result, provenance) in pages {
-                if formats.contains("json") { try writer.write(try JSONReport.render(result, provenance: provenance), to: "\(result.name).json") }
-                if formats.contains("md") {
-                    let page = MarkdownReport.page(result, provenance: provenance)
-                    for (file, svg) in page.plots.sorted(by: { $0.key < $1.key }) { try writer.write(svg, to: file) }
-                    try writer.write(page.markdown, to: "\(result.name).md")
-                }
-            }
-            if formats.contains("md") {
-                try writer.write(MarkdownReport.index(results, provenance: Provenance(commit: commit, toolchain: toolchain, wallTimeSeconds: 0)), to: "index.md")
-            }
+            try ReportSet.write(pages.map { (result: $0.0, provenance: $0.1) }, formats: formats, to: ReportWriter(directory: out),
+                                indexProvenance: Provenance(commit: commit, toolchain: toolchain, wallTimeSeconds: 0))
         } catch {
             printError("internal error: \(error)")
             throw ExitCode(Exit.internalFailure)

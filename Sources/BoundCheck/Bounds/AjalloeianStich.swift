@@ -12,6 +12,8 @@ public struct AS1: Bound {
     public let source = "Ajalloeian & Stich 2020 (arXiv 2008.00051), biased SGD, nonconvex"
     public let metric = Metric.avgGrad
     public let formula = "2Δ₀/(γ(1−m)K) + Lγσ²/(1−m) + ζ²/(1−m)"
+    /// A1 (f*), A2 (L), A4 (m, ζ²), A5 (M, σ²).
+    public let assumptions: Set<String> = ["A1", "A2", "A4", "A5"]
 
     public func concerns(_ method: MethodSpec, instance: Instance) -> Bool { method.isPlainSGD }
 
@@ -39,6 +41,8 @@ public struct AS2: Bound {
     public let source = "Ajalloeian & Stich 2020 (arXiv 2008.00051), biased SGD, μ-PL"
     public let metric = Metric.gap
     public let formula = "(1 − γμ(1−m))ᴷ Δ₀ + (ζ² + Lγσ²)/(2μ(1−m))"
+    /// A1 (f*), A2 (L), A3 (μ), A4 (m, ζ²), A5 (M, σ²).
+    public let assumptions: Set<String> = ["A1", "A2", "A3", "A4", "A5"]
 
     public func concerns(_ method: MethodSpec, instance: Instance) -> Bool { method.isPlainSGD }
 

@@ -86,6 +86,10 @@ public protocol Bound: Sendable {
     func isStated(at k: Int, context: BoundContext) -> Bool
     /// Extra facts worth reporting (the optimal ρ, which G² was used, …).
     func notes(_ context: BoundContext) -> [String: Double]
+    /// The assumptions of THEORY §3 the bound relies on, as probe check ids ("A1" … "A6", see
+    /// ``ProbedAssumption``). A declaration the probe contradicts makes the bound *unsupported*.
+    /// Default: all of them.
+    var assumptions: Set<String> { get }
 }
 
 extension Bound {
@@ -97,6 +101,8 @@ extension Bound {
     }
 
     public func notes(_ context: BoundContext) -> [String: Double] { [:] }
+
+    public var assumptions: Set<String> { Set(ProbedAssumption.allCases.map(\.rawValue)) }
 
     public func floor(_ context: BoundContext) throws -> Double { try value(context, K: .infinity) }
 

@@ -1,3 +1,6 @@
+import Foundation
+import GSL
+
 /// A bound evaluated for one method: applicability, its values at the checkpoints, its floor,
 /// the largest step it allows. Verdicts are added downstream (Verdicts/).
 public struct BoundEvaluation: Codable, Sendable, Equatable {
@@ -22,11 +25,34 @@ public struct BoundEvaluation: Codable, Sendable, Equatable {
     public var notes: [String: Double]
     /// Why the bound could not be evaluated, if it could not (a GSL failure, a domain error).
     public var error: String?
+    /// The probed assumptions (A1–A6) the bound relies on.
+    public var assumptions: [String] = []
+    /// The decay of the bound's rate part B(k) − floor over the checkpoints k ≥ 1: the slope of
+    /// its log against k for gap metrics (log of the contraction per iteration) or against log k
+    /// for gradient metrics (the exponent). Nil when not applicable or with too few points.
+    public var rateSlope: Double?
+
+    /// "contraction 0.995/iteration" or "∝ K^-1", from ``rateSlope``.
+    public var rateDescription: String? {
+        guard let slope = rateSlope else { return nil }
+        return metric == .gap || metric == .virtualGap ? "contraction \(fmt(exp(slope)))/iteration" : "∝ K^\(fmt(slope))"
+    }
 
     public var applicable: Bool { failedConditions.isEmpty && error == nil }
 }
 
 public enum BoundEvaluator {
+    /// Least-squares slope (GSL) of log(B(k) − floor) against k (gap metrics) or log k.
+    static func rateSlope(_ e: BoundEvaluation) -> Double? {
+        let floor = e.floor ?? 0
+        let points = zip(e.checkpoints, e.values).compactMap { k, v -> (Double, Double)? in
+            guard k >= 1, let v, v - floor > 0, (v - floor).isFinite else { return nil }
+            return (e.metric == .gap || e.metric == .virtualGap ? Double(k) : log(Double(k)), log(v - floor))
+        }
+        guard points.count >= 3 else { return nil }
+        return try? GSL.linearFit(x: points.map(\.0), y: points.map(\.1), context: "rate of bound \(e.id)").slope
+    }
+
     /// The context for a method of an instance. `measuredSecondMoment` comes from the runs
     /// (nil before running: `bounds` without simulation).
     public static func context(instance: Instance, method: ResolvedMethod, spec: MethodSpec, iterations: Int,
@@ -57,7 +83,8 @@ public enum BoundEvaluator {
             id: bound.id, kind: bound.kind, source: bound.source, metric: bound.metric, formula: bound.formula,
             conditions: conditions.map(\.text), failedConditions: bound.failedConditions(context),
             largestStep: nil, bindingCondition: nil, checkpoints: checkpoints,
-            values: checkpoints.map { _ in nil }, floor: nil, notes: [:], error: nil)
+            values: checkpoints.map { _ in nil }, floor: nil, notes: [:], error: nil,
+            assumptions: bound.assumptions.sorted())
         do {
             if let limit = try StepSizes.largestStep(bound, context: context) {
                 evaluation.largestStep = limit.gamma
@@ -74,6 +101,7 @@ public enum BoundEvaluator {
             let floor = try bound.floor(context)
             evaluation.floor = floor.isFinite ? floor : nil
             evaluation.notes = bound.notes(context)
+            evaluation.rateSlope = rateSlope(evaluation)
         } catch {
             evaluation.error = "\(error)"
             evaluation.values = checkpoints.map { _ in nil }

@@ -25,6 +25,8 @@ public struct F1: Bound {
     public let source = "THEORY.md §4 F1, derived for SGDM of Beikmohammadi, Khirirat & Magnússon (arXiv 2403.00853)"
     public let metric = Metric.avgGrad
     public let formula = "2Δ₀/(γ(1−m)K) + ζ²/(1−m) + (Lγσ²/(1−m))(1 + Lγ(1−β)²/(ρβ²)), best admissible ρ"
+    /// A1 (f*), A2 (L), A4 (m, ζ²), A5 (M, σ²).
+    public let assumptions: Set<String> = ["A1", "A2", "A4", "A5"]
 
     public func concerns(_ method: MethodSpec, instance: Instance) -> Bool { method.kind == .sgdm || method.kind == .sgd }
 

@@ -20,6 +20,8 @@ public struct F2: Bound {
         let rhs = "rᴷΔ₀ + ζ²/(μ(1−m)) + Lγσ²/(μ(1−m)) + 6L²γ²(1−β)²σ²/(β²μ(1−m)), r = 1 − γμ(1−m)/2"
         return onX ? "max{2, β/(3Lγ)} · (\(rhs))" : rhs
     }
+    /// A1 (f*), A2 (L), A3 (μ), A4 (m, ζ²), A5 (M, σ²).
+    public let assumptions: Set<String> = ["A1", "A2", "A3", "A4", "A5"]
 
     public func concerns(_ method: MethodSpec, instance: Instance) -> Bool { method.kind == .sgdm || method.kind == .sgd }
 

@@ -17,6 +17,8 @@ public struct M1: Bound {
     public let source = "THEORY.md §4 M1, derived for M-DSGD of Zhao, Gao & Li (arXiv 1905.12960)"
     public let metric = Metric.avgGrad
     public let formula = "4(1−β)Δ₀/(ηT) + 2Lησ²/((1−β)p) + 16L²(1−δ)η²G²/(δ²(1−β)²) + 4L²η²β²G²/(1−β)⁴"
+    /// A1 (f*), A2 (L), A5 (σ², unbiased worker gradients).
+    public let assumptions: Set<String> = ["A1", "A2", "A5"]
 
     public func concerns(_ method: MethodSpec, instance: Instance) -> Bool { method.kind == .mdsgd }
 
@@ -77,6 +79,8 @@ public struct EFSGD: Bound {
     public let source = "Karimireddy et al. 2019, Theorem II (as recalled in THEORY.md; unverified)"
     public let metric = Metric.minGrad
     public let formula = "(4Δ₀ + Lσ²)/(2√(T+1)) + 4L²σ²(1−δ)/(δ²(T+1)), γ = 1/√(T+1)"
+    /// A1 (f*), A2 (L), A5 (σ²).
+    public let assumptions: Set<String> = ["A1", "A2", "A5"]
 
     public func concerns(_ method: MethodSpec, instance: Instance) -> Bool { method.kind == .mdsgd }
 

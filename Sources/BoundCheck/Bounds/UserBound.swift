@@ -27,6 +27,10 @@ public struct UserBound: Bound {
     }
     public var metric: Metric { spec.metric }
     public var formula: String { spec.expression }
+    /// The assumptions whose constants the expression or its `requires` mention.
+    public var assumptions: Set<String> {
+        ProbedAssumption.using(expression.variables.union(requirements.flatMap(\.expression.variables)))
+    }
 
     public func concerns(_ method: MethodSpec, instance: Instance) -> Bool {
         spec.method == method.id || spec.method == method.kind.rawValue

@@ -53,6 +53,9 @@ public struct BoundExpression: Sendable, Hashable, CustomStringConvertible {
 
     private let program: Program
     private let length: Int
+    /// For a condition that is one comparison `a ≤ b` (or <, ≥, >): its two sides, compiled
+    /// separately, so the probe can test the margin statistically (``margin(_:)``).
+    private let sides: (op: ComparisonOperator, left: Program, right: Program)?
 
     /// Compiles `text`.
     ///
@@ -92,6 +95,34 @@ public struct BoundExpression: Sendable, Hashable, CustomStringConvertible {
         self.variables = compiler.variables
         self.program = Program(instructions: compiler.instructions, maxStackDepth: compiler.maxStackDepth)
         self.length = count
+        if case let .comparison(op, _, left, right) = tree.kind, ![.equal, .notEqual].contains(op) {
+            var l = Compiler(characters: characters, allowedVariables: allowedVariables)
+            var r = Compiler(characters: characters, allowedVariables: allowedVariables)
+            _ = try l.compile(left)
+            _ = try r.compile(right)
+            sides = (op, Program(instructions: l.instructions, maxStackDepth: l.maxStackDepth),
+                     Program(instructions: r.instructions, maxStackDepth: r.maxStackDepth))
+        } else {
+            sides = nil
+        }
+    }
+
+    /// Whether this condition is a single inequality, so that ``margin(_:)`` exists.
+    public var isInequality: Bool { sides != nil }
+
+    /// For a single inequality, how far it is from failing: b − a for `a <= b` or `a < b`,
+    /// a − b for `a >= b` or `a > b` (≥ 0 where a non-strict inequality holds), with |a| + |b|
+    /// as the scale for a round-off tolerance; nil for other expressions. When both sides are
+    /// linear in the variables, the margin at unbiased estimates is an unbiased estimate of
+    /// the margin, which is what the probe's t-test needs.
+    public func margin(_ variables: [String: Double]) throws(ExpressionError) -> (margin: Double, scale: Double)? {
+        guard let sides else { return nil }
+        let a = try sides.left.run(variables, wholeText: wholeText)
+        let b = try sides.right.run(variables, wholeText: wholeText)
+        switch sides.op {
+        case .less, .lessEqual: return (b - a, abs(a) + abs(b))
+        default: return (a - b, abs(a) + abs(b))
+        }
     }
 
     /// The value of a number expression.

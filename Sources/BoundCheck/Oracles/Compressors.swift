@@ -161,9 +161,38 @@ enum Compressors {
         for i in 0..<d { u[i] = u[i] > 0 ? s : (u[i] < 0 ? -s : 0) }
     }
 
-    /// min{1, τ/‖u‖} · u
+    /// min{1, τ/‖u‖} · u, for every finite u: ‖u‖ comes from ``norm(_:)``, which neither
+    /// overflows (‖u‖ > 1e154 made ‖u‖² = ∞ and the result zero) nor underflows; and when
+    /// τ/‖u‖ itself underflows (τ = 1e-200, ‖u‖ = 1e200) each entry is divided by ‖u‖ first.
     static func clip(_ u: UnsafeMutableBufferPointer<Double>, tau: Double) {
-        let norm = Vec.normSquared(u).squareRoot()
-        if norm > tau { Vec.scale(tau / norm, u) }
+        let norm = norm(UnsafeBufferPointer(u))
+        guard norm > tau else { return }
+        let factor = tau / norm
+        if factor >= Double.leastNormalMagnitude {
+            Vec.scale(factor, u)
+        } else {
+            for i in 0..<u.count { u[i] = u[i] / norm * tau }
+        }
+    }
+
+    /// The Euclidean norm ‖u‖ without overflow or underflow, as BLAS dnrm2 computes it: the
+    /// plain sum of squares where it is safe (one pass, the common case), otherwise the
+    /// largest magnitude a is factored out, ‖u‖ = a·‖u/a‖, whose squares lie in [0, d]. NaN
+    /// in u gives NaN and ∞ gives ∞ (so a diverging run still stops).
+    static func norm(_ u: UnsafeBufferPointer<Double>) -> Double {
+        let squares = Vec.normSquared(u)
+        // Below 2⁹⁰⁰ nothing overflowed; above 2⁻⁹⁰⁰ what underflow lost (under 2⁻¹⁰⁷⁴ a
+        // square) is at most d·2⁻¹⁷⁴ of the sum.
+        if squares.isFinite && squares >= 0x1p-900 && squares <= 0x1p900 { return squares.squareRoot() }
+        if squares.isNaN { return squares }
+        var largest = 0.0
+        for i in 0..<u.count { largest = max(largest, abs(u[i])) }
+        if largest == 0 || !largest.isFinite { return largest }
+        var scaled = 0.0
+        for i in 0..<u.count {
+            let t = u[i] / largest
+            scaled += t * t
+        }
+        return largest * scaled.squareRoot()
     }
 }

@@ -85,6 +85,10 @@ public struct ExperimentResult: Codable, Sendable, Equatable {
     public var fstarIsLowerBound: Bool
     public var oracleDeterministic: Bool
     public var methods: [MethodResult]
+    /// The assumption probe's findings (nil when it was not run).
+    public var probe: ProbeReport?
+    /// SGDM against SGD at equal γ and equal γβ (descriptive).
+    public var momentumComparisons: [MomentumComparison]
     /// Expectations that name nothing that was checked.
     public var unmatchedExpectations: [String]
     public var passed: Bool
@@ -98,9 +102,30 @@ public enum Experiment {
         return Runner.merge(blocks, methods: prepared.methods, profile: prepared.profile)
     }
 
+    /// The probe's checks held to the file's `expect` (an assumption expected `violated` that is
+    /// violated passes; an outcome other than holds/violated can never match).
+    public static func judge(_ probe: ProbeReport, spec: ExperimentSpec, only: String? = nil) -> ProbeReport {
+        var report = probe
+        if let only { report.checks = report.checks.filter { $0.id == only } }
+        for index in report.checks.indices {
+            let check = report.checks[index]
+            guard let expected = spec.expect[check.id] else { continue }
+            report.checks[index].expected = AssumptionVerdict(rawValue: expected.rawValue)
+            report.checks[index].fails = check.verdict.rawValue != expected.rawValue
+            if report.checks[index].expected == nil {
+                report.checks[index].reason += " (expect says '\(expected.rawValue)', which an assumption never is: use holds or violated)"
+            }
+        }
+        return report
+    }
+
     /// Bounds, verdicts and expectations for finished traces.
-    public static func judge(_ prepared: PreparedExperiment, traces: [MethodTrace], confidence: Double? = nil,
-                             strict: Bool = false, only: String? = nil) throws -> ExperimentResult {
+    ///
+    /// With a probe report, a bound that relies on an assumption the probe contradicts is
+    /// *unsupported* (its comparison with the runs is kept in the reason), and each assumption
+    /// check is held to the file's `expect` like a bound.
+    public static func judge(_ prepared: PreparedExperiment, traces: [MethodTrace], probe: ProbeReport? = nil,
+                             confidence: Double? = nil, strict: Bool = false, only: String? = nil) throws -> ExperimentResult {
         let spec = prepared.spec
         var evaluations = prepared.evaluateBounds(traces: traces)
         if let only {
@@ -117,11 +142,18 @@ public enum Experiment {
         let rule = VerdictRule(confidence: confidence ?? spec.confidence, comparisons: comparisons)
         var matched = Set<String>()
         var methods: [MethodResult] = []
+        let contradicted = probe?.contradicted ?? []
         for (index, trace) in traces.enumerated() {
             let methodID = prepared.methods[index].id
             var checked: [CheckedBound] = []
             for evaluation in evaluations[index] {
-                let verdict = try rule.judge(evaluation: evaluation, trace: trace, deterministic: prepared.instance.oracleConstants.deterministic)
+                var verdict = try rule.judge(evaluation: evaluation, trace: trace, deterministic: prepared.instance.oracleConstants.deterministic)
+                let broken = evaluation.assumptions.filter(contradicted.contains)
+                if !broken.isEmpty, verdict.verdict != .notApplicable {
+                    verdict.reason = "the probe contradicts \(broken.joined(separator: ", ")), which this bound relies on "
+                        + "(see the assumption probe); against the runs alone it would be \(verdict.verdict.rawValue): \(verdict.reason)"
+                    verdict.verdict = .unsupported
+                }
                 let keys = ["\(methodID)/\(evaluation.id)", evaluation.id] + (evaluation.id == "F2-x" ? ["\(methodID)/F2", "F2"] : [])
                 let key = keys.first { spec.expect[$0] != nil }
                 let expected = key.flatMap { spec.expect[$0] }.flatMap { Verdict(rawValue: $0.rawValue) }
@@ -140,9 +172,16 @@ public enum Experiment {
             }
             methods.append(MethodResult(method: prepared.methods[index], trace: trace, bounds: checked))
         }
-        let assumptionIDs = Set(spec.assumptions.map(\.id))
-        let unmatched = spec.expect.keys.filter { !matched.contains($0) && !assumptionIDs.contains($0.split(separator: "/").last.map(String.init) ?? $0) }.sorted()
-        let passed = methods.allSatisfy { $0.bounds.allSatisfy { !$0.fails } } && unmatched.isEmpty
+        let checkedProbe = probe.map { judge($0, spec: spec, only: only) }
+        matched.formUnion(checkedProbe?.checks.filter { $0.expected != nil }.map(\.id) ?? [])
+        let unmatched = spec.expect.keys.filter { key in
+            guard !matched.contains(key) else { return false }
+            // With --only, expectations about other bounds and assumptions are not checked.
+            if let only { return (key.split(separator: "/").last.map(String.init) ?? key) == only }
+            return true
+        }.sorted()
+        let passed = methods.allSatisfy { $0.bounds.allSatisfy { !$0.fails } }
+            && (checkedProbe?.checks.allSatisfy { !$0.fails } ?? true) && unmatched.isEmpty
         return ExperimentResult(
             name: spec.name, description: spec.description, sourcePath: spec.sourcePath, specHash: spec.specHash,
             profile: prepared.profileName, iterations: prepared.profile.iterations, seeds: prepared.profile.seeds,
@@ -150,6 +189,7 @@ public enum Experiment {
             dimension: spec.problem.dimension, workers: spec.problem.workers, oracle: spec.oracle.map(\.name),
             constants: prepared.instance.constants, fstarIsLowerBound: prepared.instance.problemConstants.fstarIsLowerBound,
             oracleDeterministic: prepared.instance.oracleConstants.deterministic,
-            methods: methods, unmatchedExpectations: unmatched, passed: passed)
+            methods: methods, probe: checkedProbe,
+            momentumComparisons: try MomentumComparison.all(traces, confidence: rule.confidence), unmatchedExpectations: unmatched, passed: passed)
     }
 }

@@ -112,32 +112,21 @@ enum CompositeFamily {
 
     static func build(_ p: Parameters, dimension d: Int, workers n: Int, heterogeneity: Double,
                       rng: inout RandomStream) throws -> BuiltProblem {
-        let features = WorkerDataset.gaussianFeatures(dimension: d, workers: n, rowsPerWorker: p.samplesPerWorker,
-                                                      heterogeneity: heterogeneity, rng: &rng)
-        let truth = (0..<d).map { _ in rng.nextGaussian() }
-        let rows = n * p.samplesPerWorker
-        let targets: [Double] = (0..<rows).map { s in
-            var z = 0.0
-            for j in 0..<d { z += features[s * d + j] * truth[j] }
-            return z + p.targetNoise * rng.nextGaussian()
+        // Targets from a planted model: yₛ = aₛᵀx_true + targetNoise · N(0, 1), x_true ~ N(0, I).
+        let data = WorkerDataset.planted(dimension: d, workers: n, rowsPerWorker: p.samplesPerWorker,
+                                         heterogeneity: heterogeneity, truthScale: 1, rng: &rng) { z, rng in
+            z + p.targetNoise * rng.nextGaussian()
         }
-        let data = WorkerDataset(dimension: d, workers: n, rowsPerWorker: p.samplesPerWorker,
-                                 features: features, targets: targets)
         let objective = CompositeObjective(data: data)
-        let lambdaMax = try largestEigenvalueOfGram(features, rows: rows, columns: d,
-                                                    context: "composite: λ_max((1/N) Σ aₛaₛᵀ)")
+        let lambdaMax = try data.largestGramEigenvalue(context: "composite: λ_max((1/N) Σ aₛaₛᵀ)")
         let bounds = (0..<n).map { data.meanRowNorm(worker: $0) }
         let exact = p.targetNoise == 0
-        let constants = ProblemConstants(
-            L: DerivedConstant(lambdaMax / Double(rows), "λ_max((1/N) Σ aₛaₛᵀ) by GSL, since φ'' ≤ 1"),
-            mu: nil,
+        let constants = WorkerDataset.boundedGradientConstants(
+            L: DerivedConstant(lambdaMax / Double(data.rows), "λ_max((1/N) Σ aₛaₛᵀ) by GSL, since φ'' ≤ 1"),
             fstar: DerivedConstant(0, exact ? "f(x_true) = 0 with noiseless targets, and φ ≥ 0"
                                             : "lower bound f_inf = 0 (φ ≥ 0)"),
             fstarIsLowerBound: !exact,
-            B2: DerivedConstant(0, "from bounded gradients"),
-            G2: DerivedConstant(bounds.reduce(0) { $0 + $1 * $1 } / Double(n), "(1/n) Σ G_max,i² from bounded gradients"),
-            workerGradientBounds: bounds,
-            workerGradientBoundsHow: "(1/Nᵢ) Σ‖aₛ‖ since |tanh| ≤ 1")
+            workerGradientBounds: bounds, how: "(1/Nᵢ) Σ‖aₛ‖ since |tanh| ≤ 1")
         return BuiltProblem(objective: objective, constants: constants)
     }
 }

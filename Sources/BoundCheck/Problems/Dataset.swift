@@ -1,3 +1,5 @@
+import GSL
+
 /// Synthetic rows split evenly over workers, as the data-based families use them: worker i
 /// holds rows i·Nᵢ ..< (i+1)·Nᵢ of a row-major N × d matrix.
 struct WorkerDataset: Sendable {
@@ -41,4 +43,86 @@ struct WorkerDataset: Sendable {
     func meanRowNormSquared(worker: Int) -> Double {
         (0..<rowsPerWorker).reduce(0.0) { let n = rowNorm(worker * rowsPerWorker + $1); return $0 + n * n } / Double(rowsPerWorker)
     }
+}
+
+extension WorkerDataset {
+    /// The data setup of the data-based families (logistic-ncvx, composite): features from
+    /// ``gaussianFeatures(dimension:workers:rowsPerWorker:heterogeneity:rng:)``, a planted model
+    /// x_true = truthScale · N(0, I), and one target per row made by `target` from the row's inner
+    /// product aₛᵀx_true (it may draw from the stream, e.g. a noisy value or a random label).
+    ///
+    /// The stream is read in this order: the features, x_true, then the targets row by row. The
+    /// order fixes every instance, so it must not change.
+    static func planted(dimension d: Int, workers n: Int, rowsPerWorker r: Int, heterogeneity: Double,
+                        truthScale: Double, rng: inout RandomStream,
+                        target: (_ innerProduct: Double, _ rng: inout RandomStream) -> Double) -> WorkerDataset {
+        let features = gaussianFeatures(dimension: d, workers: n, rowsPerWorker: r, heterogeneity: heterogeneity, rng: &rng)
+        let truth = (0..<d).map { _ in truthScale * rng.nextGaussian() }
+        let targets: [Double] = (0..<(n * r)).map { s in
+            var z = 0.0
+            for j in 0..<d { z += features[s * d + j] * truth[j] }
+            return target(z, &rng)
+        }
+        return WorkerDataset(dimension: d, workers: n, rowsPerWorker: r, features: features, targets: targets)
+    }
+
+    /// λ_max(DᵀD) of the N × d feature matrix D, by GSL.
+    func largestGramEigenvalue(context: String) throws -> Double {
+        try largestEigenvalueOfGram(features, rows: rows, columns: dimension, context: context)
+    }
+
+    /// Constants of a data family whose worker gradients are bounded, ‖∇fᵢ‖ ≤ G_max,i: then
+    /// (1/n) Σᵢ ‖∇fᵢ‖² ≤ (1/n) Σᵢ G_max,i², so A6 holds with B² = 0 and G² = (1/n) Σᵢ G_max,i².
+    static func boundedGradientConstants(L: DerivedConstant, fstar: DerivedConstant, fstarIsLowerBound: Bool,
+                                         workerGradientBounds bounds: [Double], how: String) -> ProblemConstants {
+        ProblemConstants(
+            L: L, mu: nil, fstar: fstar, fstarIsLowerBound: fstarIsLowerBound,
+            B2: DerivedConstant(0, "from bounded gradients"),
+            G2: DerivedConstant(bounds.reduce(0) { $0 + $1 * $1 } / Double(bounds.count), "(1/n) Σ G_max,i² from bounded gradients"),
+            workerGradientBounds: bounds,
+            workerGradientBoundsHow: how)
+    }
+}
+
+/// λ_max(AᵀA) for a row-major rows × columns matrix A, from the smaller of the two Gram
+/// matrices (AᵀA and AAᵀ share their nonzero eigenvalues), by GSL's symmetric eigensolver.
+func largestEigenvalueOfGram(_ a: [Double], rows: Int, columns: Int, context: String) throws -> Double {
+    if columns <= rows {
+        return try GSL.symmetricEigenvalues(gramMatrix(a, rows: rows, columns: columns), dimension: columns, context: context).last ?? 0
+    }
+    var transposed = [Double](repeating: 0, count: a.count)
+    for i in 0..<rows { for j in 0..<columns { transposed[j * rows + i] = a[i * columns + j] } }
+    return try GSL.symmetricEigenvalues(gramMatrix(transposed, rows: columns, columns: rows), dimension: rows, context: context).last ?? 0
+}
+
+/// AᵀA (columns × columns, symmetric) for a row-major rows × columns matrix A.
+///
+/// Sum of the rows' outer products aₛaₛᵀ, lower triangle, taken over blocks of rows so that a
+/// block of A stays in cache while each row of the result is updated with contiguous,
+/// vectorized loops; then mirrored. GSL's reference CBLAS `dsyrk` walks A by columns here and
+/// took a minute for a 10⁴ × 10³ matrix; this takes a second or two.
+func gramMatrix(_ a: [Double], rows: Int, columns: Int) -> [Double] {
+    let d = columns
+    var g = [Double](repeating: 0, count: d * d)
+    let block = 32
+    a.withUnsafeBufferPointer { pa in
+        g.withUnsafeMutableBufferPointer { pg in
+            let base = pa.baseAddress!, out = pg.baseAddress!
+            var start = 0
+            while start < rows {
+                let end = min(start + block, rows)
+                for i in 0..<d {
+                    let gi = out + i * d
+                    for s in start..<end {
+                        let row = base + s * d
+                        let c = row[i]
+                        for j in 0...i { gi[j] += c * row[j] }
+                    }
+                }
+                start = end
+            }
+            for i in 0..<d { for j in (i + 1)..<max(i + 1, d) { out[i * d + j] = out[j * d + i] } }
+        }
+    }
+    return g
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Markdown reports (DESIGN.md "Reports"): `index.md` on one screen and one page per problem,
 /// rendered from ``ExperimentResult`` alone, with SVG plots written beside them.
 public enum MarkdownReport {
@@ -9,6 +11,33 @@ public enum MarkdownReport {
 
     static func number(_ v: Double?) -> String { v.map { $0.isFinite ? fmt($0) : "—" } ?? "—" }
 
+    static func assumptionCell(_ c: AssumptionCheck) -> String {
+        let word = "`\(c.verdict.rawValue)`"
+        if let expected = c.expected { return c.fails ? "\(word) ✗ (expected `\(expected.rawValue)`)" : "\(word) ✓ expected" }
+        return c.fails ? "\(word) ✗" : word
+    }
+
+    /// What the probe measured for a constant, for the constants table.
+    static func measured(_ name: String, _ probe: ProbeReport?) -> String {
+        guard let probe else { return "—" }
+        let lookup: [String: (String, String)] = [
+            "L": ("A2", "L"), "mu": ("A3", "mu"), "fstar": ("A1", "min f"), "m": ("A4", "m given zeta2"),
+            "zeta2": ("A4", "zeta2 given m"), "M": ("A5", "M given sigma2"), "sigma2": ("A5", "sigma2 given M"),
+            "B2": ("A6", "B2 given G2"), "G2": ("A6", "G2 given B2"),
+        ]
+        guard let (id, key) = lookup[name], let check = probe.checks.first(where: { $0.id == id }), let value = check.measured[key] else { return "—" }
+        return check.verdict == .violated ? "**\(fmt(value))** ✗" : fmt(value)
+    }
+
+    static func rateCell(_ rate: RateFit?) -> String {
+        guard let rate else { return "—" }
+        let mark = rate.consistent ? "" : " (slower)"
+        switch rate.model {
+        case .exponential: return "\(fmt(exp(rate.observedSlope))) / \(fmt(exp(rate.predictedSlope)))\(mark)"
+        case .power: return "k^\(fmt(rate.observedSlope)) / k^\(fmt(rate.predictedSlope))\(mark)"
+        }
+    }
+
     /// The index: every problem × method × bound with verdict, tightness and floor; alert blocks
     /// for failures.
     public static func index(_ results: [ExperimentResult], provenance: Provenance) -> String {
@@ -17,6 +46,7 @@ public enum MarkdownReport {
         out += "\(results.count) problem file(s), \(failed.isEmpty ? "all as expected" : "\(failed.count) with unexpected verdicts").\n\n"
         for r in failed {
             let bad = r.methods.flatMap { m in m.bounds.filter(\.fails).map { "\(m.method.id)/\($0.evaluation.id) `\($0.verdict.verdict.rawValue)`" } }
+                + (r.probe?.checks.filter(\.fails).map { "assumption \($0.id) `\($0.verdict.rawValue)`" } ?? [])
             out += "> [!CAUTION]\n> **[\(r.name)](\(r.name).md)**: \((bad + r.unmatchedExpectations.map { "expectation \($0) matched nothing" }).joined(separator: ", "))\n\n"
         }
         out += "| problem | method | bound | kind | verdict | tightness | floor |\n|---|---|---|---|---|---|---|\n"
@@ -27,8 +57,11 @@ public enum MarkdownReport {
                 }
                 if m.bounds.isEmpty { out += "| [\(r.name)](\(r.name).md) | \(m.method.id) | — | — | no bound selected | — | — |\n" }
             }
+            for check in r.probe?.checks ?? [] where check.kind == "user" || check.verdict == .violated || check.expected != nil {
+                out += "| [\(r.name)](\(r.name).md) | probe | \(check.id) | assumption | \(assumptionCell(check)) | — | — |\n"
+            }
         }
-        out += "\nTightness is the largest observed/bound ratio over the checkpoints; the floor is the bound's K → ∞ limit. "
+        out += "\nTightness is the largest observed/bound ratio over the checkpoints k ≥ 1; the floor is the bound's K → ∞ limit. "
         out += "GSL \(provenance.gslVersion), \(provenance.toolchain), commit \(provenance.commit).\n"
         return out
     }
@@ -42,11 +75,13 @@ public enum MarkdownReport {
         out += "Family `\(r.family)`, d = \(r.dimension), \(r.workers) worker(s); oracle: \(r.oracle.isEmpty ? "exact gradients" : r.oracle.map { "`\($0)`" }.joined(separator: " → "))"
         out += r.oracleDeterministic ? " (deterministic: one seed, exact comparison).\n" : ".\n"
         out += "Profile `\(r.profile)`: \(r.iterations) iterations, \(r.seeds) seed(s), confidence \(r.confidence) with a Bonferroni correction over \(r.comparisons) comparisons.\n\n"
-        out += "## Constants\n\n| name | value | how obtained |\n|---|---|---|\n"
+        out += "## Constants\n\nThe value the bounds use (declared in the file, or computed), beside what the assumption probe measured: "
+        out += "the smallest value the probe points need (for m, ζ², M, σ², B², G² given the other constant of the pair), the largest secant for L, the smallest ‖∇f‖²/(2(f − f*)) for μ, the smallest f for f*.\n\n"
+        out += "| name | value | measured (probe) | how obtained |\n|---|---|---|---|\n"
         for name in ConstantTable.order {
             guard let e = r.constants.entries[name] else { continue }
             let declared = e.declared ? " (declared; computed \(number(e.computed)))" : ""
-            out += "| \(name) | \(fmt(e.value))\(declared) | \(e.how) |\n"
+            out += "| \(name) | \(fmt(e.value))\(declared) | \(measured(name, r.probe)) | \(e.how) |\n"
         }
         if r.fstarIsLowerBound { out += "\nf* is not known: `fstar` is a lower bound f_inf, so gradient bounds stay valid (looser) and gap bounds do not apply.\n" }
         for m in r.methods {
@@ -57,17 +92,30 @@ public enum MarkdownReport {
             }
             out += ".\n"
             if m.trace.divergedSeeds > 0 { out += "\n> [!WARNING]\n> \(m.trace.divergedSeeds) of \(m.trace.seeds) seeds diverged.\n" }
-            out += "\n| bound | kind | metric | verdict | tightness | final ratio | floor | plateau/floor | largest γ | source |\n|---|---|---|---|---|---|---|---|---|---|\n"
+            out += "\n| bound | kind | metric | verdict | tightness | final ratio | floor | plateau/floor | rate obs / pred | largest γ | source |\n|---|---|---|---|---|---|---|---|---|---|---|\n"
             for b in m.bounds {
                 let e = b.evaluation
-                out += "| \(e.id) | \(e.kind.rawValue) | \(e.metric.rawValue) | \(verdictCell(b)) | \(number(b.verdict.tightness)) | \(number(b.verdict.finalRatio)) | \(number(e.floor)) | \(number(b.verdict.plateauOverFloor)) | \(number(e.largestStep)) | \(e.source) |\n"
+                out += "| \(e.id) | \(e.kind.rawValue) | \(e.metric.rawValue) | \(verdictCell(b)) | \(number(b.verdict.tightness)) | \(number(b.verdict.finalRatio)) | \(number(e.floor)) | \(number(b.verdict.plateauOverFloor)) | \(rateCell(b.verdict.rate)) | \(number(e.largestStep)) | \(e.source) |\n"
             }
             for b in m.bounds {
                 let e = b.evaluation
-                out += "\n**\(e.id)** (\(e.kind.rawValue)): `\(e.formula)` — \(b.verdict.reason)"
+                out += "\n**\(e.id)** (\(e.kind.rawValue)): `\(e.formula)` — \(b.verdict.reason)\(b.verdict.reason.hasSuffix(".") ? "" : ".")"
                 if let n = b.verdict.seedsToDecide { out += " About \(n) seeds would decide it." }
+                if !e.conditions.isEmpty { out += " Conditions: " + e.conditions.map { "`\($0)`" }.joined(separator: ", ") + "." }
+                if !e.assumptions.isEmpty { out += " Relies on \(e.assumptions.joined(separator: ", "))." }
+                if let rate = b.verdict.rate {
+                    out += " Rate (\(rate.model.rawValue) fit over \(rate.points) transient checkpoints, k = \(rate.firstK)…\(rate.lastK)): \(rate.summary)\(rate.consistent ? "" : " — the runs decay slower than the bound's rate part")."
+                }
                 if !e.notes.isEmpty { out += " Notes: " + e.notes.keys.sorted().map { "\($0) = \(fmt(e.notes[$0]!))" }.joined(separator: ", ") + "." }
                 out += "\n"
+                if !b.verdict.comparisons.isEmpty {
+                    out += "\n<details><summary>\(e.id): observed against bound at \(b.verdict.comparisons.count) checkpoints</summary>\n\n"
+                    out += "| k | bound | observed mean | confidence interval | observed/bound | verdict |\n|---|---|---|---|---|---|\n"
+                    for c in b.verdict.comparisons {
+                        out += "| \(c.k) | \(fmt(c.bound)) | \(fmt(c.observed)) | [\(fmt(c.lower)), \(fmt(c.upper))] | \(c.bound > 0 ? fmt(c.observed / c.bound) : "—") | \(c.verdict.rawValue) |\n"
+                    }
+                    out += "\n</details>\n"
+                }
             }
             for metric in Set(m.bounds.filter { !$0.verdict.comparisons.isEmpty }.map(\.evaluation.metric)).sorted(by: { $0.rawValue < $1.rawValue }) {
                 let file = "plots/\(r.name)-\(method.id)-\(metric.rawValue).svg"
@@ -75,8 +123,46 @@ public enum MarkdownReport {
                 out += "\n![\(method.id) \(metric.rawValue)](\(file))\n"
             }
         }
+        if !r.momentumComparisons.isEmpty { out += momentumSection(r) }
+        if let probe = r.probe { out += probeSection(probe) }
         out += "\n## Provenance\n\nSpec hash `\(r.specHash)`, source `\(r.sourcePath ?? "in code")`, commit `\(provenance.commit)`, \(provenance.toolchain), GSL \(provenance.gslVersion), wall time \(String(format: "%.1f", provenance.wallTimeSeconds)) s.\n"
         return (out, plots)
+    }
+
+    static func momentumSection(_ r: ExperimentResult) -> String {
+        var out = "\n## Momentum against SGD\n\nPaired over seeds (the methods share random streams seed by seed). "
+        out += "The gap f(xᵏ) − f* at k* (nearest a fifth of the run), mean difference momentum − SGD with a two-sided \(r.confidence) interval "
+        out += "(descriptive, not a gated check), and the median iterations to reach the target gap (90% of the way down from the start to the larger final mean gap); — means the median seed never reached it.\n\n"
+        out += "| momentum | SGD | pairing | k* | gap momentum | gap SGD | difference [interval] | momentum lower on | finding | target | iterations momentum | iterations SGD |\n"
+        out += "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+        for c in r.momentumComparisons {
+            let diverged = c.divergedSGD + c.divergedMomentum > 0 ? " (diverged: momentum \(c.divergedMomentum), SGD \(c.divergedSGD))" : ""
+            out += "| \(c.momentum) (β = \(fmt(c.beta)), γ = \(fmt(c.gammaMomentum))) | \(c.sgd) (γ = \(fmt(c.gammaSGD))) | \(c.pairing.rawValue) | \(c.atK) | "
+            out += "\(number(c.meanGapMomentum)) | \(number(c.meanGapSGD)) | \(number(c.meanDifference)) [\(number(c.lower)), \(number(c.upper))] | "
+            out += "\(c.momentumLowerOnSeeds)/\(c.pairedSeeds) seeds\(diverged) | \(c.finding.rawValue) | \(number(c.target)) | "
+            out += "\(c.medianIterationsMomentum.map(String.init) ?? "—") | \(c.medianIterationsSGD.map(String.init) ?? "—") |\n"
+        }
+        return out
+    }
+
+    static func probeSection(_ probe: ProbeReport) -> String {
+        var out = "\n## Assumption probe\n\n"
+        out += "\(probe.points.count) points (x⁰, points along each method's seed-0 run, random points near x⁰); "
+        out += probe.samples > 1 ? "\(probe.samples) fresh oracle samples per point in \(probe.batches) batches. " : "a deterministic oracle, evaluated once per point. "
+        out += "A contradicted assumption makes every bound that relies on it `unsupported`.\n\n"
+        out += "| check | statement | declared | measured | verdict | test |\n|---|---|---|---|---|---|\n"
+        for c in probe.checks {
+            let declared = c.declared.keys.sorted().map { "\($0) = \(fmt(c.declared[$0]!))" }.joined(separator: ", ")
+            let measured = c.measured.keys.sorted().map { "\($0): \(fmt(c.measured[$0]!))" }.joined(separator: ", ")
+            out += "| \(c.id) | `\(c.statement)` | \(declared.isEmpty ? "—" : declared) | \(measured.isEmpty ? "—" : measured) | \(assumptionCell(c)) | \(c.test) |\n"
+        }
+        for c in probe.checks where c.verdict == .violated || c.fails {
+            out += "\n> [!WARNING]\n> **\(c.id)** \(c.verdict.rawValue): \(c.reason)\n"
+        }
+        if !probe.notChecked.isEmpty {
+            out += "\nNot checked: " + probe.notChecked.keys.sorted().map { "\($0) (\(probe.notChecked[$0]!))" }.joined(separator: "; ") + ".\n"
+        }
+        return out
     }
 
     static func plot(_ r: ExperimentResult, _ m: MethodResult, _ metric: Metric) -> String {

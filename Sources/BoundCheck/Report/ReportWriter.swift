@@ -21,6 +21,27 @@ public struct ReportWriter {
     }
 }
 
+/// The report set of one `check` run: per problem its JSON, Markdown page and plots, then the
+/// index and junit.xml, each written atomically into the output folder.
+public enum ReportSet {
+    public static let formats: Set<String> = ["md", "json", "junit"]
+
+    public static func write(_ pages: [(result: ExperimentResult, provenance: Provenance)], formats: Set<String>,
+                             to writer: ReportWriter, indexProvenance: Provenance) throws {
+        for (result, provenance) in pages {
+            if formats.contains("json") { try writer.write(try JSONReport.render(result, provenance: provenance), to: "\(result.name).json") }
+            if formats.contains("md") {
+                let page = MarkdownReport.page(result, provenance: provenance)
+                for (file, svg) in page.plots.sorted(by: { $0.key < $1.key }) { try writer.write(svg, to: file) }
+                try writer.write(page.markdown, to: "\(result.name).md")
+            }
+        }
+        let results = pages.map(\.result)
+        if formats.contains("md") { try writer.write(MarkdownReport.index(results, provenance: indexProvenance), to: "index.md") }
+        if formats.contains("junit") { try writer.write(JUnitReport.render(results), to: "junit.xml") }
+    }
+}
+
 /// The JSON contract of DESIGN.md ("Reports/<problem>.json"), with more keys than the minimum.
 public enum JSONReport {
     public static func render(_ r: ExperimentResult, provenance: Provenance) throws -> String {
@@ -62,6 +83,16 @@ public enum JSONReport {
                 entry["seeds-to-decide"] = b.verdict.seedsToDecide ?? NSNull()
                 entry["expected"] = b.expected?.rawValue ?? NSNull()
                 entry["notes"] = b.evaluation.notes.mapValues { json($0) }
+                entry["assumptions"] = b.evaluation.assumptions
+                entry["rate-part-slope"] = json(b.evaluation.rateSlope)
+                if let rate = b.verdict.rate {
+                    entry["rate"] = ["model": rate.model.rawValue, "observed-slope": json(rate.observedSlope),
+                                     "observed-slope-se": json(rate.observedSlopeStandardError),
+                                     "predicted-slope": json(rate.predictedSlope), "points": rate.points,
+                                     "first-k": rate.firstK, "last-k": rate.lastK, "consistent": rate.consistent] as [String: Any]
+                } else {
+                    entry["rate"] = NSNull()
+                }
                 if let e = b.evaluation.error { entry["error"] = e }
                 return entry
             }
@@ -83,7 +114,28 @@ public enum JSONReport {
             "profile": r.profile, "iterations": r.iterations, "seeds": r.seeds, "confidence": r.confidence,
             "comparisons": r.comparisons, "family": r.family, "dimension": r.dimension, "workers": r.workers,
             "oracle": r.oracle, "constants": constants, "constant-details": constantDetails,
-            "fstar-is-lower-bound": r.fstarIsLowerBound, "methods": methods, "assumptions": [Any](),
+            "fstar-is-lower-bound": r.fstarIsLowerBound, "methods": methods,
+            "assumptions": (r.probe?.checks ?? []).map { c in
+                ["id": c.id, "statement": c.statement, "kind": c.kind, "verdict": c.verdict.rawValue,
+                 "declared": c.declared.mapValues { json($0) }, "measured": c.measured.mapValues { json($0) },
+                 "test": c.test, "reason": c.reason, "expected": c.expected?.rawValue ?? NSNull(), "fails": c.fails] as [String: Any]
+            },
+            "probe": r.probe.map { p in
+                ["samples": p.samples, "batches": p.batches, "confidence": p.confidence, "comparisons": p.comparisons,
+                 "not-checked": p.notChecked,
+                 "points": p.points.map { ["label": $0.label, "grad2": json($0.grad2), "gap": json($0.gap), "bias2": json($0.bias2),
+                                           "var": json($0.variance), "h2": json($0.h2), "worker-grad2": json($0.workerGrad2)] as [String: Any] }] as [String: Any]
+            } ?? NSNull(),
+            "momentum-comparisons": r.momentumComparisons.map { c in
+                ["momentum": c.momentum, "sgd": c.sgd, "pairing": c.pairing.rawValue, "beta": c.beta,
+                 "gamma-momentum": json(c.gammaMomentum), "gamma-sgd": json(c.gammaSGD), "k": c.atK, "paired-seeds": c.pairedSeeds,
+                 "mean-gap-momentum": json(c.meanGapMomentum), "mean-gap-sgd": json(c.meanGapSGD),
+                 "mean-difference": json(c.meanDifference), "lower": json(c.lower), "upper": json(c.upper),
+                 "momentum-lower-on-seeds": c.momentumLowerOnSeeds, "finding": c.finding.rawValue,
+                 "diverged-momentum": c.divergedMomentum, "diverged-sgd": c.divergedSGD, "target": json(c.target),
+                 "median-iterations-momentum": c.medianIterationsMomentum ?? NSNull(),
+                 "median-iterations-sgd": c.medianIterationsSGD ?? NSNull()] as [String: Any]
+            },
             "unmatched-expectations": r.unmatchedExpectations,
             "provenance": provenance.dictionary(specHash: r.specHash, seeds: r.seeds),
         ]

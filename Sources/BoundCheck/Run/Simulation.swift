@@ -25,6 +25,9 @@ final class Simulation {
     let bias: Buffer?
     /// M-DSGD only: (1/p) Σ mᵢ and the vector a worker sends.
     let memoryMean: Buffer?, sentBuffer: Buffer?
+    /// Called at each checkpoint with (checkpoint index, the iterate): the probe uses it to
+    /// take points along a run. Nil in ordinary runs.
+    var checkpointObserver: ((Int, UnsafeBufferPointer<Double>) -> Void)?
 
     init(instance: Instance, method: ResolvedMethod, iterations: Int, checkpoints: [Int]) {
         self.instance = instance
@@ -173,6 +176,7 @@ final class Simulation {
         let gap = instance.objective.value(at: x.readOnly) - fstar
         let virtualGap = virtual.map { instance.objective.value(at: $0) - fstar } ?? .nan
         guard gap.isFinite, grad2.isFinite else { return false }
+        checkpointObserver?(c, x.readOnly)
         outcome.gaps[c] = gap
         statistics[c][0].add(gap)
         statistics[c][1].add(grad2)

@@ -1,27 +1,51 @@
-import Yams
-
 /// The ids of the catalog bounds (THEORY §4), known to the loader so a misspelt `bounds:` entry
 /// gets a did-you-mean. The catalog itself lives in Bounds/.
 public enum CatalogBoundID: String, CaseIterable, Sendable {
-    case as1 = "AS-1", as2 = "AS-2", f1 = "F1", f2 = "F2", m1 = "M1", efsgd = "EF-SGD"
+    case as1 = "AS-1", as2 = "AS-2", f1 = "F1", f2 = "F2"
+    /// F2 on x rather than on the virtual iterate; naming `F2` selects both.
+    case f2x = "F2-x"
+    case m1 = "M1", efsgd = "EF-SGD"
 }
 
 /// Builds an ``ExperimentSpec`` from a YAML tree; every problem goes to the reader's diagnostics.
 final class SpecBuilder {
     let reader: YAMLReader
+    /// Constants this file's problem does not have (μ without a PL family, τ without a clip
+    /// stage, δ without a compressor), with why; an expression naming one is refused at load
+    /// time rather than failing when its bound is evaluated.
+    var unavailableVariables: [String: String] = [:]
     let defaultName: String
     let sourcePath: String
+    /// The file's text, to map a position inside a scalar's value back to the file.
+    let source: ScalarSourceMap
     let specHash: String
     let allowLarge: Bool
+    /// Whether the quick profile is the one that will run (the work cap judges it).
+    let quick: Bool
     let limits: ExpressionLimits
 
-    init(reader: YAMLReader, defaultName: String, sourcePath: String, specHash: String,
-         allowLarge: Bool, limits: ExpressionLimits) {
+    /// Methods that could not be built (a misspelt kind, a bad step): references to methods
+    /// that are not found are then not reported, since they may name one of these.
+    private var brokenMethods = 0
+    /// Ids of user bounds and assumptions that could not be built, and whether one without a
+    /// usable id failed: `expect` keys naming them are follow-ons, not new problems.
+    private var brokenIDs: Set<String> = []
+    private var brokenWithoutID = false
+    /// Every user-bound and assumption id with its node and key path, in file order.
+    private var ids: [(id: String, node: Node, path: String)] = []
+    /// The file's entry (node and key path) of each oracle stage and method built, in order.
+    private var stageItems: [(node: Node, path: String)] = []
+    private var methodItems: [(node: Node, path: String)] = []
+
+    init(reader: YAMLReader, defaultName: String, sourcePath: String, source: String, specHash: String,
+         allowLarge: Bool, quick: Bool = false, limits: ExpressionLimits) {
         self.reader = reader
         self.defaultName = defaultName
         self.sourcePath = sourcePath
+        self.source = ScalarSourceMap(text: source)
         self.specHash = specHash
         self.allowLarge = allowLarge
+        self.quick = quick
         self.limits = limits
     }
 
@@ -37,6 +61,9 @@ final class SpecBuilder {
     static let oracleNames = ["gaussian-noise", "relative-noise", "scale", "additive-bias", "top-k", "rand-k",
                               "scaled-sign", "clip", "composite"]
     static let methodKeys = ["method", "id", "beta", "step", "init", "momentum", "sparsifier", "variant", "bounds"]
+    /// Checkpoints cost memory and time per run; more than this is never needed for a plot or
+    /// a rate fit, and an unbounded count would let a file ask for gigabytes.
+    static let maximumCheckpoints = 10_000
 
     /// Variables every bound expression may use (DESIGN.md "Expressions").
     static let boundVariables: Set<String> = ["L", "mu", "fstar", "D0", "B2", "G2", "d", "n", "m", "zeta2", "M",
@@ -52,7 +79,7 @@ final class SpecBuilder {
         }
         let description = top["description"].flatMap { reader.scalar($0, "description", what: "a description") } ?? ""
         var seed: UInt64 = 1
-        if let node = top["seed"], let s = reader.int(node, "seed", .atLeast(0)) { seed = UInt64(s) }
+        if let node = top["seed"], let s = reader.uint64(node, "seed") { seed = s }
 
         guard let problemNode = top["problem"] else {
             reader.error(root, "problem", "missing 'problem' (the family, dimension and workers)")
@@ -71,7 +98,8 @@ final class SpecBuilder {
         if let node = top["run"] { run = buildRun(node, "run", base: nil) } else {
             reader.error(root, "run", "missing 'run' (e.g. {iterations: 1000, seeds: 32})")
         }
-        let quick = top["quick"].flatMap { node in run.flatMap { buildRun(node, "quick", base: $0) } }
+        // Read even when run is broken, so quick's own mistakes are reported now too.
+        let quick = top["quick"].flatMap { buildRun($0, "quick", base: run) }
         var bounds: [String]?
         if let node = top["bounds"] { bounds = buildBoundList(node, "bounds") }
         var confidence = 0.99
@@ -80,17 +108,19 @@ final class SpecBuilder {
             confidence = value
         }
         let declared = top["constants"].map(buildDeclared) ?? DeclaredConstants()
+        unavailableVariables = Self.unavailableVariables(family: problem?.family, oracle: oracle, declared: declared)
         let methodIDs = methods.map(\.id)
         let userBounds = top["user-bounds"].map { buildUserBounds($0, methods: methods) } ?? []
         let assumptions = top["assumptions"].map(buildAssumptions) ?? []
-        var known = Set(CatalogBoundID.allCases.map(\.rawValue))
-        for b in userBounds {
-            if known.contains(b.id) { reader.error(top["user-bounds"], "user-bounds", "id '\(b.id)' is used twice (ids of bounds and assumptions must be unique)") }
-            known.insert(b.id)
-        }
-        for a in assumptions {
-            if known.contains(a.id) { reader.error(top["assumptions"], "assumptions", "id '\(a.id)' is used twice (ids of bounds and assumptions must be unique)") }
-            known.insert(a.id)
+        let catalog = Set(CatalogBoundID.allCases.map(\.rawValue)).union(ProbedAssumption.allCases.map(\.rawValue))
+        var known = catalog
+        for (id, node, path) in ids {
+            if catalog.contains(id) {
+                reader.error(node, path, "id '\(id)' is used twice: it is the id of a catalog bound or a probed assumption (ids of bounds and assumptions must be unique; choose another)")
+            } else if known.contains(id) {
+                reader.error(node, path, "id '\(id)' is used twice (ids of bounds and assumptions must be unique)")
+            }
+            known.insert(id)
         }
         let expect = top["expect"].map { buildExpect($0, known: known, methodIDs: methodIDs) } ?? [:]
 
@@ -208,6 +238,8 @@ final class SpecBuilder {
                 continue
             }
             let stagePath = "\(path).\(name)"
+            let built = stages.count
+            defer { if stages.count > built { stageItems.append((item, stagePath)) } }
             func parameters(_ allowed: [String], what: String) -> [String: Node]? {
                 guard let params else {
                     if allowed.isEmpty { return [:] }
@@ -224,27 +256,6 @@ final class SpecBuilder {
                 }
                 return reader.double(n, "\(stagePath).\(key)", range)
             }
-            func kParameter(_ p: [String: Node]) -> Int? {
-                if p["k"] != nil && p["fraction"] != nil {
-                    reader.error(params, stagePath, "give either 'k' or 'fraction', not both")
-                    return nil
-                }
-                if let f = p["fraction"] {
-                    guard let fraction = reader.double(f, "\(stagePath).fraction", .between(0, 1, lowOpen: true)) else { return nil }
-                    guard let d = problem?.dimension else { return nil }
-                    return max(1, Int((fraction * Double(d)).rounded()))
-                }
-                guard let kNode = p["k"] else {
-                    reader.error(params ?? item, "\(stagePath).k", "missing 'k' (how many coordinates to keep) or 'fraction'")
-                    return nil
-                }
-                guard let k = reader.int(kNode, "\(stagePath).k", .atLeast(1)) else { return nil }
-                if let d = problem?.dimension, k > d {
-                    reader.error(kNode, "\(stagePath).k", "k = \(k) exceeds the dimension \(d); valid: 1 ≤ k ≤ \(d)")
-                    return nil
-                }
-                return k
-            }
             switch name {
             case "gaussian-noise", "relative-noise":
                 if let p = parameters(["variance"], what: "\(name) parameters"), let v = required(p, "variance", .nonNegative) {
@@ -260,7 +271,8 @@ final class SpecBuilder {
                     stages.append(.additiveBias(norm: v))
                 }
             case "top-k", "rand-k":
-                if let p = parameters(["k", "fraction"], what: "\(name) parameters"), let k = kParameter(p) {
+                if let p = parameters(["k", "fraction"], what: "\(name) parameters"),
+                   let k = kParameter(p, node: params ?? item, stagePath, dimension: problem?.dimension) {
                     stages.append(name == "top-k" ? .topK(k: k) : .randK(k: k))
                 }
             case "scaled-sign":
@@ -300,17 +312,24 @@ final class SpecBuilder {
         var counters: [String: Int] = [:]
         for (index, item) in items.enumerated() {
             let path = YAMLReader.join("methods", index: index)
-            guard let m = reader.mapping(item, path, allowed: Self.methodKeys, what: "a method") else { continue }
+            guard let m = reader.mapping(item, path, allowed: Self.methodKeys, what: "a method") else {
+                brokenMethods += 1
+                continue
+            }
             guard let kindNode = m["method"] else {
                 reader.error(item, "\(path).method", "missing 'method' (one of \(MethodKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+                brokenMethods += 1
                 continue
             }
             guard let kindName = reader.choice(kindNode, "\(path).method", among: MethodKind.allCases.map(\.rawValue), what: "method"),
-                  let kind = MethodKind(rawValue: kindName) else { continue }
+                  let kind = MethodKind(rawValue: kindName) else {
+                brokenMethods += 1
+                continue
+            }
             counters[kindName, default: 0] += 1
             let id = m["id"].flatMap { reader.string($0, "\(path).id") } ?? "\(kindName)-\(counters[kindName]!)"
             if let idNode = m["id"], !SpecBuilder.isSafeName(id) {
-                reader.error(idNode, "\(path).id", "id '\(id.prefix(60))' must be letters, digits, '-', '_' or '.'")
+                reader.error(idNode, "\(path).id", "id '\(id.prefix(60))' must be 1–80 letters, digits, '-', '_' or '.', not starting with '.'")
             }
             if ids.contains(id) {
                 reader.error(m["id"] ?? item, "\(path).id", "duplicate method id '\(id)'; give each method a distinct id")
@@ -357,8 +376,11 @@ final class SpecBuilder {
             }
             let bounds = m["bounds"].flatMap { buildBoundList($0, "\(path).bounds") }
             if let step {
+                methodItems.append((item, path))
                 methods.append(MethodSpec(id: id, kind: kind, beta: beta, step: step, initialization: initialization,
                                           placement: placement, sparsifier: sparsifier, mdsgdMomentum: variant, bounds: bounds))
+            } else {
+                brokenMethods += 1
             }
         }
         return methods
@@ -396,19 +418,35 @@ final class SpecBuilder {
         guard let name = reader.choice(m.first!.key, path, among: names, what: "sparsifier") else { return nil }
         if name == "scaled-sign" { return .scaledSign }
         let sub = "\(path).\(key.string)"
-        guard let p = reader.mapping(m.first!.value, sub, allowed: ["k", "fraction"], what: "\(name) parameters") else { return nil }
-        var k: Int?
-        if let f = p["fraction"], let fraction = reader.double(f, "\(sub).fraction", .between(0, 1, lowOpen: true)), let d = dimension {
-            k = max(1, Int((fraction * Double(d)).rounded()))
-        } else if let kNode = p["k"], let value = reader.int(kNode, "\(sub).k", .atLeast(1)) {
-            if let d = dimension, value > d {
-                reader.error(kNode, "\(sub).k", "k = \(value) exceeds the dimension \(d); valid: 1 ≤ k ≤ \(d)")
-            } else { k = value }
-        } else if p["k"] == nil && p["fraction"] == nil {
-            reader.error(node, "\(sub).k", "missing 'k' (how many coordinates to keep) or 'fraction'")
-        }
-        guard let k else { return nil }
+        let params = m.first!.value
+        guard let p = reader.mapping(params, sub, allowed: ["k", "fraction"], what: "\(name) parameters"),
+              let k = kParameter(p, node: params, sub, dimension: dimension) else { return nil }
         return name == "top-k" ? .topK(k: k) : .randK(k: k)
+    }
+
+    /// How many coordinates a Top-K or Rand-K keeps, given as `k` (1 ≤ k ≤ d) or as `fraction`
+    /// of d (rounded, at least 1), never both. Shared by the oracle stages and M-DSGD's
+    /// sparsifier. `node` is the parameters' mapping, `path` its key path.
+    func kParameter(_ p: [String: Node], node: Node, _ path: String, dimension: Int?) -> Int? {
+        if p["k"] != nil && p["fraction"] != nil {
+            reader.error(node, path, "give either 'k' or 'fraction', not both")
+            return nil
+        }
+        if let f = p["fraction"] {
+            guard let fraction = reader.double(f, "\(path).fraction", .between(0, 1, lowOpen: true)) else { return nil }
+            guard let d = dimension else { return nil }
+            return max(1, Int((fraction * Double(d)).rounded()))
+        }
+        guard let kNode = p["k"] else {
+            reader.error(node, "\(path).k", "missing 'k' (how many coordinates to keep) or 'fraction'")
+            return nil
+        }
+        guard let k = reader.int(kNode, "\(path).k", .atLeast(1)) else { return nil }
+        if let d = dimension, k > d {
+            reader.error(kNode, "\(path).k", "k = \(k) exceeds the dimension \(d); valid: 1 ≤ k ≤ \(d)")
+            return nil
+        }
+        return k
     }
 
     // MARK: run, bounds, constants, expectations
@@ -417,13 +455,19 @@ final class SpecBuilder {
         guard let m = reader.mapping(node, path, allowed: ["iterations", "seeds", "checkpoints"], what: "\(path) settings") else { return nil }
         let iterations = m["iterations"].flatMap { reader.int($0, "\(path).iterations", .atLeast(1)) } ?? base?.iterations
         let seeds = m["seeds"].flatMap { reader.int($0, "\(path).seeds", .atLeast(1)) } ?? base?.seeds
-        let checkpoints = m["checkpoints"].flatMap { reader.int($0, "\(path).checkpoints", .atLeast(2)) } ?? base?.checkpoints ?? 40
-        if base == nil {
+        var checkpoints = m["checkpoints"].flatMap { reader.int($0, "\(path).checkpoints", .between(2, Double(Self.maximumCheckpoints))) }
+        if path == "run" {
             if m["iterations"] == nil { reader.error(node, "\(path).iterations", "missing 'iterations' (an integer ≥ 1)") }
             if m["seeds"] == nil { reader.error(node, "\(path).seeds", "missing 'seeds' (an integer ≥ 1; ≥ 2 for random oracles)") }
         }
         guard let iterations, let seeds else { return nil }
-        return RunSpec(iterations: iterations, seeds: seeds, checkpoints: checkpoints)
+        // Checkpoints are distinct iterations 0…K, so at most K + 1 of them.
+        if let given = checkpoints, let n = m["checkpoints"], given > iterations + 1 {
+            reader.error(n, "\(path).checkpoints", "\(given) checkpoints but only \(iterations + 1) iterations 0…\(iterations) to record; valid: 2 ≤ checkpoints ≤ \(iterations + 1)")
+            checkpoints = nil
+        }
+        // A default or inherited count may exceed K + 1: the schedule then has every iteration.
+        return RunSpec(iterations: iterations, seeds: seeds, checkpoints: checkpoints ?? base?.checkpoints ?? 40)
     }
 
     func buildBoundList(_ node: Node, _ path: String) -> [String]? {
@@ -445,21 +489,91 @@ final class SpecBuilder {
         return DeclaredConstants(values)
     }
 
+    /// Where a scalar's value starts in the file (after a quote; on the line after a block
+    /// scalar's `|` or `>`).
     func position(of node: Node, _ path: String) -> SourcePosition {
-        let mark = node.mark
-        var column = mark?.column ?? 0
-        if let style = node.scalar?.style, style == .singleQuoted || style == .doubleQuoted { column += 1 }
-        return SourcePosition(file: sourcePath, line: mark?.line ?? 0, column: column, keyPath: path)
+        let mark = node.scalar.flatMap { source.positions(of: $0)?.first } ?? node.mark
+        return SourcePosition(file: sourcePath, line: mark.line, column: mark.column, keyPath: path)
     }
 
     /// Compiles an expression now, so that errors surface at load time with file, line and
-    /// column (the expression's own offset added to where it starts in the file).
-    func compile(_ text: String, at position: SourcePosition, variables: Set<String>, expecting: ExpressionType) {
-        do {
-            _ = try BoundExpression(text, allowedVariables: variables, expecting: expecting, limits: limits)
-        } catch {
-            reader.error(line: position.line, column: position.column + error.offset, position.keyPath, error.message)
+    /// column: the error's offset in the value is mapped back to the file (through escapes,
+    /// block and folded scalars); where that cannot be done, the scalar's start, and the
+    /// message says which character of the value is meant.
+    func compile(_ text: String, node: Node, at position: SourcePosition, variables: Set<String>, expecting: ExpressionType) {
+        func report(_ message: String, offset: Int) {
+            if let scalar = node.scalar, let marks = source.positions(of: scalar), offset < marks.count {
+                let mark = marks[offset]
+                reader.error(line: mark.line, column: mark.column, position.keyPath, message)
+            } else {
+                reader.error(node, position.keyPath, "\(message) (at character \(offset + 1) of the value)")
+            }
         }
+        do {
+            let expression = try BoundExpression(text, allowedVariables: variables, expecting: expecting, limits: limits)
+            for name in expression.variables.sorted() {
+                guard let why = unavailableVariables[name] else { continue }
+                report("'\(name)' is not defined for this problem: \(why)", offset: Self.offset(ofName: name, in: text) ?? 0)
+            }
+        } catch {
+            report(error.message, offset: error.offset)
+        }
+    }
+
+    /// Variables that name a constant the problem does not have.
+    static func unavailableVariables(family: FamilySpec?, oracle: [OracleStageSpec], declared: DeclaredConstants) -> [String: String] {
+        var out: [String: String] = [:]
+        switch family {
+        case .quadratic, .plSine, nil: break
+        default:
+            if declared.values["mu"] == nil { out["mu"] = "the family has no PL constant (declare one under constants: if you know it)" }
+        }
+        if !oracle.contains(where: { if case .clip = $0 { return true }; return false }) {
+            out["tau"] = "the oracle has no clip stage"
+        }
+        if !oracle.contains(where: { switch $0 { case .topK, .scaledSign: return true; default: return false } }) {
+            out["delta"] = "the oracle has no contracting compressor (top-k or scaled-sign)"
+        }
+        return out
+    }
+
+    /// The character offset of the first use of `name` as a whole identifier in `text`.
+    static func offset(ofName name: String, in text: String) -> Int? {
+        let characters = Array(text), target = Array(name)
+        func isIdentifier(_ c: Character) -> Bool { c == "_" || (c.isASCII && (c.isLetter || c.isNumber)) }
+        var i = 0
+        while i + target.count <= characters.count {
+            if Array(characters[i..<(i + target.count)]) == target,
+               i == 0 || !isIdentifier(characters[i - 1]),
+               i + target.count == characters.count || !isIdentifier(characters[i + target.count]) {
+                return i
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    /// A user bound's or assumption's id: present, and a safe name (ids name report anchors and
+    /// appear in report files, so they follow the rule for names). Recorded for the
+    /// uniqueness check.
+    func buildID(_ node: Node?, item: Node, path: String, what: String) -> String? {
+        guard let node else {
+            reader.error(item, "\(path).id", "missing 'id' (\(what))")
+            return nil
+        }
+        guard let id = reader.string(node, "\(path).id") else { return nil }
+        guard SpecBuilder.isSafeName(id) else {
+            reader.error(node, "\(path).id", "id '\(id.prefix(60))' must be 1–80 letters, digits, '-', '_' or '.', not starting with '.'")
+            noteBroken(id)
+            return nil
+        }
+        ids.append((id, node, "\(path).id"))
+        return id
+    }
+
+    /// Records a user bound or assumption that could not be built (its id, if it had one).
+    func noteBroken(_ id: String?) {
+        if let id { brokenIDs.insert(id) } else { brokenWithoutID = true }
     }
 
     func buildUserBounds(_ node: Node, methods: [MethodSpec]) -> [UserBoundSpec] {
@@ -468,16 +582,18 @@ final class SpecBuilder {
         let methodNames = Set(methods.map(\.id) + methods.map(\.kind.rawValue))
         for (index, item) in items.enumerated() {
             let path = YAMLReader.join("user-bounds", index: index)
-            guard let m = reader.mapping(item, path, allowed: ["id", "method", "metric", "expression", "requires", "description"], what: "a user bound") else { continue }
-            let id = m["id"].flatMap { reader.string($0, "\(path).id") }
-            if m["id"] == nil { reader.error(item, "\(path).id", "missing 'id' (a name for the bound)") }
-            if let id, let n = m["id"], !SpecBuilder.isSafeName(id) { reader.error(n, "\(path).id", "id '\(id.prefix(60))' must be letters, digits, '-', '_' or '.'") }
+            guard let m = reader.mapping(item, path, allowed: ["id", "method", "metric", "expression", "requires", "description"], what: "a user bound") else {
+                noteBroken(nil)
+                continue
+            }
+            let id = buildID(m["id"], item: item, path: path, what: "a name for the bound")
             var method: String?
             if let n = m["method"], let s = reader.string(n, "\(path).method") {
-                if methodNames.contains(s) { method = s } else {
+                if methodNames.contains(s) { method = s } else if brokenMethods == 0 {
                     let hint = closestMatch(to: s, among: methodNames).map { " (did you mean '\($0)'?)" } ?? ""
                     reader.error(n, "\(path).method", "no method '\(s.prefix(60))' in this file\(hint); use a method id or kind: \(methodNames.sorted().joined(separator: ", "))")
                 }
+                // Otherwise it may name a method whose own error is already reported.
             } else if m["method"] == nil { reader.error(item, "\(path).method", "missing 'method' (a method id or kind of this file)") }
             let metric = m["metric"].flatMap { reader.choice($0, "\(path).metric", among: Metric.allCases.map(\.rawValue), what: "metric") }.flatMap(Metric.init(rawValue:))
             if m["metric"] == nil { reader.error(item, "\(path).metric", "missing 'metric' (one of \(Metric.allCases.map(\.rawValue).joined(separator: ", ")))") }
@@ -486,7 +602,7 @@ final class SpecBuilder {
             if let n = m["expression"], let text = reader.string(n, "\(path).expression", what: "an expression") {
                 expression = text
                 expressionPosition = position(of: n, "\(path).expression")
-                compile(text, at: expressionPosition, variables: Self.boundVariables, expecting: .number)
+                compile(text, node: n, at: expressionPosition, variables: Self.boundVariables, expecting: .number)
             } else if m["expression"] == nil { reader.error(item, "\(path).expression", "missing 'expression' (the bound's right-hand side)") }
             var requires: [(String, SourcePosition)] = []
             if let n = m["requires"], let list = reader.sequence(n, "\(path).requires", what: "conditions") {
@@ -494,7 +610,7 @@ final class SpecBuilder {
                     let cPath = YAMLReader.join("\(path).requires", index: j)
                     if let text = reader.string(c, cPath, what: "a condition") {
                         let pos = position(of: c, cPath)
-                        compile(text, at: pos, variables: Self.boundVariables.subtracting(["K"]), expecting: .condition)
+                        compile(text, node: c, at: pos, variables: Self.boundVariables.subtracting(["K"]), expecting: .condition)
                         requires.append((text, pos))
                     }
                 }
@@ -504,6 +620,8 @@ final class SpecBuilder {
                 result.append(UserBoundSpec(id: id, method: method, metric: metric, expression: expression,
                                             expressionPosition: expressionPosition, requires: requires, floor: nil,
                                             description: description))
+            } else {
+                noteBroken(id)
             }
         }
         return result
@@ -514,17 +632,23 @@ final class SpecBuilder {
         var result: [AssumptionSpec] = []
         for (index, item) in items.enumerated() {
             let path = YAMLReader.join("assumptions", index: index)
-            guard let m = reader.mapping(item, path, allowed: ["id", "holds-if", "description"], what: "an assumption") else { continue }
-            let id = m["id"].flatMap { reader.string($0, "\(path).id") }
-            if m["id"] == nil { reader.error(item, "\(path).id", "missing 'id'") }
-            guard let n = m["holds-if"] else {
-                reader.error(item, "\(path).holds-if", "missing 'holds-if' (a condition such as \"bias2 <= m*grad2 + zeta2\")")
+            guard let m = reader.mapping(item, path, allowed: ["id", "holds-if", "description"], what: "an assumption") else {
+                noteBroken(nil)
                 continue
             }
-            guard let text = reader.string(n, "\(path).holds-if", what: "a condition") else { continue }
+            let id = buildID(m["id"], item: item, path: path, what: "a name for the assumption")
+            guard let n = m["holds-if"] else {
+                reader.error(item, "\(path).holds-if", "missing 'holds-if' (a condition such as \"bias2 <= m*grad2 + zeta2\")")
+                noteBroken(id)
+                continue
+            }
+            guard let text = reader.string(n, "\(path).holds-if", what: "a condition") else {
+                noteBroken(id)
+                continue
+            }
             let pos = position(of: n, "\(path).holds-if")
-            compile(text, at: pos, variables: Self.boundVariables.union(Self.probeVariables).subtracting(["K"]), expecting: .condition)
-            if let id { result.append(AssumptionSpec(id: id, holdsIf: text, position: pos)) }
+            compile(text, node: n, at: pos, variables: Self.boundVariables.union(Self.probeVariables).subtracting(["K"]), expecting: .condition)
+            if let id { result.append(AssumptionSpec(id: id, holdsIf: text, position: pos)) } else { noteBroken(nil) }
         }
         return result
     }
@@ -542,11 +666,12 @@ final class SpecBuilder {
             // Either "ID" (every method) or "METHOD/ID".
             let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
             let boundID = parts.last ?? key
-            if parts.count == 2, !methodIDs.contains(parts[0]) {
+            if parts.count == 2, !methodIDs.contains(parts[0]), brokenMethods == 0 {
                 let hint = closestMatch(to: parts[0], among: methodIDs).map { " (did you mean '\($0)'?)" } ?? ""
-                reader.error(keyNode, path, "no method '\(parts[0])'\(hint)")
+                reader.error(keyNode, path, "no method '\(parts[0])'\(hint); valid: \(methodIDs.joined(separator: ", "))")
             }
-            if !known.contains(boundID) {
+            // A user bound or assumption that failed to load is already reported.
+            if !known.contains(boundID), !brokenIDs.contains(boundID), !brokenWithoutID {
                 let hint = closestMatch(to: boundID, among: known).map { " (did you mean '\($0)'?)" } ?? ""
                 reader.error(keyNode, path, "no bound or assumption '\(boundID)'\(hint); known: \(known.sorted().joined(separator: ", "))")
             }
@@ -562,34 +687,45 @@ final class SpecBuilder {
 
     func checkCrossRules(problem: ProblemSpec, oracle: [OracleStageSpec], methods: [MethodSpec], run: RunSpec,
                          quick: RunSpec, top: [String: Node], root: Node) {
-        let oracleNode = top["oracle"]
         // Clipping needs a bound on its input: bounded gradients, and no random stage before it.
         var randomBefore = false
-        for (i, stage) in oracle.enumerated() {
+        for (stage, item) in zip(oracle, stageItems) {
             if case .clip = stage {
-                let path = "oracle[\(i)].clip"
-                let stageNode = oracleNode?.sequence.map { Array($0) }?[safe: i]
                 if !problem.family.hasBoundedGradients {
-                    reader.error(stageNode, path, "clipping's constants need bounded gradients (‖∇fᵢ‖ ≤ G_max), which family \(problem.family.name) does not have; use rational, logistic-ncvx or composite")
+                    reader.error(item.node, item.path, "clipping's constants need bounded gradients (‖∇fᵢ‖ ≤ G_max), which family \(problem.family.name) does not have; use rational, logistic-ncvx or composite")
                 } else if randomBefore {
-                    reader.error(stageNode, path, "clipping's constants need a bounded input, so clip must come before any random stage (noise, rand-k, composite)")
+                    reader.error(item.node, item.path, "clipping's constants need a bounded input, so clip must come before any random stage (noise, rand-k, composite)")
                 }
             }
             if OracleStageSpec.isRandom(stage) { randomBefore = true }
         }
+        // Each profile's value, where it is written: quick inherits what it does not set.
+        func setting(_ key: String, of profile: String) -> (node: Node?, path: String) {
+            if let node = top[profile]?.mapping?[key] { return (node, "\(profile).\(key)") }
+            if profile == "quick", let node = top["run"]?.mapping?[key] { return (node, "run.\(key)") }
+            return (top[profile] ?? top["run"], profile)
+        }
         let random = oracle.contains(where: OracleStageSpec.isRandom)
         if random {
+            var reported: Set<String> = []
             for (profile, r) in [("run", run), ("quick", quick)] where r.seeds < 2 {
-                reader.error(top[profile], "\(profile).seeds", "the oracle is random, so confidence intervals need at least 2 seeds (found \(r.seeds)); use ≥ 8 for useful intervals")
+                let (node, path) = setting("seeds", of: profile)
+                guard reported.insert(path).inserted else { continue }
+                reader.error(node, path, "the oracle is random, so confidence intervals need at least 2 seeds (found \(r.seeds)); use ≥ 8 for useful intervals")
             }
         }
-        let work = Double(problem.dimension) * Double(problem.workers) * Double(run.iterations) * Double(run.seeds) * Double(max(methods.count, 1))
+        // The work cap judges the profile that will run.
+        let profile = self.quick ? "quick" : "run"
+        let chosen = self.quick ? quick : run
+        let work = Double(problem.dimension) * Double(problem.workers) * Double(chosen.iterations) * Double(chosen.seeds) * Double(max(methods.count, 1))
         if work > SpecLoader.maximumWork && !allowLarge {
-            reader.error(top["run"], "run", "this file asks for \(String(format: "%.2g", work)) coordinate-updates (d × workers × iterations × seeds × methods), over the limit of \(String(format: "%.2g", SpecLoader.maximumWork)); reduce it or pass --allow-large")
+            let node = self.quick && top["quick"] == nil ? top["run"] : top[profile]
+            let path = self.quick && top["quick"] == nil ? "run" : profile
+            reader.error(node, path, "the \(profile) profile\(self.quick ? " (--quick)" : "") asks for \(String(format: "%.2g", work)) coordinate-updates (d × workers × iterations × seeds × methods = \(problem.dimension) × \(problem.workers) × \(chosen.iterations) × \(chosen.seeds) × \(max(methods.count, 1))), over the limit of \(String(format: "%.2g", SpecLoader.maximumWork)); reduce it or pass --allow-large")
         }
-        for (i, method) in methods.enumerated() where method.kind == .mdsgd {
-            if case .composite = oracle.first {
-                reader.error(top["methods"], "methods[\(i)]", "mdsgd with the composite oracle is not supported (its bounds need unbiased worker gradients)")
+        if case .composite = oracle.first {
+            for (method, item) in zip(methods, methodItems) where method.kind == .mdsgd {
+                reader.error(item.node, item.path, "mdsgd with the composite oracle is not supported (its bounds need unbiased worker gradients); use sgdm or sgd, or another oracle")
             }
         }
     }

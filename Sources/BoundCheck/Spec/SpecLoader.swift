@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// Turns problem files into validated ``ExperimentSpec``s, reporting every problem in a file at
 /// once (DESIGN.md "Problem files"; docs/problem-files.md lists every key).
@@ -9,12 +8,21 @@ public struct SpecLoader {
     public static let maximumFileBytes = 1 << 20
     /// The cap on work, d × n × iterations × seeds summed over methods, without `allowLarge`.
     public static let maximumWork = 20_000_000_000.0
+    /// How deep lists and mappings may nest (libyaml's own limit is 1000; a problem file needs
+    /// about 6, and the composer and reader recurse once per level).
+    public static let maximumNesting = 64
+    /// The cap on a document's YAML nodes, counted with aliases expanded ("billion laughs").
+    public static var maximumNodes: Int { YAMLReader.maximumNodes }
 
     public var allowLarge: Bool
+    /// Whether the file's `quick` profile is the one that will run (`--quick`): the work cap
+    /// judges that profile.
+    public var quick: Bool
     public var expressionLimits: ExpressionLimits
 
-    public init(allowLarge: Bool = false, expressionLimits: ExpressionLimits = .default) {
+    public init(allowLarge: Bool = false, quick: Bool = false, expressionLimits: ExpressionLimits = .default) {
         self.allowLarge = allowLarge
+        self.quick = quick
         self.expressionLimits = expressionLimits
     }
 
@@ -44,18 +52,16 @@ public struct SpecLoader {
         let reader = YAMLReader(file: file)
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            throw SpecErrors([Self.diagnostic(for: error, file: file)])
+            root = try YAMLComposer.compose(text, file: file, maximumNodes: YAMLReader.maximumNodes)
         } catch {
-            throw SpecErrors([Diagnostic(file: file, line: 0, column: 0, keyPath: "", message: "not valid YAML: \(error)")])
+            throw SpecErrors([error.diagnostic])
         }
         guard let root else {
             throw SpecErrors([Diagnostic(file: file, line: 1, column: 1, keyPath: "",
                                          message: "the file is empty; a problem file needs at least problem, methods and run")])
         }
-        let builder = SpecBuilder(reader: reader, defaultName: defaultName, sourcePath: file,
-                                  specHash: Self.hash(text), allowLarge: allowLarge, limits: expressionLimits)
+        let builder = SpecBuilder(reader: reader, defaultName: defaultName, sourcePath: file, source: text,
+                                  specHash: Self.hash(text), allowLarge: allowLarge, quick: quick, limits: expressionLimits)
         let spec = builder.build(root)
         if !reader.diagnostics.isEmpty || spec == nil {
             var diagnostics = reader.diagnostics
@@ -65,24 +71,6 @@ public struct SpecLoader {
             throw SpecErrors(diagnostics.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
         }
         return spec!
-    }
-
-    static func diagnostic(for error: YamlError, file: String) -> Diagnostic {
-        switch error {
-        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
-            let what = context.map { "\($0.text) " } ?? ""
-            return Diagnostic(file: file, line: mark.line, column: mark.column, keyPath: "",
-                              message: "not valid YAML: \(what)\(problem)")
-        case .duplicatedKeysInMapping(let duplicates, let context):
-            return Diagnostic(file: file, line: context.mark.line, column: context.mark.column, keyPath: "",
-                              message: "duplicate keys \(duplicates.joined(separator: ", ")); each key may appear once")
-        case .reader(let problem, let offset, _, _):
-            return Diagnostic(file: file, line: 0, column: 0, keyPath: "",
-                              message: "not readable as YAML text: \(problem)\(offset.map { " at byte \($0)" } ?? "")")
-        default:
-            return Diagnostic(file: file, line: 0, column: 0, keyPath: "", message: "not valid YAML: \(error)")
-        }
     }
 
     /// FNV-1a, 64 bits, as 16 hex digits: stable across runs and machines.

@@ -1,5 +1,3 @@
-import Yams
-
 /// Reads a composed YAML tree into typed values while collecting *every* problem as a
 /// ``Diagnostic`` (file, line, column, key path, what was found, what would be valid) instead of
 /// stopping at the first. Readers return nil where a value is unusable; the loader carries on.
@@ -37,7 +35,6 @@ final class YAMLReader {
         case .scalar(let s): s.string.isEmpty ? "an empty value" : "'\(s.string.prefix(60))'"
         case .mapping: "a mapping"
         case .sequence: "a list"
-        case .alias: "an alias"
         }
     }
 
@@ -130,6 +127,28 @@ final class YAMLReader {
             return nil
         }
         return v
+    }
+
+    /// A whole number 0 … 2⁶⁴ − 1 (seeds use the full range of their generator's state).
+    func uint64(_ node: Node, _ path: String) -> UInt64? {
+        let range = "a whole number from 0 to \(UInt64.max)"
+        guard let s = scalar(node, path, what: range) else { return nil }
+        var cleaned = s.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "_", with: "")
+        if cleaned.hasPrefix("+") { cleaned.removeFirst() }
+        if let value = UInt64(cleaned) { return value }
+        if let d = Self.parseNumber(s), d.isFinite, d == d.rounded(), abs(d) < 1e15 {
+            if d >= 0 { return UInt64(d) }
+            error(node, path, "\(s) is out of range: expected ≥ 0 (\(range))")
+            return nil
+        }
+        // All digits, too many of them: out of range rather than not a number.
+        let digits = cleaned.hasPrefix("-") ? cleaned.dropFirst() : Substring(cleaned)
+        if !digits.isEmpty, digits.allSatisfy({ ("0"..."9").contains($0) }) {
+            error(node, path, "\(s.prefix(60)) is out of range: expected \(range)")
+        } else {
+            error(node, path, "expected \(range), found '\(s.prefix(60))'")
+        }
+        return nil
     }
 
     func bool(_ node: Node, _ path: String) -> Bool? {

@@ -23,7 +23,7 @@ public struct BoundVerdict: Codable, Sendable, Equatable {
     public var verdict: Verdict
     public var reason: String
     public var comparisons: [CheckpointComparison]
-    /// max over checkpoints of observed/bound.
+    /// max over checkpoints k ≥ 1 of observed/bound.
     public var tightness: Double?
     /// observed/bound at the last compared checkpoint.
     public var finalRatio: Double?
@@ -32,6 +32,8 @@ public struct BoundVerdict: Codable, Sendable, Equatable {
     public var plateauOverFloor: Double?
     /// For inconclusive verdicts: about how many seeds would decide the closest undecided checkpoint.
     public var seedsToDecide: Int?
+    /// The observed decay against the bound's rate part (THEORY §6 (b)).
+    public var rate: RateFit?
 }
 
 /// Student-t confidence limits with a Bonferroni correction (THEORY §6).
@@ -97,13 +99,17 @@ public struct VerdictRule: Sendable {
         guard !comparisons.isEmpty else {
             return BoundVerdict(verdict: .notApplicable, reason: "no checkpoint where both the bound and an observation exist", comparisons: [])
         }
-        let ratios = comparisons.map { $0.bound > 0 ? $0.observed / $0.bound : .infinity }
+        // Tightness leaves out k = 0, where a gap bound equals Δ₀ plus its floor and the ratio is
+        // trivially about 1.
+        let informative = comparisons.count > 1 ? comparisons.filter { $0.k > 0 } : comparisons
+        let ratios = informative.map { $0.bound > 0 ? $0.observed / $0.bound : .infinity }
         var result = BoundVerdict(verdict: .holds, reason: "", comparisons: comparisons,
                                   tightness: ratios.max(), finalRatio: ratios.last)
         let tail = comparisons.suffix(max(1, comparisons.count / 4))
         let plateau = tail.map(\.observed).reduce(0, +) / Double(tail.count)
         result.plateau = plateau
         if let floor = evaluation.floor, floor > 0 { result.plateauOverFloor = plateau / floor }
+        result.rate = try RateFit.fit(metric: evaluation.metric, comparisons: comparisons, floor: evaluation.floor, plateau: plateau)
         if let v = comparisons.first(where: { $0.verdict == .violated }) {
             result.verdict = .violated
             result.reason = "at k = \(v.k) the observed mean \(fmt(v.observed)) has lower confidence limit \(fmt(v.lower)) above the bound \(fmt(v.bound))"

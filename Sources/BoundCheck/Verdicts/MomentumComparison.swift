@@ -1,0 +1,114 @@
+import GSL
+
+/// SGDM against plain SGD on the same seeds (THEORY §8: "momentum reached a lower training loss
+/// by iteration 50"), at equal γ and at equal effective step γ_SGD = γβ. Every `sgdm` method of a
+/// file (β < 1) is paired with every `sgd` method whose step matches either way (relative 1e−9).
+///
+/// The methods share their random streams seed by seed (common random numbers), so per-seed
+/// differences are paired. Two readings:
+/// - the gap f(xᵏ) − f* at an early checkpoint k* (the one nearest a fifth of the run, the
+///   papers' iteration 50 of 200–300): mean paired difference with a two-sided Student-t
+///   interval at the file's confidence (descriptive: no Bonferroni; it never fails a report),
+///   and on how many seeds momentum was lower;
+/// - iterations to reach a target gap — 90% of the way down from the starting mean gap to the
+///   larger of the two final mean gaps, so both methods reach it on average and it means the
+///   same with f* or only f_inf — the median over seeds at checkpoint resolution; a seed that
+///   never reaches it, or diverges, counts as never.
+public struct MomentumComparison: Codable, Sendable, Equatable {
+    public enum Pairing: String, Codable, Sendable {
+        case equalStep = "equal γ"
+        case equalEffectiveStep = "equal γβ"
+    }
+
+    public enum Finding: String, Codable, Sendable {
+        case momentumLower = "momentum lower"
+        case sgdLower = "SGD lower"
+        case noSignificantDifference = "no significant difference"
+    }
+
+    public var momentum: String
+    public var sgd: String
+    public var pairing: Pairing
+    public var beta: Double
+    public var gammaMomentum: Double
+    public var gammaSGD: Double
+    public var atK: Int
+    /// Seeds where both runs are finite at k*.
+    public var pairedSeeds: Int
+    public var meanGapMomentum: Double
+    public var meanGapSGD: Double
+    /// Mean of (momentum − SGD) over paired seeds, with its confidence interval.
+    public var meanDifference: Double
+    public var lower: Double
+    public var upper: Double
+    public var momentumLowerOnSeeds: Int
+    public var finding: Finding
+    public var divergedMomentum: Int
+    public var divergedSGD: Int
+    public var target: Double
+    /// Median iterations to reach the target; nil when the median seed never reaches it.
+    public var medianIterationsMomentum: Int?
+    public var medianIterationsSGD: Int?
+
+    public static func all(_ traces: [MethodTrace], confidence: Double) throws -> [MomentumComparison] {
+        var out: [MomentumComparison] = []
+        func same(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-9 * max(abs(a), abs(b)) }
+        for s in traces where s.method.kind == "sgdm" && s.method.beta < 1 {
+            for g in traces where g.method.kind == "sgd" {
+                if same(g.method.gamma, s.method.gamma) {
+                    out.append(try compare(s, g, .equalStep, confidence: confidence))
+                } else if same(g.method.gamma, s.method.gamma * s.method.beta) {
+                    out.append(try compare(s, g, .equalEffectiveStep, confidence: confidence))
+                }
+            }
+        }
+        return out
+    }
+
+    static func compare(_ s: MethodTrace, _ g: MethodTrace, _ pairing: Pairing, confidence: Double) throws -> MomentumComparison {
+        let checkpoints = s.checkpoints
+        let last = checkpoints.count - 1
+        let fifth = Double(checkpoints.last ?? 0) / 5
+        let c = checkpoints.indices.min { abs(Double(checkpoints[$0]) - fifth) < abs(Double(checkpoints[$1]) - fifth) } ?? 0
+        let seeds = min(s.gaps.count, g.gaps.count)
+        var differences: [Double] = [], wins = 0
+        for seed in 0..<seeds {
+            let a = s.gaps[seed][c], b = g.gaps[seed][c]
+            guard a.isFinite, b.isFinite else { continue }
+            differences.append(a - b)
+            if a < b { wins += 1 }
+        }
+        let mean = differences.isEmpty ? .nan : differences.reduce(0, +) / Double(differences.count)
+        var lower = mean, upper = mean
+        if differences.count >= 2 {
+            let t = try GSL.studentTQuantile(1 - (1 - confidence) / 2, degreesOfFreedom: Double(differences.count - 1))
+            let half = t * GSL.standardDeviation(differences) / Double(differences.count).squareRoot()
+            lower -= half
+            upper += half
+        }
+        let finding: Finding = upper < 0 ? .momentumLower : (lower > 0 ? .sgdLower : .noSignificantDifference)
+
+        func finiteMean(_ t: MethodTrace, _ c: Int) -> Double {
+            let values = t.gaps.map { $0[c] }.filter(\.isFinite)
+            return values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
+        }
+        let start = max(finiteMean(s, 0), finiteMean(g, 0))
+        let finals = [finiteMean(s, last), finiteMean(g, last)].filter(\.isFinite)
+        let slower = finals.max() ?? start
+        let target = slower + 0.1 * max(start - slower, 0)
+        func medianIterations(_ t: MethodTrace) -> Int? {
+            let reached = t.gaps.map { gaps in gaps.indices.first { gaps[$0] <= target }.map { checkpoints[$0] } }
+            let sorted = reached.map { $0.map(Double.init) ?? .infinity }.sorted()
+            guard !sorted.isEmpty else { return nil }
+            let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+            return median.isFinite ? Int(median.rounded(.up)) : nil
+        }
+        return MomentumComparison(
+            momentum: s.method.id, sgd: g.method.id, pairing: pairing, beta: s.method.beta,
+            gammaMomentum: s.method.gamma, gammaSGD: g.method.gamma, atK: checkpoints[c],
+            pairedSeeds: differences.count, meanGapMomentum: finiteMean(s, c), meanGapSGD: finiteMean(g, c),
+            meanDifference: mean, lower: lower, upper: upper, momentumLowerOnSeeds: wins, finding: finding,
+            divergedMomentum: s.divergedSeeds, divergedSGD: g.divergedSeeds, target: target,
+            medianIterationsMomentum: medianIterations(s), medianIterationsSGD: medianIterations(g))
+    }
+}
