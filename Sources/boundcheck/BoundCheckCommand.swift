@@ -145,6 +145,9 @@ struct Check: ParsableCommand {
     @Flag(help: "Do not cache finished work items (a later --resume then has nothing to resume from).")
     var noCache = false
 
+    @Flag(help: "Skip the assumption probe (reports then have no assumption checks); for timing the simulation alone.")
+    var noProbe = false
+
     var formats: Set<String> { Set(format.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
 
     func validate() throws {
@@ -200,7 +203,12 @@ struct Check: ParsableCommand {
                 let started = Date()
                 // Each finished item goes to the cache at once, so an interrupted run loses only
                 // the items in flight; --resume takes the finished ones from there.
-                let run = Experiment.runItems(p, items: owned[index], jobs: jobs, cache: cache, resume: resume) { done, total in
+                // The probe needs no run results: it is one more task for the runner's threads.
+                var probe: Result<ProbeReport, Error>?
+                let probeTask: (() -> Void)? = shard == nil && !noProbe
+                    ? { probe = Result { try AssumptionProbe.run(p, confidence: confidence) } } : nil
+                let run = Experiment.runItems(p, items: owned[index], jobs: jobs, cache: cache, resume: resume,
+                                              alongside: probeTask) { done, total in
                     if terminal { printError("\u{1B}[2K\r\(p.spec.name): \(done)/\(total) work items\u{1B}[1A") }
                 }
                 if run.fromCache > 0 { print("resumed  \(p.spec.name)  \(run.fromCache)/\(owned[index].count) work items from the cache") }
@@ -209,8 +217,7 @@ struct Check: ParsableCommand {
                     continue
                 }
                 let traces = Runner.merge(run.results, methods: p.methods, profile: p.profile)
-                let probe = try AssumptionProbe.run(p, confidence: confidence)
-                let result = try Experiment.judge(p, traces: traces, probe: probe, confidence: confidence, strict: strict, only: only)
+                let result = try Experiment.judge(p, traces: traces, probe: try probe?.get(), confidence: confidence, strict: strict, only: only)
                 let provenance = Provenance(commit: commit, toolchain: toolchain, wallTimeSeconds: Date().timeIntervalSince(started))
                 results.append(result)
                 pages.append((result, provenance))

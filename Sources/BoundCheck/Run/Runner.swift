@@ -83,19 +83,25 @@ public struct Runner {
 
     /// Runs `items` on `jobs` threads; results come back in the order of `items`. `finished`
     /// sees each result as soon as its item is done (on the thread that ran it), e.g. to cache it.
+    ///
+    /// `alongside`, if given, is one more task for the same threads, taken first (it is
+    /// typically the longest single task: the assumption probe), so that it overlaps the items
+    /// instead of running after them.
     public func run(_ items: [WorkItem], instance: Instance, methods: [ResolvedMethod], profile: RunSpec,
-                    progress: ((Int, Int) -> Void)? = nil, finished: ((BlockResult) -> Void)? = nil) -> [BlockResult] {
+                    progress: ((Int, Int) -> Void)? = nil, finished: ((BlockResult) -> Void)? = nil,
+                    alongside: (() -> Void)? = nil) -> [BlockResult] {
         var results = [BlockResult?](repeating: nil, count: items.count)
         let lock = NSLock()
-        var next = 0
+        var next = alongside == nil ? 0 : -1
         var done = 0
-        let threads = min(jobs, items.count)
+        let threads = min(jobs, items.count + (alongside == nil ? 0 : 1))
         DispatchQueue.concurrentPerform(iterations: max(threads, 1)) { _ in
             while true {
                 lock.lock()
                 let index = next
                 next += 1
                 lock.unlock()
+                if index < 0 { alongside?(); continue }
                 guard index < items.count else { return }
                 let result = Runner.run(items[index], instance: instance, methods: methods, profile: profile)
                 finished?(result)

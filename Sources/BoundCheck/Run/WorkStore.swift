@@ -178,8 +178,9 @@ extension Experiment {
     /// Runs `items` of an experiment on `jobs` threads. With a cache, every item is stored as
     /// soon as it finishes (so an interruption loses at most the items in flight), and with
     /// `resume` items already in the cache are taken from it instead of being run.
+    /// `alongside` is one more task run by the same threads (see ``Runner/run(_:instance:methods:profile:progress:finished:alongside:)``).
     public static func runItems(_ prepared: PreparedExperiment, items: [WorkItem], jobs: Int, cache: WorkCache?,
-                                resume: Bool, progress: ((Int, Int) -> Void)? = nil) -> ItemRun {
+                                resume: Bool, alongside: (() -> Void)? = nil, progress: ((Int, Int) -> Void)? = nil) -> ItemRun {
         var cached: [WorkItem: BlockResult] = [:]
         if resume, let cache {
             for item in items { if let r = cache.load(item, of: prepared) { cached[item] = r } }
@@ -187,7 +188,7 @@ extension Experiment {
         let missing = items.filter { cached[$0] == nil }
         let ran = Runner(jobs: jobs).run(missing, instance: prepared.instance, methods: prepared.methods,
                                          profile: prepared.profile, progress: progress,
-                                         finished: { result in try? cache?.store(result, of: prepared) })
+                                         finished: { result in try? cache?.store(result, of: prepared) }, alongside: alongside)
         for r in ran { cached[r.item] = r }
         return ItemRun(results: items.map { cached[$0]! }, fromCache: items.count - missing.count)
     }
