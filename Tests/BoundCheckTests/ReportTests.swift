@@ -44,7 +44,7 @@ struct RateFitTests {
         #expect(fit.model == .exponential)
         #expect(abs(exp(fit.observedSlope) - 0.97) < 1e-3)
         #expect(abs(exp(fit.predictedSlope) - 0.99) < 1e-9)
-        #expect(fit.consistent)
+        #expect(fit.consistent == true)
         // A run slower than the bound's rate is flagged (descriptively).
         let slow = Self.comparisons(ks, observed: { 5 * pow(0.995, Double($0)) + 0.01 }, bound: { 6 * pow(0.99, Double($0)) + 0.5 })
         #expect(try RateFit.fit(metric: .gap, comparisons: slow, floor: 0.5, plateau: 0.01)?.consistent == false)
@@ -58,6 +58,7 @@ struct RateFitTests {
         #expect(fit.model == .power)
         #expect(abs(fit.observedSlope + 1) < 0.02)
         #expect(abs(fit.predictedSlope + 1) < 1e-9)
+        #expect(fit.consistent == nil)   // exponents carry no consistency mark
     }
 
     @Test("a bound's own rate part: AS-2 contracts by r = 1 − γμ(1−m), AS-1 decays like 1/K")

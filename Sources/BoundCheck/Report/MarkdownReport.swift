@@ -31,7 +31,7 @@ public enum MarkdownReport {
 
     static func rateCell(_ rate: RateFit?) -> String {
         guard let rate else { return "—" }
-        let mark = rate.consistent ? "" : " (slower)"
+        let mark = rate.consistent == false ? " (slower)" : ""
         switch rate.model {
         case .exponential: return "\(fmt(exp(rate.observedSlope))) / \(fmt(exp(rate.predictedSlope)))\(mark)"
         case .power: return "k^\(fmt(rate.observedSlope)) / k^\(fmt(rate.predictedSlope))\(mark)"
@@ -49,6 +49,18 @@ public enum MarkdownReport {
                 + (r.probe?.checks.filter(\.fails).map { "assumption \($0.id) `\($0.verdict.rawValue)`" } ?? [])
             out += "> [!CAUTION]\n> **[\(r.name)](\(r.name).md)**: \((bad + r.unmatchedExpectations.map { "expectation \($0) matched nothing" }).joined(separator: ", "))\n\n"
         }
+        out += "| problem | result | holds | violated | inconclusive | not applicable | unsupported | diverged | assumption checks |\n"
+        out += "|---|---|---|---|---|---|---|---|---|\n"
+        for r in results {
+            let verdicts = r.methods.flatMap { $0.bounds.map(\.verdict.verdict) }
+            func count(_ v: Verdict) -> String { let n = verdicts.filter { $0 == v }.count; return n == 0 ? "·" : String(n) }
+            let checks = r.probe?.checks ?? []
+            let failing = checks.filter(\.fails).map(\.id)
+            let probe = checks.isEmpty ? "—" : "\(checks.count - failing.count)/\(checks.count) as expected" + (failing.isEmpty ? "" : " (✗ \(failing.joined(separator: ", ")))")
+            out += "| [\(r.name)](\(r.name).md) | \(r.passed ? "pass" : "**fail**") | \(count(.holds)) | \(count(.violated)) | \(count(.inconclusive)) | "
+            out += "\(count(.notApplicable)) | \(count(.unsupported)) | \(count(.diverged)) | \(probe) |\n"
+        }
+        out += "\n## Every bound\n\n"
         out += "| problem | method | bound | kind | verdict | tightness | floor |\n|---|---|---|---|---|---|---|\n"
         for r in results {
             for m in r.methods {
@@ -104,7 +116,7 @@ public enum MarkdownReport {
                 if !e.conditions.isEmpty { out += " Conditions: " + e.conditions.map { "`\($0)`" }.joined(separator: ", ") + "." }
                 if !e.assumptions.isEmpty { out += " Relies on \(e.assumptions.joined(separator: ", "))." }
                 if let rate = b.verdict.rate {
-                    out += " Rate (\(rate.model.rawValue) fit over \(rate.points) transient checkpoints, k = \(rate.firstK)…\(rate.lastK)): \(rate.summary)\(rate.consistent ? "" : " — the runs decay slower than the bound's rate part")."
+                    out += " Rate (\(rate.model.rawValue) fit over \(rate.points) transient checkpoints, k = \(rate.firstK)…\(rate.lastK)): \(rate.summary)\(rate.consistent == false ? " — the runs contract slower than the bound's rate part" : "")."
                 }
                 if !e.notes.isEmpty { out += " Notes: " + e.notes.keys.sorted().map { "\($0) = \(fmt(e.notes[$0]!))" }.joined(separator: ", ") + "." }
                 out += "\n"

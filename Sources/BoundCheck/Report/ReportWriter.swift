@@ -89,7 +89,7 @@ public enum JSONReport {
                     entry["rate"] = ["model": rate.model.rawValue, "observed-slope": json(rate.observedSlope),
                                      "observed-slope-se": json(rate.observedSlopeStandardError),
                                      "predicted-slope": json(rate.predictedSlope), "points": rate.points,
-                                     "first-k": rate.firstK, "last-k": rate.lastK, "consistent": rate.consistent] as [String: Any]
+                                     "first-k": rate.firstK, "last-k": rate.lastK, "consistent": rate.consistent ?? NSNull()] as [String: Any]
                 } else {
                     entry["rate"] = NSNull()
                 }

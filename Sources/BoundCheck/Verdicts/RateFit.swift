@@ -28,8 +28,11 @@ public struct RateFit: Codable, Sendable, Equatable {
     public var points: Int
     public var firstK: Int
     public var lastK: Int
-    /// The runs decay at least 90% as fast as the bound's rate part predicts.
-    public var consistent: Bool
+    /// Exponential model: whether the runs contract at least 90% as fast as the bound's rate
+    /// part. Nil for the power model: within a finite run the exponent of avg-grad is above its
+    /// asymptotic −1 while ‖∇f‖² is still falling (the partial sums still grow), so a slower
+    /// exponent there says nothing against a K⁻¹ bound.
+    public var consistent: Bool?
 
     /// nil when fewer than three checkpoints lie in the transient or the bound has no decaying part.
     public static func fit(metric: Metric, comparisons: [CheckpointComparison], floor: Double?, plateau: Double) throws -> RateFit? {
@@ -44,7 +47,7 @@ public struct RateFit: Codable, Sendable, Equatable {
         let x = transient.map { model == .exponential ? Double($0.k) : log(Double($0.k)) }
         let observed = try GSL.linearFit(x: x, y: transient.map { log($0.observed - level) }, context: "rate fit of the observed mean")
         let predicted = try GSL.linearFit(x: x, y: transient.map { log($0.bound - floor) }, context: "rate fit of the bound's rate part")
-        let consistent = predicted.slope >= 0 || observed.slope <= 0.9 * predicted.slope
+        let consistent: Bool? = model == .power ? nil : (predicted.slope >= 0 || observed.slope <= 0.9 * predicted.slope)
         return RateFit(model: model, observedSlope: observed.slope, observedSlopeStandardError: observed.slopeStandardError,
                        predictedSlope: predicted.slope, points: transient.count, firstK: transient.first!.k,
                        lastK: transient.last!.k, consistent: consistent)
