@@ -145,7 +145,7 @@ struct Check: ParsableCommand {
     @Flag(help: "Do not cache finished work items (a later --resume then has nothing to resume from).")
     var noCache = false
 
-    @Flag(help: "Skip the assumption probe (reports then have no assumption checks); for timing the simulation alone.")
+    @Flag(help: "Skip the assumption probe, for timing the simulation alone: reports then have no assumption checks, and expectations about assumptions (or `unsupported` bounds) are not met.")
     var noProbe = false
 
     var formats: Set<String> { Set(format.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
