@@ -320,3 +320,54 @@ struct ToolFaultTests {
         }
     }
 }
+
+// MARK: - Exit codes of the built tool
+
+/// DESIGN.md's exit codes, end to end: 0 as expected, 1 a violation or an unsupported bound,
+/// 2 bad input with nothing written, each run against a folder holding an earlier report.
+@Suite("Exit codes of the built tool")
+struct ExitCodeTests {
+    static func file(name: String, extra: String) -> String {
+        """
+        name: \(name)
+        seed: 3
+        problem: {family: quadratic, dimension: 10, workers: 2, heterogeneity: 0.2, start: {scale: 1.0}, spectrum: {min: 1, max: 4}}
+        oracle: [{additive-bias: {norm: 0.5}}]
+        methods: [{method: sgdm, beta: 0.5, step: 0.03}]
+        run: {iterations: 2000, seeds: 1, checkpoints: 25}
+        \(extra)
+        """
+    }
+
+    static let cases: [(name: String, extra: String, status: Int32)] = [
+        ("as-expected", "bounds: [F1]", 0),
+        ("wrong-bound", "user-bounds: [{id: no-floor, method: sgdm, metric: avg-grad, expression: \"zeta2/(100*K)\"}]", 1),
+        ("wrong-bound-expected", "user-bounds: [{id: no-floor, method: sgdm, metric: avg-grad, expression: \"zeta2/(100*K)\"}]\nexpect: {no-floor: violated}", 0),
+        ("declared-too-small", "constants: {zeta2: 0.1}\nbounds: [F1]", 1),
+        ("declared-too-small-expected", "constants: {zeta2: 0.1}\nbounds: [F1]\nexpect: {A4: violated, F1: unsupported}", 0),
+        ("unmet-expectation", "bounds: [F1]\nexpect: {F1: violated}", 1),
+        ("bad-input", "check: {confidence: 1.5}", 2),
+    ]
+
+    @Test("0 as expected, 1 on a violation, an unsupported bound or an unmet expectation, 2 on bad input (nothing written)",
+          arguments: cases.map(\.name))
+    func exitCode(_ name: String) throws {
+        let c = try #require(Self.cases.first { $0.name == name })
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.file(name: c.name, extra: c.extra).write(to: folder.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
+        let out = folder.appendingPathComponent("Reports")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        try "earlier index\n".write(to: out.appendingPathComponent("index.md"), atomically: true, encoding: .utf8)
+        let result = try runToEnd(["check", "p.yaml", "--out", "Reports", "--no-cache"], in: folder)
+        #expect(result.status == c.status, "\(c.name): exit \(result.status)\n\(result.output)")
+        let index = try String(contentsOf: out.appendingPathComponent("index.md"), encoding: .utf8)
+        if c.status == 2 {
+            #expect(index == "earlier index\n", "bad input must leave the reports untouched")
+            #expect(result.output.contains("p.yaml:7:") && result.output.contains("check.confidence"), "\(result.output)")
+        } else {
+            #expect(index.hasPrefix("# BoundCheck report"))
+            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("junit.xml").path))
+        }
+    }
+}
