@@ -181,17 +181,18 @@ public enum MarkdownReport {
         let t = m.trace
         var xs: [Double] = [], ys: [Double] = [], lo: [Double] = [], hi: [Double] = []
         let z = 1.96
-        for (c, k) in t.checkpoints.enumerated() {
+        // k = 0 has no place on a log axis; the tables list it.
+        for (c, k) in t.checkpoints.enumerated() where k > 0 {
             let s = t.statistics(metric, at: c)
             guard s.count > 0 else { continue }
             let half = s.count > 1 ? z * s.standardDeviation / Double(s.count).squareRoot() : 0
-            xs.append(Double(max(k, 1))); ys.append(s.mean); lo.append(s.mean - half); hi.append(s.mean + half)
+            xs.append(Double(k)); ys.append(s.mean); lo.append(s.mean - half); hi.append(s.mean + half)
         }
         var series = [PlotSeries(label: "observed mean (95% band)", x: xs, y: ys, lower: lo, upper: hi)]
         for b in m.bounds where b.evaluation.metric == metric && !b.verdict.comparisons.isEmpty {
+            let shown = b.verdict.comparisons.filter { $0.k > 0 }
             series.append(PlotSeries(label: "\(b.evaluation.id) (\(b.evaluation.kind.rawValue))",
-                                     x: b.verdict.comparisons.map { Double(max($0.k, 1)) },
-                                     y: b.verdict.comparisons.map(\.bound), style: .dashed))
+                                     x: shown.map { Double($0.k) }, y: shown.map(\.bound), style: .dashed))
         }
         return LinePlot(title: "\(r.name) · \(m.method.id) · \(metric.rawValue)", xLabel: "iteration k",
                         yLabel: metric.rawValue, xScale: .log10, yScale: .log10, series: series).svg()
