@@ -14,6 +14,21 @@ struct BoundCheckCommand: ParsableCommand {
         subcommands: [Check.self, Bounds.self, Probe.self, List.self, Merge.self],
         defaultSubcommand: Check.self
     )
+
+    /// As ParsableCommand's, except that a bad command line exits with DESIGN.md's bad-input
+    /// code 2 rather than ArgumentParser's 64.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(Exit.badInput)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// Exit codes of DESIGN.md.
@@ -118,11 +133,9 @@ struct Check: ParsableCommand {
     @Option(help: "Threads to run on (default: all cores). Results are identical for any value.")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(help: "Output folder for reports.")
-    var out: String = "Reports"
-
-    @Option(help: "Report formats, comma-separated: md, json, junit.")
-    var format: String = "md,json,junit"
+    @OptionGroup var reports: ReportOptions
+    var out: String { reports.out }
+    var formats: Set<String> { reports.formats }
 
     @Flag(help: "Treat inconclusive verdicts as failures.")
     var strict = false
@@ -148,16 +161,12 @@ struct Check: ParsableCommand {
     @Flag(help: "Skip the assumption probe, for timing the simulation alone: reports then have no assumption checks, and expectations about assumptions (or `unsupported` bounds) are not met.")
     var noProbe = false
 
-    var formats: Set<String> { Set(format.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
-
     func validate() throws {
         if let seeds, seeds < 1 { throw ValidationError("--seeds must be at least 1, got \(seeds)") }
         if let confidence, !(confidence > 0 && confidence < 1) { throw ValidationError("--confidence must lie strictly between 0 and 1, got \(confidence)") }
         if jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
         if let shard { do { _ = try Shard(parsing: shard) } catch { throw ValidationError("\(error)") } }
         if resume && noCache { throw ValidationError("--resume needs the cache; drop --no-cache") }
-        let unknown = formats.subtracting(ReportSet.formats)
-        if !unknown.isEmpty { throw ValidationError("unknown --format \(unknown.sorted().joined(separator: ", ")); valid: md, json, junit") }
     }
 
     func run() throws {
@@ -245,6 +254,22 @@ struct Check: ParsableCommand {
         let passed = results.allSatisfy(\.passed)
         print("\(results.filter(\.passed).count)/\(results.count) problem files as expected; reports in \(out)/")
         if !passed { throw ExitCode(Exit.fail) }
+    }
+}
+
+/// Where reports go and in which formats (`check`, `merge`).
+struct ReportOptions: ParsableArguments {
+    @Option(help: "Output folder for reports.")
+    var out: String = "Reports"
+
+    @Option(help: "Report formats, comma-separated: md, json, junit.")
+    var format: String = "md,json,junit"
+
+    var formats: Set<String> { Set(format.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
+
+    func validate() throws {
+        let unknown = formats.subtracting(ReportSet.formats)
+        if !unknown.isEmpty { throw ValidationError("unknown --format \(unknown.sorted().joined(separator: ", ")); valid: md, json, junit") }
     }
 }
 

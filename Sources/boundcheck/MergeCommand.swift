@@ -16,21 +16,12 @@ struct Merge: ParsableCommand {
     @Argument(help: "Shard result folders (or shard-*.json files).")
     var paths: [String]
 
-    @Option(help: "Output folder for reports.")
-    var out: String = "Reports"
-
-    @Option(help: "Report formats, comma-separated: md, json, junit.")
-    var format: String = "md,json,junit"
+    @OptionGroup var reports: ReportOptions
+    var out: String { reports.out }
+    var formats: Set<String> { reports.formats }
 
     @Flag(help: "Merge shards made by another build of boundcheck than this one.")
     var allowOtherBuild = false
-
-    var formats: Set<String> { Set(format.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
-
-    func validate() throws {
-        let unknown = formats.subtracting(ReportSet.formats)
-        if !unknown.isEmpty { throw ValidationError("unknown --format \(unknown.sorted().joined(separator: ", ")); valid: md, json, junit") }
-    }
 
     /// Shard files named directly or found in folders.
     func shardFiles() throws -> [String] {

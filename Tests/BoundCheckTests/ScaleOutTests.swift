@@ -349,6 +349,18 @@ struct ExitCodeTests {
         ("bad-input", "check: {confidence: 1.5}", 2),
     ]
 
+    @Test("a bad command line is bad input too: exit 2, not ArgumentParser's 64")
+    func badCommandLine() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.file(name: "cli", extra: "").write(to: folder.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
+        for arguments in [["check", "p.yaml", "--format", "xml"], ["check", "p.yaml", "--confidence", "2"], ["check", "--bogus"]] {
+            let result = try runToEnd(arguments, in: folder)
+            #expect(result.status == 2, "\(arguments): exit \(result.status)\n\(result.output)")
+        }
+        #expect(try runToEnd(["list"], in: folder).status == 0)
+    }
+
     @Test("0 as expected, 1 on a violation, an unsupported bound or an unmet expectation, 2 on bad input (nothing written)",
           arguments: cases.map(\.name))
     func exitCode(_ name: String) throws {
