@@ -34,13 +34,24 @@ public struct PreparedExperiment: Sendable {
         }
     }
 
+    /// Every checkpoint of every bound whose conditions hold (k ≥ 1 for avg-grad and min-grad):
+    /// at least the bound comparisons the report will make, known before the runs (a bound
+    /// that needs a run-measured constant, like M1's G², is counted too).
+    public var plannedBoundComparisons: Int {
+        evaluateBounds(traces: nil, assumeMeasured: true).joined().filter(\.failedConditions.isEmpty).reduce(0) { total, e in
+            total + e.checkpoints.filter { e.metric == .avgGrad || e.metric == .minGrad ? $0 >= 1 : true }.count
+        }
+    }
+
     public var workItems: [WorkItem] { Runner.workItems(methods: methods.count, seeds: profile.seeds) }
 
     /// Every bound of every method, evaluated (no simulation needed except M1/EF-SGD's measured
     /// second moment, taken from `traces` when given).
-    public func evaluateBounds(traces: [MethodTrace]?) -> [[BoundEvaluation]] {
+    /// `assumeMeasured`: without traces, act as if the runs had measured a second moment (so a
+    /// bound that needs one is applicable) — for counting comparisons before the runs.
+    public func evaluateBounds(traces: [MethodTrace]?, assumeMeasured: Bool = false) -> [[BoundEvaluation]] {
         spec.methods.enumerated().map { index, methodSpec in
-            let measured = traces?[index].maxWorkerEstimateNorm2
+            let measured = traces?[index].maxWorkerEstimateNorm2 ?? (assumeMeasured ? 1 : nil)
             let context = BoundEvaluator.context(instance: instance, method: methods[index], spec: methodSpec,
                                                  iterations: profile.iterations, measuredSecondMoment: measured)
             return BoundCatalog.bounds(for: methodSpec, instance: instance, userBounds: userBounds).map {
@@ -139,7 +150,9 @@ public enum Experiment {
                 }.count
             }
         }
-        let rule = VerdictRule(confidence: confidence ?? spec.confidence, comparisons: comparisons)
+        // The probe's t-tests share the correction, so bounds and assumptions together keep the
+        // report's family-wise false-alarm rate within 1 − confidence.
+        let rule = VerdictRule(confidence: confidence ?? spec.confidence, comparisons: comparisons + (probe?.comparisons ?? 0))
         var matched = Set<String>()
         var methods: [MethodResult] = []
         let contradicted = probe?.contradicted ?? []

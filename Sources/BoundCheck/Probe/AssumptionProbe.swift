@@ -96,8 +96,12 @@ public struct ProbeReport: Codable, Sendable, Equatable {
     public var samples: Int
     public var batches: Int
     public var confidence: Double
-    /// Statistical comparisons made (the Bonferroni divisor of the probe's t-tests).
+    /// Statistical comparisons the probe made.
     public var comparisons: Int
+    /// The Bonferroni divisor of its t-tests: its own comparisons plus the report's bound
+    /// comparisons, so that bounds and assumptions together keep the report's family-wise
+    /// false-alarm rate at most 1 − confidence.
+    public var bonferroni: Int
     public var points: [ProbePoint]
     public var checks: [AssumptionCheck]
     /// Catalog assumptions not checked, with why.
@@ -124,8 +128,11 @@ public struct ProbeReport: Codable, Sendable, Equatable {
 public enum AssumptionProbe {
     static let roundOff = 1e-9
 
+    /// - Parameter boundComparisons: how many bound comparisons the report will make (they
+    ///   share the Bonferroni correction); default: every stated checkpoint of every applicable
+    ///   bound, which is at least what the runs give.
     public static func run(_ prepared: PreparedExperiment, confidence: Double? = nil,
-                           settings: ProbeSettings = .standard) throws -> ProbeReport {
+                           settings: ProbeSettings = .standard, boundComparisons: Int? = nil) throws -> ProbeReport {
         let instance = prepared.instance
         let deterministic = instance.oracleConstants.deterministic
         let level = confidence ?? prepared.spec.confidence
@@ -156,10 +163,12 @@ public enum AssumptionProbe {
             if constants["M"] != nil { statistical += measured.count }
             statistical += userAssumptions.filter { $0.1.isInequality }.count * measured.count
         }
-        let test = StatisticalTest(confidence: level, comparisons: max(statistical, 1), batches: batches)
+        let others = boundComparisons ?? prepared.plannedBoundComparisons
+        let divisor = max(statistical + others, 1)
+        let test = StatisticalTest(confidence: level, comparisons: divisor, batches: batches)
         let testText = deterministic
             ? "exact (deterministic oracle), relative round-off 1e-9"
-            : "one-sided Student-t over \(batches) batches of \(perBatch) samples, confidence \(level), Bonferroni over \(statistical) comparisons"
+            : "one-sided Student-t over \(batches) batches of \(perBatch) samples, confidence \(level), Bonferroni over \(divisor) comparisons (\(statistical) here, \(others) bound checks)"
 
         var checks: [AssumptionCheck] = []
         let points = measured.map(\.point)
@@ -339,7 +348,7 @@ public enum AssumptionProbe {
         for a in ProbedAssumption.allCases where notChecked[a.rawValue] == nil && !checks.contains(where: { $0.id == a.rawValue }) {
             notChecked[a.rawValue] = "the constants \(a.constants.filter { $0 != "D0" }.joined(separator: ", ")) are not defined for this problem"
         }
-        return ProbeReport(samples: samples, batches: batches, confidence: level, comparisons: statistical,
+        return ProbeReport(samples: samples, batches: batches, confidence: level, comparisons: statistical, bonferroni: divisor,
                            points: points, checks: checks, notChecked: notChecked)
     }
 

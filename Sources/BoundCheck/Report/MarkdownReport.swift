@@ -86,7 +86,7 @@ public enum MarkdownReport {
         out += r.passed ? "**Verdict: pass** — every bound as expected.\n\n" : "> [!CAUTION]\n> **Verdict: fail** — see the bounds marked ✗.\n\n"
         out += "Family `\(r.family)`, d = \(r.dimension), \(r.workers) worker(s); oracle: \(r.oracle.isEmpty ? "exact gradients" : r.oracle.map { "`\($0)`" }.joined(separator: " → "))"
         out += r.oracleDeterministic ? " (deterministic: one seed, exact comparison).\n" : ".\n"
-        out += "Profile `\(r.profile)`: \(r.iterations) iterations, \(r.seeds) seed(s), confidence \(r.confidence) with a Bonferroni correction over \(r.comparisons) comparisons.\n\n"
+        out += "Profile `\(r.profile)`: \(r.iterations) iterations, \(r.seeds) seed(s), confidence \(r.confidence) with a Bonferroni correction over \(r.comparisons + (r.probe?.comparisons ?? 0)) comparisons (\(r.comparisons) bound checks, \(r.probe?.comparisons ?? 0) probe tests).\n\n"
         out += "## Constants\n\nThe value the bounds use (declared in the file, or computed), beside what the assumption probe measured: "
         out += "the smallest value the probe points need (for m, ζ², M, σ², B², G² given the other constant of the pair), the largest secant for L, the smallest ‖∇f‖²/(2(f − f*)) for μ, the smallest f for f*.\n\n"
         out += "| name | value | measured (probe) | how obtained |\n|---|---|---|---|\n"

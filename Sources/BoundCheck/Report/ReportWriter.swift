@@ -121,7 +121,7 @@ public enum JSONReport {
                  "test": c.test, "reason": c.reason, "expected": c.expected?.rawValue ?? NSNull(), "fails": c.fails] as [String: Any]
             },
             "probe": r.probe.map { p in
-                ["samples": p.samples, "batches": p.batches, "confidence": p.confidence, "comparisons": p.comparisons,
+                ["samples": p.samples, "batches": p.batches, "confidence": p.confidence, "comparisons": p.comparisons, "bonferroni": p.bonferroni,
                  "not-checked": p.notChecked,
                  "points": p.points.map { ["label": $0.label, "grad2": json($0.grad2), "gap": json($0.gap), "bias2": json($0.bias2),
                                            "var": json($0.variance), "h2": json($0.h2), "worker-grad2": json($0.workerGrad2)] as [String: Any] }] as [String: Any]
