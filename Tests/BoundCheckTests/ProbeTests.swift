@@ -111,6 +111,24 @@ struct ProbeTests {
         #expect(plain.methods[0].bounds.allSatisfy { $0.verdict.verdict != .unsupported })
     }
 
+    @Test("one Bonferroni family: the probe counts the bound comparisons before the runs, never fewer than are made")
+    func sharedCorrection() throws {
+        for oracle in ["[{gaussian-noise: {variance: 0.3}}, {top-k: {k: 11}}]", "[{additive-bias: {norm: 0.2}}]"] {
+            let p = try Self.prepared(Self.quadratic(oracle: oracle))
+            let probe = try AssumptionProbe.run(p)
+            #expect(probe.bonferroni == probe.comparisons + p.plannedBoundComparisons)
+            let result = try Experiment.judge(p, traces: Experiment.run(p, jobs: 2), probe: probe)
+            #expect(p.plannedBoundComparisons >= result.comparisons, "\(oracle)")
+            #expect(result.comparisons > 0)
+        }
+        // M-DSGD's M1 needs a run-measured G²; it is counted before the runs all the same.
+        let memory = try Self.prepared(Self.quadratic(oracle: "[{gaussian-noise: {variance: 0.3}}]").replacingOccurrences(
+            of: "  - {method: sgdm, beta: 0.5, step: 0.02}\n  - {method: sgd, step: 0.02}",
+            with: "  - {method: mdsgd, beta: 0.5, sparsifier: {top-k: {k: 4}}, step: 0.02}"))
+        let result = try Experiment.judge(memory, traces: Experiment.run(memory, jobs: 2), probe: nil)
+        #expect(result.comparisons > 0 && memory.plannedBoundComparisons >= result.comparisons)
+    }
+
     @Test("bounds declare the assumptions they rely on; user bounds by the constants they mention")
     func boundAssumptions() throws {
         #expect(AS1().assumptions == ["A1", "A2", "A4", "A5"])
