@@ -178,6 +178,17 @@ struct VerdictTests {
         #expect(try rule.judge(evaluation: Self.evaluation([1 - 1e-6]), trace: trace, deterministic: true).verdict == .violated)
     }
 
+    @Test("one seed of a random oracle decides nothing: inconclusive, never an exact comparison")
+    func singleNoisySeed() throws {
+        let rule = VerdictRule(confidence: 0.99, comparisons: 1)
+        let trace = Self.trace(means: [1], sd: 0, seeds: 1)
+        for bound in [0.5, 2.0] {
+            let v = try rule.judge(evaluation: Self.evaluation([bound]), trace: trace, deterministic: false)
+            #expect(v.verdict == .inconclusive)
+            #expect(v.seedsToDecide == 2)
+        }
+    }
+
     @Test("a diverged seed makes an applicable bound diverged")
     func diverged() throws {
         var trace = Self.trace(means: [1], sd: 0.1, seeds: 4)

@@ -113,6 +113,11 @@ struct MomentumComparisonTests {
         let b = try #require(results.first { $0.sgd == "sgd-eff" })
         #expect(b.pairing == MomentumComparison.Pairing.equalEffectiveStep)
         #expect(b.finding == MomentumComparison.Finding.noSignificantDifference)
+        // One seed: exact for a deterministic oracle, no finding for a random one.
+        let one = [Self.trace("sgdm-1", kind: .sgdm, beta: 0.5, gamma: 0.2, gaps: [momentum.gaps[0]]),
+                   Self.trace("sgd-same", kind: .sgd, beta: 1, gamma: 0.2, gaps: [same.gaps[0]])]
+        #expect(try MomentumComparison.all(one, confidence: 0.95, deterministic: true).first?.finding == MomentumComparison.Finding.momentumLower)
+        #expect(try MomentumComparison.all(one, confidence: 0.95, deterministic: false).first?.finding == MomentumComparison.Finding.noSignificantDifference)
     }
 }
 

@@ -203,6 +203,7 @@ public enum Experiment {
             constants: prepared.instance.constants, fstarIsLowerBound: prepared.instance.problemConstants.fstarIsLowerBound,
             oracleDeterministic: prepared.instance.oracleConstants.deterministic,
             methods: methods, probe: checkedProbe,
-            momentumComparisons: try MomentumComparison.all(traces, confidence: rule.confidence), unmatchedExpectations: unmatched, passed: passed)
+            momentumComparisons: try MomentumComparison.all(traces, confidence: rule.confidence,
+                                                             deterministic: prepared.instance.oracleConstants.deterministic), unmatchedExpectations: unmatched, passed: passed)
     }
 }

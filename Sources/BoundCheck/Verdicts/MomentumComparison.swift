@@ -50,22 +50,25 @@ public struct MomentumComparison: Codable, Sendable, Equatable {
     public var medianIterationsMomentum: Int?
     public var medianIterationsSGD: Int?
 
-    public static func all(_ traces: [MethodTrace], confidence: Double) throws -> [MomentumComparison] {
+    /// `deterministic`: the oracle draws nothing, so one seed is exact; otherwise one seed gives
+    /// no interval and finds no difference.
+    public static func all(_ traces: [MethodTrace], confidence: Double, deterministic: Bool = true) throws -> [MomentumComparison] {
         var out: [MomentumComparison] = []
         func same(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-9 * max(abs(a), abs(b)) }
         for s in traces where s.method.kind == "sgdm" && s.method.beta < 1 {
             for g in traces where g.method.kind == "sgd" {
                 if same(g.method.gamma, s.method.gamma) {
-                    out.append(try compare(s, g, .equalStep, confidence: confidence))
+                    out.append(try compare(s, g, .equalStep, confidence: confidence, deterministic: deterministic))
                 } else if same(g.method.gamma, s.method.gamma * s.method.beta) {
-                    out.append(try compare(s, g, .equalEffectiveStep, confidence: confidence))
+                    out.append(try compare(s, g, .equalEffectiveStep, confidence: confidence, deterministic: deterministic))
                 }
             }
         }
         return out
     }
 
-    static func compare(_ s: MethodTrace, _ g: MethodTrace, _ pairing: Pairing, confidence: Double) throws -> MomentumComparison {
+    static func compare(_ s: MethodTrace, _ g: MethodTrace, _ pairing: Pairing, confidence: Double,
+                        deterministic: Bool) throws -> MomentumComparison {
         let checkpoints = s.checkpoints
         let last = checkpoints.count - 1
         let fifth = Double(checkpoints.last ?? 0) / 5
@@ -85,6 +88,9 @@ public struct MomentumComparison: Codable, Sendable, Equatable {
             let half = t * GSL.standardDeviation(differences) / Double(differences.count).squareRoot()
             lower -= half
             upper += half
+        } else if !deterministic {
+            lower = -.infinity
+            upper = .infinity
         }
         let finding: Finding = upper < 0 ? .momentumLower : (lower > 0 ? .sgdLower : .noSignificantDifference)
 

@@ -60,7 +60,8 @@ public struct VerdictRule: Sendable {
     ///
     /// - violated: the lower confidence limit X̄ − t·s/√S exceeds B(1 + 1e−9) at some checkpoint;
     /// - holds: the upper limit X̄ + t·s/√S is at or below B(1 + 1e−9) at every checkpoint;
-    /// - inconclusive otherwise. A deterministic run (one seed, no noise) is compared exactly.
+    /// - inconclusive otherwise. A deterministic run (one seed, no noise) is compared exactly;
+    ///   a single seed of a random oracle (`--seeds 1`) decides nothing.
     public func judge(evaluation: BoundEvaluation, trace: MethodTrace, deterministic: Bool) throws -> BoundVerdict {
         if !evaluation.failedConditions.isEmpty {
             return BoundVerdict(verdict: .notApplicable, reason: evaluation.failedConditions.joined(separator: "; "), comparisons: [])
@@ -91,6 +92,11 @@ public struct VerdictRule: Sendable {
                     let n = (t * stats.standardDeviation / abs(stats.mean - bound))
                     needed = max(needed, Int((n * n).rounded(.up)))
                 }
+            } else if !deterministic {
+                // One seed of a random oracle: no interval can be formed, so nothing is decided.
+                lower = -.infinity
+                upper = .infinity
+                needed = max(needed, 2)
             }
             let verdict: Verdict = lower > limitB ? .violated : (upper <= limitB ? .holds : .inconclusive)
             comparisons.append(CheckpointComparison(k: k, bound: bound, observed: stats.mean, sd: stats.standardDeviation,
