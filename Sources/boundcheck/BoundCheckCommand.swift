@@ -39,8 +39,10 @@ enum Exit {
     static let internalFailure: Int32 = 3
 }
 
-/// Problem files named on the command line: files as given, folders searched for *.yaml / *.yml.
-func problemFiles(_ paths: [String]) throws -> [String] {
+/// Files named on the command line: files as given, folders searched (sorted) for names that
+/// `matches` accepts. Throws when a path does not exist or nothing is found (`what` says what
+/// was looked for).
+func expandPaths(_ paths: [String], what: String, matches: (String) -> Bool) throws -> [String] {
     var files: [String] = []
     for path in paths {
         var isDirectory: ObjCBool = false
@@ -48,15 +50,19 @@ func problemFiles(_ paths: [String]) throws -> [String] {
             throw ValidationError("no such file or folder: \(path)")
         }
         if isDirectory.boolValue {
-            let names = try FileManager.default.contentsOfDirectory(atPath: path)
-                .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+            let names = try FileManager.default.contentsOfDirectory(atPath: path).filter(matches).sorted()
             files += names.map { (path as NSString).appendingPathComponent($0) }
         } else {
             files.append(path)
         }
     }
-    if files.isEmpty { throw ValidationError("no problem files (*.yaml) found in \(paths.joined(separator: ", "))") }
+    if files.isEmpty { throw ValidationError("no \(what) found in \(paths.joined(separator: ", "))") }
     return files
+}
+
+/// Problem files named on the command line: files as given, folders searched for *.yaml / *.yml.
+func problemFiles(_ paths: [String]) throws -> [String] {
+    try expandPaths(paths, what: "problem files (*.yaml)") { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
 }
 
 func printError(_ message: String) {

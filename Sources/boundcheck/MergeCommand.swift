@@ -25,22 +25,7 @@ struct Merge: ParsableCommand {
 
     /// Shard files named directly or found in folders.
     func shardFiles() throws -> [String] {
-        var files: [String] = []
-        for path in paths {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw WorkStoreError("no such file or folder: \(path)")
-            }
-            if isDirectory.boolValue {
-                let names = try FileManager.default.contentsOfDirectory(atPath: path)
-                    .filter { $0.hasPrefix("shard-") && $0.hasSuffix(".json") }.sorted()
-                files += names.map { (path as NSString).appendingPathComponent($0) }
-            } else {
-                files.append(path)
-            }
-        }
-        if files.isEmpty { throw WorkStoreError("no shard result files (shard-*.json) in \(paths.joined(separator: ", "))") }
-        return files
+        try expandPaths(paths, what: "shard result files (shard-*.json)") { $0.hasPrefix("shard-") && $0.hasSuffix(".json") }
     }
 
     func run() throws {
