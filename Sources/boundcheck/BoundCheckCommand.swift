@@ -65,6 +65,19 @@ func problemFiles(_ paths: [String]) throws -> [String] {
     try expandPaths(paths, what: "problem files (*.yaml)") { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
 }
 
+/// "pass  NAME  (1.2 s)  sgdm-1/F1=violated A4=violated": one line per problem file.
+func printOutcome(_ result: ExperimentResult, seconds: Double?) {
+    let time = seconds.map { "  (\(String(format: "%.1f", $0)) s)" } ?? ""
+    let failed = result.failedChecks.map { "\($0.check)=\($0.verdict)" }
+    print("\(result.passed ? "pass" : "FAIL")  \(result.name)\(time)\(failed.isEmpty ? "" : "  " + failed.joined(separator: " "))")
+}
+
+/// The closing line, and exit code 1 unless every problem file came out as expected.
+func finish(_ results: [ExperimentResult], out: String) throws {
+    print("\(results.filter(\.passed).count)/\(results.count) problem files as expected; reports in \(out)/")
+    if !results.allSatisfy(\.passed) { throw ExitCode(Exit.fail) }
+}
+
 func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
@@ -236,9 +249,7 @@ struct Check: ParsableCommand {
                 let provenance = Provenance(commit: commit, toolchain: toolchain, wallTimeSeconds: Date().timeIntervalSince(started))
                 results.append(result)
                 pages.append((result, provenance))
-                let failed = result.methods.flatMap { m in m.bounds.filter(\.fails).map { "\(m.method.id)/\($0.evaluation.id)=\($0.verdict.verdict.rawValue)" } }
-                    + (result.probe?.checks.filter(\.fails).map { "\($0.id)=\($0.verdict.rawValue)" } ?? [])
-                print("\(result.passed ? "pass" : "FAIL")  \(result.name)  (\(String(format: "%.1f", provenance.wallTimeSeconds)) s)\(failed.isEmpty ? "" : "  " + failed.joined(separator: " "))")
+                printOutcome(result, seconds: provenance.wallTimeSeconds)
             }
             if let shard {
                 let file = ShardFile(codeVersion: codeVersion, shard: shard,
@@ -257,9 +268,7 @@ struct Check: ParsableCommand {
             printError("internal error: \(error)")
             throw ExitCode(Exit.internalFailure)
         }
-        let passed = results.allSatisfy(\.passed)
-        print("\(results.filter(\.passed).count)/\(results.count) problem files as expected; reports in \(out)/")
-        if !passed { throw ExitCode(Exit.fail) }
+        try finish(results, out: out)
     }
 }
 

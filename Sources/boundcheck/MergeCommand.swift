@@ -60,9 +60,7 @@ struct Merge: ParsableCommand {
                 let provenance = Provenance(commit: commit, toolchain: toolchain, wallTimeSeconds: problem.seconds)
                 results.append(result)
                 pages.append((result, provenance))
-                let failed = result.methods.flatMap { m in m.bounds.filter(\.fails).map { "\(m.method.id)/\($0.evaluation.id)=\($0.verdict.verdict.rawValue)" } }
-                    + (result.probe?.checks.filter(\.fails).map { "\($0.id)=\($0.verdict.rawValue)" } ?? [])
-                print("\(result.passed ? "pass" : "FAIL")  \(result.name)\(failed.isEmpty ? "" : "  " + failed.joined(separator: " "))")
+                printOutcome(result, seconds: nil)
             }
             // Written exactly as `check` writes them.
             deferInterrupts()
@@ -72,7 +70,6 @@ struct Merge: ParsableCommand {
             printError("internal error: \(error)")
             throw ExitCode(Exit.internalFailure)
         }
-        print("\(results.filter(\.passed).count)/\(results.count) problem files as expected; reports in \(out)/")
-        if !results.allSatisfy(\.passed) { throw ExitCode(Exit.fail) }
+        try finish(results, out: out)
     }
 }

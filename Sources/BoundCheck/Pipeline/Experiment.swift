@@ -105,6 +105,14 @@ public struct ExperimentResult: Codable, Sendable, Equatable {
     public var passed: Bool
 }
 
+extension ExperimentResult {
+    /// Every check that makes the report fail: "METHOD/BOUND" or an assumption id, with its verdict.
+    public var failedChecks: [(check: String, verdict: String, isAssumption: Bool)] {
+        methods.flatMap { m in m.bounds.filter(\.fails).map { ("\(m.method.id)/\($0.evaluation.id)", $0.verdict.verdict.rawValue, false) } }
+            + (probe?.checks.filter(\.fails).map { ($0.id, $0.verdict.rawValue, true) } ?? [])
+    }
+}
+
 public enum Experiment {
     /// Runs a prepared experiment's work items on `jobs` threads.
     public static func run(_ prepared: PreparedExperiment, jobs: Int, progress: ((Int, Int) -> Void)? = nil) -> [MethodTrace] {

@@ -171,6 +171,8 @@ public enum AssumptionProbe {
             : "one-sided Student-t over \(batches) batches of \(perBatch) samples, confidence \(level), Bonferroni over \(divisor) comparisons (\(statistical) here, \(others) bound checks)"
 
         var checks: [AssumptionCheck] = []
+        // Rounding scale of a d-vector sum (A2's secants and A4's bias both use it).
+        let epsilon = Double.ulpOfOne * Double(instance.dimension).squareRoot()
         let points = measured.map(\.point)
         let fstarExact = !instance.problemConstants.fstarIsLowerBound
 
@@ -192,7 +194,6 @@ public enum AssumptionProbe {
         if let L = constants["L"] {
             var worst = 0.0, worstPair = "", violated = false
             let spread = measured.map { Vec.normSquared($0.x) }.max().map { $0.squareRoot() } ?? 0
-            let epsilon = Double.ulpOfOne * Double(instance.dimension).squareRoot()
             for a in 0..<measured.count {
                 for b in (a + 1)..<measured.count {
                     let dx = distanceSquared(measured[a].x, measured[b].x).squareRoot()
@@ -261,7 +262,6 @@ public enum AssumptionProbe {
                 zetaHat = max(zetaHat, bias2 - m * p.grad2)
                 if p.grad2 > 0 { mHat = max(mHat, (bias2 - zeta2) / p.grad2) }
             }
-            let epsilon = Double.ulpOfOne * Double(instance.dimension).squareRoot()
             let outcome = try test.firstViolation(measured) { sample, batch in
                 let value = sample.bias2[batch] - m * sample.point.grad2 - zeta2
                 // Relative round-off, plus the absolute rounding of h − ∇f (see A2), squared.

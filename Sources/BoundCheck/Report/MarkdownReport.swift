@@ -45,8 +45,7 @@ public enum MarkdownReport {
         let failed = results.filter { !$0.passed }
         out += "\(results.count) problem file(s), \(failed.isEmpty ? "all as expected" : "\(failed.count) with unexpected verdicts").\n\n"
         for r in failed {
-            let bad = r.methods.flatMap { m in m.bounds.filter(\.fails).map { "\(m.method.id)/\($0.evaluation.id) `\($0.verdict.verdict.rawValue)`" } }
-                + (r.probe?.checks.filter(\.fails).map { "assumption \($0.id) `\($0.verdict.rawValue)`" } ?? [])
+            let bad = r.failedChecks.map { "\($0.isAssumption ? "assumption " : "")\($0.check) `\($0.verdict)`" }
             out += "> [!CAUTION]\n> **[\(r.name)](\(r.name).md)**: \((bad + r.unmatchedExpectations.map { "expectation \($0) matched nothing" }).joined(separator: ", "))\n\n"
         }
         out += "| problem | result | holds | violated | inconclusive | not applicable | unsupported | diverged | assumption checks |\n"
