@@ -22,4 +22,11 @@
 #include <gsl/gsl_sf_psi.h>
 #include <gsl/gsl_sf_zeta.h>
 #include <gsl/gsl_sf_expint.h>
+
+// GSL exposes these as mutable C globals, which Swift 6 refuses to read from concurrent code.
+// They are written once by the library's static initialisation and never changed, so reading
+// them through a function is safe; these accessors are the only way Swift reaches them.
+static inline const char *boundcheck_gsl_version(void) { return gsl_version; }
+static inline const gsl_root_fsolver_type *boundcheck_root_fsolver_brent(void) { return gsl_root_fsolver_brent; }
+static inline const gsl_min_fminimizer_type *boundcheck_min_fminimizer_brent(void) { return gsl_min_fminimizer_brent; }
 #endif

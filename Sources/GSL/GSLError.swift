@@ -46,7 +46,7 @@ public enum GSL {
 
     /// The GSL library version the binary runs against (for report provenance).
     public static var version: String {
-        String(cString: gsl_version)
+        String(cString: boundcheck_gsl_version())
     }
 
     /// Throws ``GSLError`` when `status` is not `GSL_SUCCESS`.

@@ -18,7 +18,7 @@ extension GSL {
                                 _ f: @escaping (Double) throws -> Double) throws -> Minimum {
         ensureInitialized()
         let box = FunctionBox(f)
-        guard let minimizer = gsl_min_fminimizer_alloc(gsl_min_fminimizer_brent) else {
+        guard let minimizer = gsl_min_fminimizer_alloc(boundcheck_min_fminimizer_brent()) else {
             throw GSLError(status: Int32(GSL_ENOMEM), context: context)
         }
         defer { gsl_min_fminimizer_free(minimizer) }

@@ -19,7 +19,7 @@ extension GSL {
             throw GSLError(status: nil, context: context,
                            reason: "no sign change on [\(lower), \(upper)] (f = \(fLower), \(fUpper))")
         }
-        guard let solver = gsl_root_fsolver_alloc(gsl_root_fsolver_brent) else {
+        guard let solver = gsl_root_fsolver_alloc(boundcheck_root_fsolver_brent()) else {
             throw GSLError(status: Int32(GSL_ENOMEM), context: context)
         }
         defer { gsl_root_fsolver_free(solver) }

@@ -4,10 +4,10 @@ import CGSL
 /// domain or overflow error becomes a ``GSLError`` instead of a silent NaN.
 extension GSL {
     /// A special function of one argument.
-    public struct SpecialFunction {
+    public struct SpecialFunction: Sendable {
         public let name: String
         public let summary: String
-        let evaluate: (Double) -> (status: Int32, value: Double)
+        let evaluate: @Sendable (Double) -> (status: Int32, value: Double)
 
         public func callAsFunction(_ x: Double) throws -> Double {
             GSL.ensureInitialized()
@@ -18,7 +18,7 @@ extension GSL {
     }
 
     private static func wrap(_ name: String, _ summary: String,
-                             _ f: @escaping (Double, UnsafeMutablePointer<gsl_sf_result>) -> Int32) -> SpecialFunction {
+                             _ f: @escaping @Sendable (Double, UnsafeMutablePointer<gsl_sf_result>) -> Int32) -> SpecialFunction {
         SpecialFunction(name: name, summary: summary) { x in
             var result = gsl_sf_result()
             let status = f(x, &result)

@@ -115,7 +115,7 @@ extension ExperimentResult {
 
 public enum Experiment {
     /// Runs a prepared experiment's work items on `jobs` threads.
-    public static func run(_ prepared: PreparedExperiment, jobs: Int, progress: ((Int, Int) -> Void)? = nil) -> [MethodTrace] {
+    public static func run(_ prepared: PreparedExperiment, jobs: Int, progress: (@Sendable (Int, Int) -> Void)? = nil) -> [MethodTrace] {
         let blocks = Runner(jobs: jobs).run(prepared.workItems, instance: prepared.instance, methods: prepared.methods,
                                             profile: prepared.profile, progress: progress)
         return Runner.merge(blocks, methods: prepared.methods, profile: prepared.profile)

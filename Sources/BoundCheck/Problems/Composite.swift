@@ -15,7 +15,7 @@ import Glibc
 /// The plug-in gradient (1/Nᵢ) Σ tanh(ûₛ) aₛ is biased because tanh is nonlinear. Its exact
 /// mean is (1/Nᵢ) Σ E[tanh(uₛ + σ Z)] aₛ, computed here by Gaussian integration with GSL
 /// (``expectedSampledWorkerGradient(_:at:innerStandardDeviation:)``).
-final class CompositeObjective: Objective, @unchecked Sendable {
+final class CompositeObjective: Objective, Sendable {
     let data: WorkerDataset
     var dimension: Int { data.dimension }
     var workers: Int { data.workers }

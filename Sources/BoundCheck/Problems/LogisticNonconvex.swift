@@ -8,7 +8,7 @@ import Glibc
 /// L = λ_max(DᵀD)/(4N) + 2λ (the logistic loss has curvature ≤ ¼, the regularizer ≤ 2λ);
 /// f_inf = 0 is a lower bound (both parts are nonnegative), not f*. Gradients are bounded:
 /// ‖∇fᵢ‖ ≤ (1/Nᵢ) Σ‖aₛ‖ + λ √d · 3√3/8, so A6 holds with B² = 0, G² = (1/n) Σᵢ G_max,i².
-final class LogisticNonconvexObjective: Objective, @unchecked Sendable {
+final class LogisticNonconvexObjective: Objective, Sendable {
     let data: WorkerDataset
     let lambda: Double
     var dimension: Int { data.dimension }

@@ -14,7 +14,7 @@ import GSL
 /// A is diagonal unless `rotate` is set; then A = Q Λ Qᵀ with Q a random orthogonal matrix
 /// (Gram–Schmidt of a Gaussian matrix), and L, μ are recomputed from A by GSL's symmetric
 /// eigensolver rather than trusted from Λ.
-final class QuadraticObjective: Objective, @unchecked Sendable {
+final class QuadraticObjective: Objective, Sendable {
     let dimension: Int
     let workers: Int
     /// Diagonal of A (when not rotated).

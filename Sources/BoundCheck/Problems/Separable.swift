@@ -9,7 +9,7 @@ import Glibc
 ///
 /// Then ∇fᵢ = ∇f + aᵢ, and (1/n) Σᵢ ‖∇fᵢ‖² = ‖∇f‖² + (1/n) Σᵢ ‖aᵢ‖² exactly (the cross term
 /// vanishes because the tilts sum to zero): B² = 1, G² = (1/n) Σᵢ ‖aᵢ‖².
-final class TiltedSeparableObjective: Objective, @unchecked Sendable {
+final class TiltedSeparableObjective: Objective, Sendable {
     let dimension: Int
     let workers: Int
     let profile: Profile

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Seeds are run in blocks of this many; a block is the unit of work handed to a thread, to a
 /// shard (`--shard`) and to the resume cache. Fixed — not derived from `--jobs` — so that results
@@ -88,32 +89,36 @@ public struct Runner {
     /// typically the longest single task: the assumption probe), so that it overlaps the items
     /// instead of running after them.
     public func run(_ items: [WorkItem], instance: Instance, methods: [ResolvedMethod], profile: RunSpec,
-                    progress: ((Int, Int) -> Void)? = nil, finished: ((BlockResult) -> Void)? = nil,
-                    alongside: (() -> Void)? = nil) -> [BlockResult] {
-        var results = [BlockResult?](repeating: nil, count: items.count)
-        let lock = NSLock()
-        var next = alongside == nil ? 0 : -1
-        var done = 0
+                    progress: (@Sendable (Int, Int) -> Void)? = nil, finished: (@Sendable (BlockResult) -> Void)? = nil,
+                    alongside: (@Sendable () -> Void)? = nil) -> [BlockResult] {
+        // What the threads share: the next item to take, the results so far and how many are done.
+        // Guarded by one mutex the compiler checks; the simulation itself runs outside it.
+        struct Shared {
+            var next: Int
+            var done = 0
+            var results: [BlockResult?]
+        }
+        let shared = Mutex(Shared(next: alongside == nil ? 0 : -1, results: Array(repeating: nil, count: items.count)))
         let threads = min(jobs, items.count + (alongside == nil ? 0 : 1))
         DispatchQueue.concurrentPerform(iterations: max(threads, 1)) { _ in
             while true {
-                lock.lock()
-                let index = next
-                next += 1
-                lock.unlock()
+                let index = shared.withLock { state in
+                    defer { state.next += 1 }
+                    return state.next
+                }
                 if index < 0 { alongside?(); continue }
                 guard index < items.count else { return }
                 let result = Runner.run(items[index], instance: instance, methods: methods, profile: profile)
                 finished?(result)
-                lock.lock()
-                results[index] = result
-                done += 1
-                let finished = done
-                lock.unlock()
-                progress?(finished, items.count)
+                let done = shared.withLock { state in
+                    state.results[index] = result
+                    state.done += 1
+                    return state.done
+                }
+                progress?(done, items.count)
             }
         }
-        return results.map { $0! }
+        return shared.withLock { state in state.results.map { $0! } }
     }
 
     /// Merges block results (any order) into one trace per method, blocks in block order.

@@ -180,7 +180,7 @@ extension Experiment {
     /// `resume` items already in the cache are taken from it instead of being run.
     /// `alongside` is one more task run by the same threads (see ``Runner/run(_:instance:methods:profile:progress:finished:alongside:)``).
     public static func runItems(_ prepared: PreparedExperiment, items: [WorkItem], jobs: Int, cache: WorkCache?,
-                                resume: Bool, alongside: (() -> Void)? = nil, progress: ((Int, Int) -> Void)? = nil) -> ItemRun {
+                                resume: Bool, alongside: (@Sendable () -> Void)? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil) -> ItemRun {
         var cached: [WorkItem: BlockResult] = [:]
         if resume, let cache {
             for item in items { if let r = cache.load(item, of: prepared) { cached[item] = r } }

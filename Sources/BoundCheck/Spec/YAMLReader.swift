@@ -183,8 +183,8 @@ final class YAMLReader {
 }
 
 /// A range a number must lie in, with its description for messages.
-struct NumberRange {
-    let contains: (Double) -> Bool
+struct NumberRange: Sendable {
+    let contains: @Sendable (Double) -> Bool
     let text: String
 
     static let any = NumberRange(contains: { _ in true }, text: "any finite number")
