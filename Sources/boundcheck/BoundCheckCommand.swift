@@ -161,7 +161,7 @@ struct Check: ParsableCommand {
     @Flag(help: "Treat inconclusive verdicts as failures.")
     var strict = false
 
-    @Flag(help: "Allow files over the size and work limits.")
+    @Flag(help: "Allow files over the size, work and memory limits (not past the machine's memory).")
     var allowLarge = false
 
     @Option(help: "Run only shard I of N of the work items (1 ≤ I ≤ N) and write their results to --shard-out instead of reports; combine the shards with `boundcheck merge`.")
