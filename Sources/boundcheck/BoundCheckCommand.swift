@@ -83,8 +83,9 @@ func printError(_ message: String) {
 }
 
 /// Loads every file, reporting every problem in every file before giving up.
-func loadAll(_ files: [String], allowLarge: Bool, quick: Bool) -> [ExperimentSpec]? {
-    let loader = SpecLoader(allowLarge: allowLarge, quick: quick)   // the work cap judges the profile that runs
+func loadAll(_ files: [String], allowLarge: Bool, quick: Bool, seeds: Int? = nil, jobs: Int = 1) -> [ExperimentSpec]? {
+    // The work and memory caps judge the profile that runs, with --seeds and --jobs.
+    let loader = SpecLoader(allowLarge: allowLarge, quick: quick, seedsOverride: seeds, jobs: jobs)
     var specs: [ExperimentSpec] = []
     var problems: [Diagnostic] = []
     for file in files {
@@ -94,13 +95,14 @@ func loadAll(_ files: [String], allowLarge: Bool, quick: Bool) -> [ExperimentSpe
             problems.append(Diagnostic(file: file, line: 0, column: 0, keyPath: "", message: "\(error)"))
         }
     }
+    // Names differing only in case collide too on case-insensitive file systems.
     var names: [String: String] = [:]
     for spec in specs {
-        if let other = names[spec.name] {
+        if let other = names[spec.name.lowercased()] {
             problems.append(Diagnostic(file: spec.sourcePath ?? spec.name, line: 1, column: 1, keyPath: "name",
-                                       message: "name '\(spec.name)' is also used by \(other); report files would collide"))
+                                       message: "name '\(spec.name)' is also used by \(other) (names may not differ only in case); report files would collide"))
         }
-        names[spec.name] = spec.sourcePath ?? spec.name
+        names[spec.name.lowercased()] = spec.sourcePath ?? spec.name
     }
     if problems.isEmpty { return specs }
     for p in problems { printError(p.description) }
@@ -159,7 +161,7 @@ struct Check: ParsableCommand {
     @Flag(help: "Treat inconclusive verdicts as failures.")
     var strict = false
 
-    @Flag(help: "Allow files over the size and work limits.")
+    @Flag(help: "Allow files over the size, work and memory limits (not past the machine's memory).")
     var allowLarge = false
 
     @Option(help: "Run only shard I of N of the work items (1 ≤ I ≤ N) and write their results to --shard-out instead of reports; combine the shards with `boundcheck merge`.")
@@ -195,7 +197,7 @@ struct Check: ParsableCommand {
             printError("error: \(error)")
             throw ExitCode(Exit.badInput)
         }
-        guard let specs = loadAll(files, allowLarge: allowLarge, quick: quick) else { throw ExitCode(Exit.badInput) }
+        guard let specs = loadAll(files, allowLarge: allowLarge, quick: quick, seeds: seeds, jobs: jobs) else { throw ExitCode(Exit.badInput) }
         if let only {
             let ids = Set(specs.flatMap { $0.userBounds.map(\.id) + $0.assumptions.map(\.id) } + CatalogBoundID.allCases.map(\.rawValue)
                           + ["F2-x"] + ProbedAssumption.allCases.map(\.rawValue))
@@ -216,6 +218,10 @@ struct Check: ParsableCommand {
             printError("nothing was run and no report was written.")
             throw ExitCode(Exit.badInput)
         }
+        // The places results go, and the cache, are checked before anything runs.
+        let claimed = self.shard == nil ? try ClaimedOutput(out) : nil
+        defer { claimed?.lock.release() }
+        if self.shard != nil { try checkShardOut(shardOut) }
         let terminal = isatty(STDERR_FILENO) != 0 && ProcessInfo.processInfo.environment["CI"] == nil
         var results: [ExperimentResult] = []
         var pages: [(ExperimentResult, Provenance)] = []
@@ -223,7 +229,11 @@ struct Check: ParsableCommand {
         let shard = try self.shard.map { try Shard(parsing: $0) }
         let codeVersion = noCache && self.shard == nil ? "" : CodeVersion.ofRunningExecutable()
         let cache = noCache ? nil : WorkCache(root: cacheDir, codeVersion: codeVersion)
-        cache?.pruneOtherVersions()
+        do { try cache?.open() } catch {
+            printError("error: \(error)")
+            printError("nothing was run and no report was written.")
+            throw ExitCode(Exit.badInput)
+        }
         let owned = WorkPlan.items(for: prepared, shard: shard)
         var shardProblems: [ShardFile.Problem] = []
         do {
@@ -239,6 +249,7 @@ struct Check: ParsableCommand {
                                               alongside: probeTask) { done, total in
                     if terminal { printError("\u{1B}[2K\r\(p.spec.name): \(done)/\(total) work items\u{1B}[1A") }
                 }
+                for (file, why) in run.damaged { printError("cache: \(file) is damaged (\(why)); its work item ran again") }
                 if run.fromCache > 0 { print("resumed  \(p.spec.name)  \(run.fromCache)/\(owned[index].count) work items from the cache") }
                 if shard != nil {
                     shardProblems.append(try ShardFile.problem(p, results: run.results, seconds: Date().timeIntervalSince(started)))
@@ -251,23 +262,19 @@ struct Check: ParsableCommand {
                 pages.append((result, provenance))
                 printOutcome(result, seconds: provenance.wallTimeSeconds)
             }
-            if let shard {
-                let file = ShardFile(codeVersion: codeVersion, shard: shard,
-                                     settings: CheckSettings(quick: quick, seeds: seeds, confidence: confidence, strict: strict, only: only),
-                                     problems: shardProblems)
-                try FileManager.default.createDirectory(atPath: shardOut, withIntermediateDirectories: true)
-                let path = (shardOut as NSString).appendingPathComponent(ShardFile.fileName(shard))
-                try file.encoded().write(to: URL(fileURLWithPath: path), options: .atomic)
-                print("shard \(shard): \(owned.reduce(0) { $0 + $1.count }) work items; results in \(path) (combine with `boundcheck merge`)")
-                return
-            }
-            deferInterrupts()
-            try ReportSet.write(pages.map { (result: $0.0, provenance: $0.1) }, formats: formats, to: ReportWriter(directory: out),
-                                indexProvenance: Provenance(commit: commit, toolchain: toolchain, wallTimeSeconds: 0))
         } catch {
             printError("internal error: \(error)")
             throw ExitCode(Exit.internalFailure)
         }
+        if let shard {
+            let file = ShardFile(codeVersion: codeVersion, shard: shard,
+                                 settings: CheckSettings(quick: quick, seeds: seeds, confidence: confidence, strict: strict, only: only),
+                                 problems: shardProblems)
+            let path = try writeShardFile(file, to: shardOut, name: ShardFile.fileName(shard))
+            print("shard \(shard): \(owned.reduce(0) { $0 + $1.count }) work items; results in \(path) (combine with `boundcheck merge`)")
+            return
+        }
+        try claimed?.write(pages, formats: formats, commit: commit)
         try finish(results, out: out)
     }
 }
@@ -280,11 +287,14 @@ struct ReportOptions: ParsableArguments {
     @Option(help: "Report formats, comma-separated: md, json, junit.")
     var format: String = "md,json,junit"
 
-    var formats: Set<String> { Set(format.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
+    var formats: Set<String> { Set(format.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }) }
 
+    /// Checked against ``ReportSet/formats``, so a format added there is valid here too.
     func validate() throws {
+        let valid = ReportSet.formats.sorted().joined(separator: ", ")
         let unknown = formats.subtracting(ReportSet.formats)
-        if !unknown.isEmpty { throw ValidationError("unknown --format \(unknown.sorted().joined(separator: ", ")); valid: md, json, junit") }
+        if !unknown.isEmpty { throw ValidationError("unknown --format \(unknown.sorted().joined(separator: ", ")); valid: \(valid)") }
+        if formats.isEmpty { throw ValidationError("--format '\(format)' names no format; give one or more of \(valid), comma-separated") }
     }
 }
 

@@ -23,6 +23,9 @@ struct Merge: ParsableCommand {
     @Flag(help: "Merge shards made by another build of boundcheck than this one.")
     var allowOtherBuild = false
 
+    @Flag(help: "Allow problem files over the size, work and memory limits (as for check).")
+    var allowLarge = false
+
     /// Shard files named directly or found in folders.
     func shardFiles() throws -> [String] {
         try expandPaths(paths, what: "shard result files (shard-*.json)") { $0.hasPrefix("shard-") && $0.hasSuffix(".json") }
@@ -33,10 +36,16 @@ struct Merge: ParsableCommand {
         do {
             let files = try shardFiles()
             let shards = try files.map { file in
-                (file: file, contents: try ShardFile.decode(try Data(contentsOf: URL(fileURLWithPath: file)), file: file))
+                let data: Data
+                do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
+                    throw WorkStoreError("\(file): cannot be read: \(FileProblem.cause(of: error))")
+                }
+                return (file: file, contents: try ShardFile.decode(data, file: file))
             }
-            // The work cap guarded the shards' runs; merging runs nothing, so it does not apply.
-            let loader = SpecLoader(allowLarge: true, quick: shards.first?.contents.settings.quick ?? false)
+            // The same limits as check (with the shards' --seeds): merging holds every result
+            // in memory and runs the probe.
+            let settings = shards.first?.contents.settings
+            let loader = SpecLoader(allowLarge: allowLarge, quick: settings?.quick ?? false, seedsOverride: settings?.seeds)
             merged = try MergedRun.merge(shards, loader: loader)
             let mine = CodeVersion.ofRunningExecutable()
             if merged.codeVersion != mine && !allowOtherBuild {
@@ -48,6 +57,8 @@ struct Merge: ParsableCommand {
             throw ExitCode(Exit.badInput)
         }
         let settings = merged.settings
+        let claimed = try ClaimedOutput(out)
+        defer { claimed.lock.release() }
         let commit = gitCommit()
         var results: [ExperimentResult] = []
         var pages: [(ExperimentResult, Provenance)] = []
@@ -62,14 +73,12 @@ struct Merge: ParsableCommand {
                 pages.append((result, provenance))
                 printOutcome(result, seconds: nil)
             }
-            // Written exactly as `check` writes them.
-            deferInterrupts()
-            try ReportSet.write(pages.map { (result: $0.0, provenance: $0.1) }, formats: formats, to: ReportWriter(directory: out),
-                                indexProvenance: Provenance(commit: commit, toolchain: toolchain, wallTimeSeconds: 0))
         } catch {
             printError("internal error: \(error)")
             throw ExitCode(Exit.internalFailure)
         }
+        // Written exactly as `check` writes them.
+        try claimed.write(pages, formats: formats, commit: commit)
         try finish(results, out: out)
     }
 }

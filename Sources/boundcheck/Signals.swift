@@ -12,9 +12,10 @@ func makeInterruptible() {
     pthread_sigmask(SIG_UNBLOCK, &set, nil)
 }
 
-/// From here to exit, SIGINT and SIGTERM are ignored: reports are being replaced one by one,
-/// and an interrupt now would leave a mix of old and new (each file is itself written to a
-/// temporary name and renamed, so even SIGKILL leaves only whole files).
+/// From here to exit, SIGINT and SIGTERM are ignored: the reports are being written beside the
+/// output folder and swapped in (``OutputFolder``). An interrupt there would leave the previous
+/// folder intact anyway, but never a folder set aside and not yet replaced; even SIGKILL leaves
+/// at most a set-aside folder, which the next run puts back.
 func deferInterrupts() {
     signal(SIGINT, SIG_IGN)
     signal(SIGTERM, SIG_IGN)

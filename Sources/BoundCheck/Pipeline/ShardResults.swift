@@ -2,7 +2,7 @@ import Foundation
 
 /// The options of a `check` that shape its results; every shard of a run must have used the
 /// same ones, and `merge` judges with them.
-public struct CheckSettings: Codable, Sendable, Equatable {
+public struct CheckSettings: Codable, Sendable, Equatable, CustomStringConvertible {
     public var quick: Bool
     public var seeds: Int?
     public var confidence: Double?
@@ -16,13 +16,25 @@ public struct CheckSettings: Codable, Sendable, Equatable {
         self.strict = strict
         self.only = only
     }
+
+    /// The options as they were given on the command line ("--quick --seeds 8"; "no options").
+    public var description: String {
+        var parts: [String] = []
+        if quick { parts.append("--quick") }
+        if let seeds { parts.append("--seeds \(seeds)") }
+        if let confidence { parts.append("--confidence \(confidence)") }
+        if strict { parts.append("--strict") }
+        if let only { parts.append("--only \(only)") }
+        return parts.isEmpty ? "no options" : parts.joined(separator: " ")
+    }
 }
 
 /// What one shard (`check --shard I/N`) writes instead of reports: its finished work items,
 /// and, for every problem file of the run, the file's text, so that `merge` needs nothing but
 /// the shard files (they can come from another machine as CI artifacts).
 public struct ShardFile: Codable, Sendable {
-    public static let currentFormat = 1
+    /// 2: the file carries the SHA-256 of its content (``Checksummed``).
+    public static let currentFormat = 2
 
     public struct Problem: Codable, Sendable {
         public var name: String
@@ -53,11 +65,21 @@ public struct ShardFile: Codable, Sendable {
     /// The file name shard I of N writes in its output folder.
     public static func fileName(_ shard: Shard) -> String { "shard-\(shard.index)-of-\(shard.count).json" }
 
-    public func encoded() throws -> Data { try ResultCoding.encoder().encode(self) }
+    public func encoded() throws -> Data { Checksummed.wrap(try ResultCoding.encoder().encode(self)) }
 
+    /// Reads a shard file, refusing one whose checksum does not match (damaged in transit or
+    /// edited) or whose content is not a shard result.
     public static func decode(_ data: Data, file: String) throws -> ShardFile {
-        do { return try ResultCoding.decoder().decode(ShardFile.self, from: data) } catch {
-            throw WorkStoreError("\(file): not a shard result file of this tool (\(error))")
+        let content: Data
+        do { content = try Checksummed.unwrap(data) } catch {
+            throw WorkStoreError(error == .mismatch
+                ? "\(file): the shard file is damaged (its content does not match its SHA-256 checksum); run that shard again"
+                : "\(file): not a shard result file of this build of boundcheck (truncated, another file, or written by an older version); run that shard again")
+        }
+        do { return try ResultCoding.decoder().decode(ShardFile.self, from: content) } catch let error as WorkStoreError {
+            throw WorkStoreError("\(file): \(error.description.replacingOccurrences(of: "--shard ", with: "shard "))")
+        } catch {
+            throw WorkStoreError("\(file): not a shard result file of this tool (\(describeDecodingError(error)))")
         }
     }
 
@@ -101,7 +123,7 @@ public struct MergedRun {
             if s.codeVersion != first.codeVersion {
                 problems.append("\(file): made by a different build (code \(s.codeVersion)) than \(firstFile) (code \(first.codeVersion)); rerun every shard with one build")
             }
-            if s.settings != first.settings { problems.append("\(file): run with other options than \(firstFile) (\(s.settings) vs \(first.settings))") }
+            if s.settings != first.settings { problems.append("\(file): run with other options than \(firstFile) (\(s.settings) against \(first.settings))") }
             if s.shard.count != first.shard.count { problems.append("\(file): shard \(s.shard) of a \(s.shard.count)-way split; \(firstFile) is of a \(first.shard.count)-way split") }
             if s.problems.map(\.name) != first.problems.map(\.name) || s.problems.map(\.specHash) != first.problems.map(\.specHash) {
                 problems.append("\(file): other problem files (or other versions of them) than \(firstFile)")

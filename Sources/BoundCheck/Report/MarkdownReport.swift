@@ -3,6 +3,13 @@ import Foundation
 /// Markdown reports (DESIGN.md "Reports"): `index.md` on one screen and one page per problem,
 /// rendered from ``ExperimentResult`` alone, with SVG plots written beside them.
 public enum MarkdownReport {
+    /// A plot's path in the output folder: `plots/<problem>/<method>.<metric>.svg`. Each problem
+    /// has its own folder and metric names contain no '.', so no two (problem, method, metric)
+    /// share a path, whatever '-' or '.' the names contain.
+    public static func plotPath(problem: String, method: String, metric: Metric) -> String {
+        "plots/\(problem)/\(method).\(metric.rawValue).svg"
+    }
+
     static func verdictCell(_ b: CheckedBound) -> String {
         let word = "`\(b.verdict.verdict.rawValue)`"
         if let expected = b.expected { return b.fails ? "\(word) ✗ (expected `\(expected.rawValue)`)" : "\(word) ✓ expected" }
@@ -129,7 +136,7 @@ public enum MarkdownReport {
                 }
             }
             for metric in Set(m.bounds.filter { !$0.verdict.comparisons.isEmpty }.map(\.evaluation.metric)).sorted(by: { $0.rawValue < $1.rawValue }) {
-                let file = "plots/\(r.name)-\(method.id)-\(metric.rawValue).svg"
+                let file = plotPath(problem: r.name, method: method.id, metric: metric)
                 plots[file] = plot(r, m, metric)
                 out += "\n![\(method.id) \(metric.rawValue)](\(file))\n"
             }

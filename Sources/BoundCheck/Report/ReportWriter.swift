@@ -1,13 +1,22 @@
 import Foundation
 import GSL
 
-/// Writes reports into an output folder: every file goes to a temporary name first and is then
-/// renamed over the old one, so an interrupted run never leaves a half-written report.
-public struct ReportWriter {
+/// Writes reports into a folder (``OutputFolder/replace(_:option:write:)`` gives it a temporary
+/// one): each file to a temporary name, then renamed. It records every path it wrote, refuses
+/// to write one path twice in a run (two outputs sharing a path would silently lose one; paths
+/// that differ only in case count as the same, as on case-insensitive file systems), and
+/// reports a failing file system as an ``OutputError``.
+public final class ReportWriter {
     public let directory: URL
+    /// Relative paths written so far, in order.
+    public private(set) var written: [String] = []
+    private var taken: Set<String> = []
+    /// Only record the paths (for tests that enumerate a run's outputs).
+    let dryRun: Bool
 
-    public init(directory: String) {
+    public init(directory: String, dryRun: Bool = false) {
         self.directory = URL(fileURLWithPath: directory, isDirectory: true)
+        self.dryRun = dryRun
     }
 
     /// Writes `contents` to `relativePath` inside the folder; paths that would leave it are refused.
@@ -16,8 +25,26 @@ public struct ReportWriter {
         guard target.path.hasPrefix(directory.standardizedFileURL.path + "/") else {
             throw BoundError(bound: "report", message: "refusing to write outside the output folder: \(relativePath)")
         }
-        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(contents.utf8).write(to: target, options: .atomic)
+        let relative = String(target.path.dropFirst(directory.standardizedFileURL.path.count + 1))
+        guard taken.insert(relative.lowercased()).inserted else {
+            throw BoundError(bound: "report", message: "two outputs of this run would share the path \(relative)")
+        }
+        written.append(relative)
+        if dryRun { return }
+        do {
+            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(contents.utf8).write(to: target, options: .atomic)
+        } catch {
+            throw OutputError("cannot write \(relative): \(FileProblem.cause(of: error))")
+        }
+    }
+
+    /// Writes the list of files written (``OutputFolder/manifestName``).
+    func writeManifest() throws {
+        let text = ([OutputFolder.manifestHeader] + written).joined(separator: "\n") + "\n"
+        do { try Data(text.utf8).write(to: directory.appendingPathComponent(OutputFolder.manifestName), options: .atomic) } catch {
+            throw OutputError("cannot write \(OutputFolder.manifestName): \(FileProblem.cause(of: error))")
+        }
     }
 }
 
@@ -25,6 +52,9 @@ public struct ReportWriter {
 /// index and junit.xml, each written atomically into the output folder.
 public enum ReportSet {
     public static let formats: Set<String> = ["md", "json", "junit"]
+    /// Problem names that would give a report the path of one of the run's own files (the
+    /// index, junit.xml, the plots folder), or of files a format may add; compared ignoring case.
+    public static let reservedNames: Set<String> = ["index", "junit", "plots", "summary", "github"]
 
     public static func write(_ pages: [(result: ExperimentResult, provenance: Provenance)], formats: Set<String>,
                              to writer: ReportWriter, indexProvenance: Provenance) throws {

@@ -11,8 +11,9 @@ public func checkpointIterations(iterations K: Int, count: Int) -> [Int] {
     for i in 0..<n {
         // k = (K + 1)^(i/(n−1)) − 1, spread over 1…K on a log scale
         let t = Double(i) / Double(max(n - 1, 1))
-        let k = Int((pow(Double(K + 1), t) - 1).rounded())
-        result.insert(min(max(k, 0), K))
+        // In Double (K + 1 overflows at Int.max); a value at or past K is K.
+        let value = (pow(Double(K) + 1, t) - 1).rounded()
+        result.insert(value >= Double(K) ? K : max(Int(value), 0))
     }
     return result.sorted()
 }

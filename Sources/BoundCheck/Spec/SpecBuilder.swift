@@ -23,6 +23,9 @@ final class SpecBuilder {
     /// Whether the quick profile is the one that will run (the work cap judges it).
     let quick: Bool
     let limits: ExpressionLimits
+    /// `--seeds` and `--jobs`, which the work and memory caps take into account.
+    var seedsOverride: Int?
+    var jobs = 1
 
     /// Methods that could not be built (a misspelt kind, a bad step): references to methods
     /// that are not found are then not reported, since they may name one of these.
@@ -76,6 +79,12 @@ final class SpecBuilder {
         let name = top["name"].flatMap { reader.string($0, "name") } ?? defaultName
         if let node = top["name"], !Self.isSafeName(name) {
             reader.error(node, "name", "name '\(name.prefix(60))' must be 1–80 letters, digits, '-', '_' or '.', not starting with '.' (it names the report files)")
+        } else if top["name"] == nil, !Self.isSafeName(name) {
+            // The name comes from the file name, and follows the same rule.
+            reader.error(root, "name", "without a 'name:' key the file name gives the name '\(name.prefix(60))', which must be 1–80 letters, digits, '-', '_' or '.', not starting with '.' (it names the report files); add a name: key")
+        }
+        if Self.isSafeName(name), ReportSet.reservedNames.contains(name.lowercased()) {
+            reader.error(top["name"] ?? root, "name", "the name '\(name)' is reserved: the run's own report files use it (reserved: \(ReportSet.reservedNames.sorted().joined(separator: ", ")), in any case); \(top["name"] == nil ? "add a name: key" : "choose another name")")
         }
         let description = top["description"].flatMap { reader.scalar($0, "description", what: "a description") } ?? ""
         var seed: UInt64 = 1
@@ -333,6 +342,8 @@ final class SpecBuilder {
             }
             if ids.contains(id) {
                 reader.error(m["id"] ?? item, "\(path).id", "duplicate method id '\(id)'; give each method a distinct id")
+            } else if let other = ids.first(where: { $0.lowercased() == id.lowercased() }) {
+                reader.error(m["id"] ?? item, "\(path).id", "method ids '\(other)' and '\(id)' differ only in case, so their plot files would collide on some file systems; give each method a distinct id")
             }
             ids.insert(id)
             var beta = 1.0
@@ -462,7 +473,7 @@ final class SpecBuilder {
         }
         guard let iterations, let seeds else { return nil }
         // Checkpoints are distinct iterations 0…K, so at most K + 1 of them.
-        if let given = checkpoints, let n = m["checkpoints"], given > iterations + 1 {
+        if let given = checkpoints, let n = m["checkpoints"], given - 1 > iterations {
             reader.error(n, "\(path).checkpoints", "\(given) checkpoints but only \(iterations + 1) iterations 0…\(iterations) to record; valid: 2 ≤ checkpoints ≤ \(iterations + 1)")
             checkpoints = nil
         }
@@ -714,14 +725,31 @@ final class SpecBuilder {
                 reader.error(node, path, "the oracle is random, so confidence intervals need at least 2 seeds (found \(r.seeds)); use ≥ 8 for useful intervals")
             }
         }
-        // The work cap judges the profile that will run.
+        // The work and memory caps judge the profile that will run, with --seeds applied.
         let profile = self.quick ? "quick" : "run"
-        let chosen = self.quick ? quick : run
-        let work = Double(problem.dimension) * Double(problem.workers) * Double(chosen.iterations) * Double(chosen.seeds) * Double(max(methods.count, 1))
-        if work > SpecLoader.maximumWork && !allowLarge {
-            let node = self.quick && top["quick"] == nil ? top["run"] : top[profile]
-            let path = self.quick && top["quick"] == nil ? "run" : profile
-            reader.error(node, path, "the \(profile) profile\(self.quick ? " (--quick)" : "") asks for \(String(format: "%.2g", work)) coordinate-updates (d × workers × iterations × seeds × methods = \(problem.dimension) × \(problem.workers) × \(chosen.iterations) × \(chosen.seeds) × \(max(methods.count, 1))), over the limit of \(String(format: "%.2g", SpecLoader.maximumWork)); reduce it or pass --allow-large")
+        var chosen = self.quick ? quick : run
+        if let seeds = seedsOverride { chosen.seeds = seeds }
+        let capNode = self.quick && top["quick"] == nil ? top["run"] : top[profile]
+        let capPath = self.quick && top["quick"] == nil ? "run" : profile
+        let seedsText = seedsOverride.map { "\($0) (--seeds)" } ?? "\(chosen.seeds)"
+        let rows = ResourceLimits.rowsPerWorker(problem.family)
+        let rowsText = "\(rows)"
+        let work = ResourceLimits.work(problem: problem, run: chosen, methods: methods.count)
+        let formula = rows > 1
+            ? "d × workers × samples-per-worker × iterations × seeds × methods = \(problem.dimension) × \(problem.workers) × \(rowsText) × \(chosen.iterations) × \(seedsText) × \(max(methods.count, 1))"
+            : "d × workers × iterations × seeds × methods = \(problem.dimension) × \(problem.workers) × \(chosen.iterations) × \(seedsText) × \(max(methods.count, 1))"
+        if work > ResourceLimits.ceilingWork {
+            reader.error(capNode, capPath, "the \(profile) profile\(self.quick ? " (--quick)" : "") asks for \(String(format: "%.2g", work)) coordinate-updates (\(formula)), more than any machine finishes (the ceiling is \(String(format: "%.2g", ResourceLimits.ceilingWork)), even with --allow-large); reduce it")
+        } else if work > SpecLoader.maximumWork && !allowLarge {
+            reader.error(capNode, capPath, "the \(profile) profile\(self.quick ? " (--quick)" : "") asks for \(String(format: "%.2g", work)) coordinate-updates (\(formula)), over the limit of \(String(format: "%.2g", SpecLoader.maximumWork)); reduce it or pass --allow-large")
+        }
+        let memory = ResourceLimits.memory(problem: problem, run: chosen, methods: methods.count, jobs: jobs)
+        let memoryNode = top["problem"]?.mapping?["dimension"] ?? top["problem"]
+        let memoryWhat = "the run needs about \(ResourceLimits.bytes(memory)) of memory (dimension \(problem.dimension), \(problem.workers) workers\(rows > 1 ? ", \(rowsText) samples per worker" : ""), \(jobs) job\(jobs == 1 ? "" : "s"), \(seedsText) seeds × \(max(methods.count, 1)) methods × \(chosen.checkpoints) checkpoints)"
+        if memory > ResourceLimits.ceilingMemoryBytes {
+            reader.error(memoryNode, "problem.dimension", "\(memoryWhat), more than this machine has (\(ResourceLimits.bytes(ResourceLimits.ceilingMemoryBytes)), even with --allow-large); reduce it")
+        } else if memory > ResourceLimits.maximumMemoryBytes && !allowLarge {
+            reader.error(memoryNode, "problem.dimension", "\(memoryWhat), over the limit of \(ResourceLimits.bytes(ResourceLimits.maximumMemoryBytes)); reduce it or pass --allow-large")
         }
         if case .composite = oracle.first {
             for (method, item) in zip(methods, methodItems) where method.kind == .mdsgd {

@@ -19,29 +19,51 @@ public struct SpecLoader {
     /// judges that profile.
     public var quick: Bool
     public var expressionLimits: ExpressionLimits
+    /// `--seeds`: replaces the profile's seeds before the work and memory caps judge it.
+    public var seedsOverride: Int?
+    /// Threads the run will use (`--jobs`): each holds its own simulation buffers.
+    public var jobs: Int
 
-    public init(allowLarge: Bool = false, quick: Bool = false, expressionLimits: ExpressionLimits = .default) {
+    public init(allowLarge: Bool = false, quick: Bool = false, expressionLimits: ExpressionLimits = .default,
+                seedsOverride: Int? = nil, jobs: Int = 1) {
         self.allowLarge = allowLarge
         self.quick = quick
         self.expressionLimits = expressionLimits
+        self.seedsOverride = seedsOverride
+        self.jobs = jobs
     }
 
     /// Loads one file; throws ``SpecErrors`` listing every problem.
     public func load(path: String) throws -> ExperimentSpec {
         let url = URL(fileURLWithPath: path)
         let display = path
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        guard let size = attributes?[.size] as? Int else {
-            throw SpecErrors([Diagnostic(file: display, line: 0, column: 0, keyPath: "",
-                                         message: "cannot read the file (does it exist?)")])
+        func refuse(_ message: String, line: Int = 0, column: Int = 0) -> SpecErrors {
+            SpecErrors([Diagnostic(file: display, line: line, column: column, keyPath: "", message: message)])
         }
+        // What the path is, before opening it: a folder, a FIFO (opening one would block until
+        // someone writes to it) or a device is refused with what it is.
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            let code = errno
+            throw refuse(code == ENOENT ? "cannot read the file: it does not exist" : "cannot read the file: \(String(cString: strerror(code)).lowercased())")
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw refuse("this is a folder, not a problem file (give the folder itself to check, which searches it for *.yaml)")
+        case S_IFIFO: throw refuse("this is a FIFO (named pipe), not a regular file; problem files are read from regular files")
+        default: throw refuse("this is not a regular file (a device or socket); problem files are read from regular files")
+        }
+        let size = Int(info.st_size)
         if size > Self.maximumFileBytes && !allowLarge {
-            throw SpecErrors([Diagnostic(file: display, line: 0, column: 0, keyPath: "",
-                                         message: "the file is \(size) bytes, over the \(Self.maximumFileBytes)-byte limit for problem files; pass --allow-large if it is really meant")])
+            throw refuse("the file is \(size) bytes, over the \(Self.maximumFileBytes)-byte limit for problem files; pass --allow-large if it is really meant")
         }
-        guard let data = try? Data(contentsOf: url), let text = String(data: data, encoding: .utf8) else {
-            throw SpecErrors([Diagnostic(file: display, line: 0, column: 0, keyPath: "",
-                                         message: "the file is not readable UTF-8 text")])
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw refuse("cannot read the file: \(FileProblem.cause(of: error))")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            let (line, column) = Self.firstInvalidUTF8(data)
+            throw refuse("the file is not UTF-8 text: the byte at line \(line), column \(column) is not valid UTF-8 (save the file as UTF-8)", line: line, column: column)
         }
         let defaultName = url.deletingPathExtension().lastPathComponent
         return try load(yaml: text, file: display, defaultName: defaultName)
@@ -62,6 +84,8 @@ public struct SpecLoader {
         }
         let builder = SpecBuilder(reader: reader, defaultName: defaultName, sourcePath: file, source: text,
                                   specHash: Self.hash(text), allowLarge: allowLarge, quick: quick, limits: expressionLimits)
+        builder.seedsOverride = seedsOverride
+        builder.jobs = jobs
         let spec = builder.build(root)
         if !reader.diagnostics.isEmpty || spec == nil {
             var diagnostics = reader.diagnostics
@@ -71,6 +95,22 @@ public struct SpecLoader {
             throw SpecErrors(diagnostics.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
         }
         return spec!
+    }
+
+    /// Line and column (from 1; columns count Unicode scalars, as in every other message) of
+    /// the first byte that is not valid UTF-8.
+    static func firstInvalidUTF8(_ data: Data) -> (line: Int, column: Int) {
+        var line = 1, column = 1
+        var iterator = data.makeIterator()
+        var decoder = UTF8()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar):
+                if scalar == "\n" { line += 1; column = 1 } else { column += 1 }
+            case .emptyInput, .error:
+                return (line, column)
+            }
+        }
     }
 
     /// FNV-1a, 64 bits, as 16 hex digits: stable across runs and machines.

@@ -42,6 +42,8 @@ public struct RateFit: Codable, Sendable, Equatable {
         guard let first = comparisons.first(where: { $0.k >= 1 }), first.observed - level > 0 else { return nil }
         let transient = comparisons.filter {
             $0.k >= 1 && $0.observed - level >= 0.05 * (first.observed - level) && $0.observed >= 2 * level && $0.bound - floor > 0
+                // Finite only: a bound that overflows (an extreme declared constant) has no rate to fit.
+                && ($0.bound - floor).isFinite && ($0.observed - level).isFinite
         }
         guard transient.count >= 3 else { return nil }
         let x = transient.map { model == .exponential ? Double($0.k) : log(Double($0.k)) }
