@@ -11,13 +11,19 @@ struct BoundCheckCommand: ParsableCommand {
         Exit codes: 0 every bound and assumption as expected; 1 a violation or an unmet expectation; \
         2 bad input (every problem listed with file, line and column); 3 internal failure.
         """,
+        version: BoundCheckVersion.number,
         subcommands: [Check.self, Bounds.self, Probe.self, List.self, Merge.self],
         defaultSubcommand: Check.self
     )
 
-    /// As ParsableCommand's, except that a bad command line exits with DESIGN.md's bad-input
+    /// As ParsableCommand's, except that a bad command line exits with the bad-input
     /// code 2 rather than ArgumentParser's 64.
     static func main() {
+        // `--version` prints the version with the commit and GSL version of report provenance.
+        if CommandLine.arguments.dropFirst().first == "--version" {
+            print(BoundCheckVersion.line(commit: gitCommit()))
+            return
+        }
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -31,7 +37,7 @@ struct BoundCheckCommand: ParsableCommand {
     }
 }
 
-/// Exit codes of DESIGN.md.
+/// Exit codes (README, docs/verdicts.md "Exit codes").
 enum Exit {
     static let pass: Int32 = 0
     static let fail: Int32 = 1

@@ -323,7 +323,7 @@ struct ToolFaultTests {
 
 // MARK: - Exit codes of the built tool
 
-/// DESIGN.md's exit codes, end to end: 0 as expected, 1 a violation or an unsupported bound,
+/// The exit codes (docs/verdicts.md), end to end: 0 as expected, 1 a violation or an unsupported bound,
 /// 2 bad input with nothing written, each run against a folder holding an earlier report.
 @Suite("Exit codes of the built tool")
 struct ExitCodeTests {

@@ -1,9 +1,9 @@
-/// Where a bound comes from (THEORY "Provenance matters"). Reports show it beside every verdict.
+/// Where a bound comes from (docs/theory.md, "Where statements come from"). Reports show it beside every verdict.
 public enum BoundKind: String, Codable, Sendable, CaseIterable {
     /// A published result, with its reference.
     case literature
     /// Proved for the papers' method under the papers' assumption model, with a proof sketch in
-    /// THEORY.md / docs/bounds.md; the suite's runs are its test.
+    /// docs/bounds.md; the suite's runs are its test.
     case derived
     /// Written by the user in a problem file.
     case user
@@ -67,7 +67,7 @@ public struct BoundCondition: Sendable {
 /// A convergence bound: a formula in K for an expected metric, valid under conditions.
 ///
 /// Every catalog bound documents, in this order: its formula, its conditions, its kind and its
-/// source (STYLE.md). `value(K)` splits into a rate part (decaying in K) and a floor (the K → ∞
+/// source. `value(K)` splits into a rate part (decaying in K) and a floor (the K → ∞
 /// limit, the residual error caused by the bias and noise).
 public protocol Bound: Sendable {
     var id: String { get }
@@ -86,7 +86,7 @@ public protocol Bound: Sendable {
     func isStated(at k: Int, context: BoundContext) -> Bool
     /// Extra facts worth reporting (the optimal ρ, which G² was used, …).
     func notes(_ context: BoundContext) -> [String: Double]
-    /// The assumptions of THEORY §3 the bound relies on, as probe check ids ("A1" … "A6", see
+    /// The assumptions of docs/theory.md §3 the bound relies on, as probe check ids ("A1" … "A6", see
     /// ``ProbedAssumption``). A declaration the probe contradicts makes the bound *unsupported*.
     /// Default: all of them.
     var assumptions: Set<String> { get }

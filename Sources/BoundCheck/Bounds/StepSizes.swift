@@ -1,6 +1,6 @@
 import GSL
 
-/// Admissible step sizes (THEORY §4): the largest γ each bound allows, found by GSL root finding
+/// Admissible step sizes (docs/theory.md §4): the largest γ each bound allows, found by GSL root finding
 /// on its conditions, and the `step: theory` rule built from them.
 public enum StepSizes {
     /// The largest γ satisfying every step-limiting condition of `bound`, with the condition

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The whole flow for one problem file (DESIGN.md "The flow"): spec → instance → resolved
+/// The whole flow for one problem file: spec → instance → resolved
 /// methods → runs → bounds → verdicts. Each step hands a plain value to the next.
 public struct PreparedExperiment: Sendable {
     public let spec: ExperimentSpec

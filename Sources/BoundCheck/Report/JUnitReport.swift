@@ -1,4 +1,4 @@
-/// `Reports/junit.xml` (DESIGN.md "Reports"): one test suite per problem file, one test case
+/// `Reports/junit.xml` (docs/verdicts.md, "JUnit"): one test suite per problem file, one test case
 /// per bound check (method × bound) and per assumption check, for CI systems that read JUnit.
 ///
 /// A check fails exactly when it makes the report fail (an unexpected verdict); a bound that is

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Markdown reports (DESIGN.md "Reports"): `index.md` on one screen and one page per problem,
+/// Markdown reports (docs/verdicts.md explains every number): `index.md` on one screen and one page per problem,
 /// rendered from ``ExperimentResult`` alone, with SVG plots written beside them.
 public enum MarkdownReport {
     static func verdictCell(_ b: CheckedBound) -> String {

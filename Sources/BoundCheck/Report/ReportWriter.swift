@@ -42,7 +42,7 @@ public enum ReportSet {
     }
 }
 
-/// The JSON contract of DESIGN.md ("Reports/<problem>.json"), with more keys than the minimum.
+/// The JSON report (`Reports/<problem>.json`): every number of the Markdown page.
 public enum JSONReport {
     public static func render(_ r: ExperimentResult, provenance: Provenance) throws -> String {
         var constants: [String: Any] = [:]

@@ -94,7 +94,7 @@ public enum StartSpec: Sendable, Equatable {
     case at([Double])
 }
 
-/// One stage of a worker's oracle (THEORY §5), applied in file order.
+/// One stage of a worker's oracle (docs/theory.md §5), applied in file order.
 public enum OracleStageSpec: Sendable, Equatable {
     case gaussianNoise(variance: Double)
     case relativeNoise(variance: Double)
@@ -121,7 +121,7 @@ public enum OracleStageSpec: Sendable, Equatable {
     }
 }
 
-/// Which of clipping's two valid constant choices (THEORY §5) to declare.
+/// Which of clipping's two valid constant choices (docs/theory.md §5) to declare.
 public enum ClipRule: String, Sendable, Equatable, CaseIterable {
     /// m = (1 − τ/G_max)², ζ² = 0.
     case relative
@@ -255,7 +255,7 @@ public enum ExpectedOutcome: String, Sendable, Equatable, CaseIterable {
     case diverged
 }
 
-/// What a bound is about (DESIGN.md).
+/// What a bound is about (docs/bounds.md, "Kinds, metrics and notation").
 public enum Metric: String, Sendable, Equatable, CaseIterable, Codable {
     /// f(xᵏ) − f*
     case gap

@@ -1,4 +1,4 @@
-/// The ids of the catalog bounds (THEORY §4), known to the loader so a misspelt `bounds:` entry
+/// The ids of the catalog bounds (docs/theory.md §4), known to the loader so a misspelt `bounds:` entry
 /// gets a did-you-mean. The catalog itself lives in Bounds/.
 public enum CatalogBoundID: String, CaseIterable, Sendable {
     case as1 = "AS-1", as2 = "AS-2", f1 = "F1", f2 = "F2"
@@ -65,7 +65,7 @@ final class SpecBuilder {
     /// a rate fit, and an unbounded count would let a file ask for gigabytes.
     static let maximumCheckpoints = 10_000
 
-    /// Variables every bound expression may use (DESIGN.md "Expressions").
+    /// Variables every bound expression may use (docs/problem-files.md, "Variables").
     static let boundVariables: Set<String> = ["L", "mu", "fstar", "D0", "B2", "G2", "d", "n", "m", "zeta2", "M",
                                               "sigma2", "delta", "tau", "gamma", "beta", "K", "p"]
     /// Assumptions may also use the quantities measured at probe points.
