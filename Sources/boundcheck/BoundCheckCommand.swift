@@ -89,7 +89,7 @@ func printError(_ message: String) {
 }
 
 /// Loads every file, reporting every problem in every file before giving up.
-func loadAll(_ files: [String], allowLarge: Bool, quick: Bool) -> [ExperimentSpec]? {
+func loadAll(_ files: [String], allowLarge: Bool, quick: Bool, formats: Set<String> = []) -> [ExperimentSpec]? {
     let loader = SpecLoader(allowLarge: allowLarge, quick: quick)   // the work cap judges the profile that runs
     var specs: [ExperimentSpec] = []
     var problems: [Diagnostic] = []
@@ -110,6 +110,7 @@ func loadAll(_ files: [String], allowLarge: Bool, quick: Bool) -> [ExperimentSpe
     }
     if problems.isEmpty { return specs }
     for p in problems { printError(p.description) }
+    emitAnnotations(problems, formats: formats)
     printError("\(problems.count) problem(s) found; nothing was run and no report was written.")
     return nil
 }
@@ -201,7 +202,7 @@ struct Check: ParsableCommand {
             printError("error: \(error)")
             throw ExitCode(Exit.badInput)
         }
-        guard let specs = loadAll(files, allowLarge: allowLarge, quick: quick) else { throw ExitCode(Exit.badInput) }
+        guard let specs = loadAll(files, allowLarge: allowLarge, quick: quick, formats: formats) else { throw ExitCode(Exit.badInput) }
         if let only {
             let ids = Set(specs.flatMap { $0.userBounds.map(\.id) + $0.assumptions.map(\.id) } + CatalogBoundID.allCases.map(\.rawValue)
                           + ["F2-x"] + ProbedAssumption.allCases.map(\.rawValue))
@@ -269,11 +270,13 @@ struct Check: ParsableCommand {
             }
             deferInterrupts()
             try ReportSet.write(pages.map { (result: $0.0, provenance: $0.1) }, formats: formats, to: ReportWriter(directory: out),
-                                indexProvenance: Provenance(commit: commit, toolchain: toolchain, wallTimeSeconds: 0))
+                                indexProvenance: Provenance(commit: commit, toolchain: toolchain, wallTimeSeconds: 0),
+                                linkBase: reports.linkBase)
         } catch {
             printError("internal error: \(error)")
             throw ExitCode(Exit.internalFailure)
         }
+        emitAnnotations(results, formats: formats)
         try finish(results, out: out)
     }
 }
@@ -283,14 +286,17 @@ struct ReportOptions: ParsableArguments {
     @Option(help: "Output folder for reports.")
     var out: String = "Reports"
 
-    @Option(help: "Report formats, comma-separated: md, json, junit.")
+    @Option(help: "Report formats, comma-separated: md, json, junit, summary (summary.md for a CI step summary), github (annotations on standard output).")
     var format: String = "md,json,junit"
+
+    @Option(help: "URL where the output folder is published; summary.md then links each problem to its page there (without it, summary.md has no links).")
+    var linkBase: String?
 
     var formats: Set<String> { Set(format.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
 
     func validate() throws {
         let unknown = formats.subtracting(ReportSet.formats)
-        if !unknown.isEmpty { throw ValidationError("unknown --format \(unknown.sorted().joined(separator: ", ")); valid: md, json, junit") }
+        if !unknown.isEmpty { throw ValidationError("unknown --format \(unknown.sorted().joined(separator: ", ")); valid: \(ReportSet.formats.sorted().joined(separator: ", "))") }
     }
 }
 

@@ -65,11 +65,13 @@ struct Merge: ParsableCommand {
             // Written exactly as `check` writes them.
             deferInterrupts()
             try ReportSet.write(pages.map { (result: $0.0, provenance: $0.1) }, formats: formats, to: ReportWriter(directory: out),
-                                indexProvenance: Provenance(commit: commit, toolchain: toolchain, wallTimeSeconds: 0))
+                                indexProvenance: Provenance(commit: commit, toolchain: toolchain, wallTimeSeconds: 0),
+                                linkBase: reports.linkBase)
         } catch {
             printError("internal error: \(error)")
             throw ExitCode(Exit.internalFailure)
         }
+        emitAnnotations(results, formats: formats)
         try finish(results, out: out)
     }
 }

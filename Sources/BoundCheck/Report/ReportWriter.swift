@@ -24,10 +24,12 @@ public struct ReportWriter {
 /// The report set of one `check` run: per problem its JSON, Markdown page and plots, then the
 /// index and junit.xml, each written atomically into the output folder.
 public enum ReportSet {
-    public static let formats: Set<String> = ["md", "json", "junit"]
+    /// `summary` writes summary.md (SummaryReport); `github` writes nothing here: the command
+    /// prints its annotations (GitHubAnnotations) to standard output.
+    public static let formats: Set<String> = ["md", "json", "junit", "summary", "github"]
 
     public static func write(_ pages: [(result: ExperimentResult, provenance: Provenance)], formats: Set<String>,
-                             to writer: ReportWriter, indexProvenance: Provenance) throws {
+                             to writer: ReportWriter, indexProvenance: Provenance, linkBase: String? = nil) throws {
         for (result, provenance) in pages {
             if formats.contains("json") { try writer.write(try JSONReport.render(result, provenance: provenance), to: "\(result.name).json") }
             if formats.contains("md") {
@@ -39,6 +41,9 @@ public enum ReportSet {
         let results = pages.map(\.result)
         if formats.contains("md") { try writer.write(MarkdownReport.index(results, provenance: indexProvenance), to: "index.md") }
         if formats.contains("junit") { try writer.write(JUnitReport.render(results), to: "junit.xml") }
+        if formats.contains("summary") {
+            try writer.write(SummaryReport.render(results, provenance: indexProvenance, linkBase: linkBase), to: "summary.md")
+        }
     }
 }
 
