@@ -229,7 +229,7 @@ struct JUnitFormatTests {
         #expect(suite.failures == 2)
         #expect(Set(structure.failureTypes) == ["violated", "unexpected-holds"])
         for body in structure.failureBodies {
-            for field in ["outcome: ", "reason: ", "checkpoint: k = ", "observed: ", "bound: "] {
+            for field in ["check: ", "outcome: ", "reason: ", "checkpoint: k = ", "observed: ", "bound: "] {
                 #expect(body.contains(field), "failure body lacks \(field): \(body)")
             }
         }

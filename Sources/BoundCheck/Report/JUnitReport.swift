@@ -74,7 +74,7 @@ public enum JUnitReport {
 
     /// The observed mean, the bound and the checkpoint that decided, and the reason, one per line.
     static func failureBody(_ b: CheckedBound) -> String {
-        var lines = ["bound: \(b.evaluation.id) [\(b.evaluation.kind.rawValue), \(b.evaluation.metric.rawValue)] \(b.evaluation.formula)",
+        var lines = ["check: \(b.evaluation.id) [\(b.evaluation.kind.rawValue), \(b.evaluation.metric.rawValue)] \(b.evaluation.formula)",
                      "outcome: \(FailureDetail.outcome(b))",
                      "reason: \(b.verdict.reason)"]
         if let c = FailureDetail.decisive(b) {
