@@ -32,7 +32,8 @@ let package = Package(
         .testTarget(name: "GSLTests", dependencies: ["GSL"]),
         .testTarget(
             name: "BoundCheckTests",
-            dependencies: ["BoundCheck", "GSL", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["BoundCheck", "GSL", .product(name: "PropertyBased", package: "swift-property-based"),
+                           .product(name: "Yams", package: "Yams")],
             resources: [.copy("Snapshots")]
         ),
     ],
