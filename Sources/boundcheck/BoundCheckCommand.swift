@@ -223,7 +223,7 @@ struct Check: ParsableCommand {
             printError("nothing was run and no report was written.")
             throw ExitCode(Exit.badInput)
         }
-        let terminal = isatty(STDERR_FILENO) != 0 && ProcessInfo.processInfo.environment["CI"] == nil
+        let progress = makeProgressReporter()
         var results: [ExperimentResult] = []
         var pages: [(ExperimentResult, Provenance)] = []
         let commit = gitCommit()
@@ -236,6 +236,7 @@ struct Check: ParsableCommand {
         do {
             for (index, p) in prepared.enumerated() {
                 let started = Date()
+                progress.begin(p.spec.name)
                 // Each finished item goes to the cache at once, so an interrupted run loses only
                 // the items in flight; --resume takes the finished ones from there.
                 // The probe needs no run results: it is one more task for the runner's threads.
@@ -244,8 +245,9 @@ struct Check: ParsableCommand {
                     ? { probe = Result { try AssumptionProbe.run(p, confidence: confidence) } } : nil
                 let run = Experiment.runItems(p, items: owned[index], jobs: jobs, cache: cache, resume: resume,
                                               alongside: probeTask) { done, total in
-                    if terminal { printError("\u{1B}[2K\r\(p.spec.name): \(done)/\(total) work items\u{1B}[1A") }
+                    progress.update(done: done, total: total)
                 }
+                progress.clear()
                 if run.fromCache > 0 { print("resumed  \(p.spec.name)  \(run.fromCache)/\(owned[index].count) work items from the cache") }
                 if shard != nil {
                     shardProblems.append(try ShardFile.problem(p, results: run.results, seconds: Date().timeIntervalSince(started)))
