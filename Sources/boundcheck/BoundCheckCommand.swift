@@ -156,8 +156,9 @@ struct Check: ParsableCommand {
     @Option(help: "Check only the bound or assumption with this id.")
     var only: String?
 
-    @Option(help: "Threads to run on (default: all cores). Results are identical for any value.")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: .customLong("jobs"), help: "Threads to run on (default: all cores). Results are identical for any value.")
+    var jobsOption: Int?
+    var jobs: Int { jobsOption ?? ProcessInfo.processInfo.activeProcessorCount }
 
     @OptionGroup var reports: ReportOptions
     var out: String { reports.out }
@@ -214,7 +215,10 @@ struct Check: ParsableCommand {
         var prepared: [PreparedExperiment] = []
         var failures: [String] = []
         for spec in specs {
-            do { prepared.append(try PreparedExperiment(spec: spec, quick: quick, seedsOverride: seeds)) } catch {
+            do { prepared.append(try PreparedExperiment(spec: spec, quick: quick, seedsOverride: seeds)) } catch let errors as SpecErrors {
+                failures += errors.diagnostics.map(\.description)
+                emitAnnotations(errors.diagnostics, formats: formats)
+            } catch {
                 failures.append("\(spec.sourcePath ?? spec.name): error: \(error)")
             }
         }
@@ -323,7 +327,10 @@ struct SingleFileOptions: ParsableArguments {
     /// Loads and prepares the file, or prints every problem and exits with the bad-input code.
     func prepare() throws -> (ExperimentSpec, PreparedExperiment) {
         guard let spec = loadAll([file], allowLarge: allowLarge, quick: quick)?.first else { throw ExitCode(Exit.badInput) }
-        do { return (spec, try PreparedExperiment(spec: spec, quick: quick)) } catch {
+        do { return (spec, try PreparedExperiment(spec: spec, quick: quick)) } catch let errors as SpecErrors {
+            errors.diagnostics.forEach { printError($0.description) }
+            throw ExitCode(Exit.badInput)
+        } catch {
             printError("\(file): error: \(error)")
             throw ExitCode(Exit.badInput)
         }

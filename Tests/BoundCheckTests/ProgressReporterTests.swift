@@ -41,7 +41,7 @@ private func screenLines(_ text: String) -> [String] {
             column = 0
         default:
             var line = lines[lines.count - 1]
-            while line.count < column { line.append(" ") }
+            while line.count < column { line += [Character(" ")] }
             if column < line.count {
                 line[column] = c
             } else {

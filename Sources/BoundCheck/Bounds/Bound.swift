@@ -56,11 +56,21 @@ public struct BoundCondition: Sendable {
     public var margin: @Sendable (BoundContext) -> Double
     /// True when the margin depends on γ and decreases in it (it then limits the step).
     public var limitsStep: Bool
+    /// What to say when the condition fails, in the file's terms (default: "needs TEXT").
+    public var unmet: (@Sendable (BoundContext) -> String)?
 
-    public init(_ text: String, limitsStep: Bool = false, margin: @escaping @Sendable (BoundContext) -> Double) {
+    public init(_ text: String, limitsStep: Bool = false, unmet: (@Sendable (BoundContext) -> String)? = nil,
+                margin: @escaping @Sendable (BoundContext) -> Double) {
         self.text = text
         self.margin = margin
         self.limitsStep = limitsStep
+        self.unmet = unmet
+    }
+
+    /// The failed condition as the reason a bound does not apply: what it needs and, where
+    /// known, what the file has instead.
+    public func failureText(_ context: BoundContext) -> String {
+        unmet?(context) ?? "needs \(text)"
     }
 }
 
@@ -111,7 +121,7 @@ extension Bound {
         conditions(context).filter { c in
             let margin = c.margin(context)
             return !(margin >= 0)   // NaN fails too
-        }.map(\.text)
+        }.map { $0.failureText(context) }
     }
 }
 

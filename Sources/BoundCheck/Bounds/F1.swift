@@ -34,12 +34,16 @@ public struct F1: Bound {
 
     public func conditions(_ c: BoundContext) -> [BoundCondition] {
         var list = [Conditions.biasBelowOne, Conditions.varianceAvailable,
-                    BoundCondition("an admissible ρ exists: 1 − Lγ(M+1) ≥ 2Lq√(M+1), q = γ(1−β)/β", limitsStep: true) { c in
+                    BoundCondition("an admissible ρ exists: 1 − Lγ(M+1) ≥ 2Lq√(M+1), q = γ(1−β)/β", limitsStep: true, unmet: { _ in
+                        "needs an admissible ρ, 1 − Lγ(M+1) ≥ 2Lq√(M+1) with q = γ(1−β)/β, which fails at this γ (a smaller step would satisfy it)"
+                    }) { c in
                         let M1 = Conditions.M(c) + 1
                         return 1 - c.L * c.gamma * M1 - 2 * c.L * F1.q(c) * M1.squareRoot()
                     }]
         if c.method.initialization == MomentumInit.firstGradient.rawValue {
-            list.append(BoundCondition("init: first-gradient needs a deterministic g⁰ (no random oracle stage)") {
+            list.append(BoundCondition("init: first-gradient needs a deterministic g⁰ (no random oracle stage)", unmet: { _ in
+                "init: first-gradient needs a deterministic g⁰, but the oracle has a random stage"
+            }) {
                 $0.deterministicOracle && $0.firstGradientGap != nil ? 1 : -1
             })
         }

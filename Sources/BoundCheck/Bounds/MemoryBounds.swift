@@ -40,7 +40,7 @@ public struct M1: Bound {
     public func conditions(_ c: BoundContext) -> [BoundCondition] {
         [BoundCondition("local momentum (variant: local)") { $0.methodSpec.mdsgdMomentum == .local ? 1 : -1 },
          BoundCondition("unbiased worker gradients (no biasing oracle stage)") { $0.unbiasedOracle ? 1 : -1 },
-         BoundCondition("worker variance bounded by a constant σ² (no relative noise)") { $0.workerVarianceIsConstant ? 1 : -1 },
+         BoundCondition("worker variance bounded by a constant σ² (no noise that grows with the gradient: relative noise, or a compressor applied to a noisy gradient)") { $0.workerVarianceIsConstant ? 1 : -1 },
          BoundCondition("a second-moment bound G² (bounded gradients, or measured on the runs)") { M1.secondMoment($0) == nil ? -1 : 1 },
          BoundCondition("η ≤ (1−β)/(2L)", limitsStep: true) { (1 - $0.beta) / (2 * $0.L) - $0.gamma }]
     }

@@ -21,6 +21,8 @@ public struct ExperimentSpec: Sendable, Equatable {
     public var expect: [String: ExpectedOutcome]
     /// SHA-256-free but stable digest of the file's text (FNV-1a 64), for provenance and caching.
     public var specHash: String
+    /// Where each method's `step` is in the file, by method id (for messages about the step).
+    public var methodPositions = SourcePositions()
 
     public init(name: String, description: String = "", seed: UInt64 = 1, sourcePath: String? = nil,
                 problem: ProblemSpec, oracle: [OracleStageSpec] = [], methods: [MethodSpec],
@@ -218,6 +220,14 @@ public struct DeclaredConstants: Sendable, Equatable {
 }
 
 /// Where an expression sits in its file, so errors inside it point at the right column.
+/// Positions of parts of the file. They never make two specs differ: the same experiment
+/// written another way is the same spec.
+public struct SourcePositions: Sendable, Equatable {
+    public var byID: [String: SourcePosition] = [:]
+    public init() {}
+    public static func == (a: SourcePositions, b: SourcePositions) -> Bool { true }
+}
+
 public struct SourcePosition: Sendable, Equatable {
     public var file: String
     public var line: Int

@@ -27,6 +27,8 @@ final class SpecBuilder {
     /// Methods that could not be built (a misspelt kind, a bad step): references to methods
     /// that are not found are then not reported, since they may name one of these.
     private var brokenMethods = 0
+    /// Where each method's `step` is (or the method's entry when it has none), by method id.
+    private var methodPositions = SourcePositions()
     /// Ids of user bounds and assumptions that could not be built, and whether one without a
     /// usable id failed: `expect` keys naming them are follow-ons, not new problems.
     private var brokenIDs: Set<String> = []
@@ -129,10 +131,12 @@ final class SpecBuilder {
                             top: top, root: root)
         }
         guard let problem, let run, reader.diagnostics.isEmpty else { return nil }
-        return ExperimentSpec(name: name, description: description, seed: seed, sourcePath: sourcePath, problem: problem,
-                              oracle: oracle, methods: methods, run: run, quick: quick, bounds: bounds,
-                              confidence: confidence, declared: declared, userBounds: userBounds,
-                              assumptions: assumptions, expect: expect, specHash: specHash)
+        var spec = ExperimentSpec(name: name, description: description, seed: seed, sourcePath: sourcePath, problem: problem,
+                                  oracle: oracle, methods: methods, run: run, quick: quick, bounds: bounds,
+                                  confidence: confidence, declared: declared, userBounds: userBounds,
+                                  assumptions: assumptions, expect: expect, specHash: specHash)
+        spec.methodPositions = methodPositions
+        return spec
     }
 
     static func isSafeName(_ name: String) -> Bool {
@@ -349,6 +353,7 @@ final class SpecBuilder {
                 beta = m["beta"].flatMap { reader.double($0, "\(path).beta", .between(0, 1, highOpen: true)) } ?? 0
             }
             var step: StepSpec?
+            methodPositions.byID[id] = position(of: m["step"] ?? item, "\(path).step")
             if let s = m["step"] { step = buildStep(s, "\(path).step") } else {
                 reader.error(item, "\(path).step", "missing 'step' (a number > 0, 'theory', or {theory: factor})")
             }
@@ -516,7 +521,7 @@ final class SpecBuilder {
                 report("'\(name)' is not defined for this problem: \(why)", offset: Self.offset(ofName: name, in: text) ?? 0)
             }
         } catch {
-            report(error.message, offset: error.offset)
+            for e in error.all { report(e.message, offset: e.offset) }
         }
     }
 
