@@ -76,6 +76,7 @@ func printOutcome(_ result: ExperimentResult, seconds: Double?) {
     let time = seconds.map { "  (\(String(format: "%.1f", $0)) s)" } ?? ""
     let failed = result.failedChecks.map { "\($0.check)=\($0.verdict)" }
     print("\(result.passed ? "pass" : "FAIL")  \(result.name)\(time)\(failed.isEmpty ? "" : "  " + failed.joined(separator: " "))")
+    fflush(stdout)   // a CI log shows each result when it happens, in order with the progress lines on stderr
 }
 
 /// The closing line, and exit code 1 unless every problem file came out as expected.
