@@ -9,7 +9,7 @@ private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 
 /// Every ```yaml block of the README and docs/*.md that is a whole problem file (it has
 /// `problem`, `methods` and `run`), with where it is.
-private func docsProblemFiles() throws -> [(where: String, yaml: String)] {
+func docsProblemFiles() throws -> [(where: String, yaml: String)] {
     var files = ["README.md"]
     let docs = root.appendingPathComponent("docs")
     files += try FileManager.default.contentsOfDirectory(atPath: docs.path).filter { $0.hasSuffix(".md") }.sorted().map { "docs/\($0)" }
