@@ -16,7 +16,7 @@ import GSL
 /// root finder on [√(L²q²(M+1)), 1 − Lγ(M+1)]. At β = 1 (q = 0) the ρ-term vanishes and F1 is
 /// exactly AS-1 (condition Lγ(M+1) ≤ 1). γ ≤ β/(4L(M+1)) always admits ρ = ½.
 ///
-/// Kind: derived. Source: docs/theory.md §4 F1 (descent lemma on the virtual iterate; proof sketch
+/// Kind: derived. Source: docs/bounds.md F1 (descent lemma on the virtual iterate; proof sketch
 /// in docs/bounds.md), for the method of Beikmohammadi, Khirirat and Magnússon (arXiv 2403.00853).
 public struct F1: Bound {
     public init() {}

@@ -7,7 +7,7 @@
 /// with r = 1 − γμ(1−m)/2. Conditions: γ ≤ β/(5L(M+1)); A3 (μ-PL); A4 with m < 1; A5; f* exact;
 /// v⁻¹ = 0.
 ///
-/// Kind: derived. Source: docs/theory.md §4 F2 (ρ = ½ step of F1, PL, a Lyapunov function
+/// Kind: derived. Source: docs/bounds.md F2 (ρ = ½ step of F1, PL, a Lyapunov function
 /// Ψᵏ = E[f(zᵏ) − f*] + (3γL²q²/β) E‖vᵏ⁻¹‖²; proof sketch in docs/bounds.md).
 public struct F2: Bound {
     public let onX: Bool

@@ -9,7 +9,7 @@
 /// η ≤ (1−β)/(2L). G² is the second-moment bound from bounded gradients where the family has
 /// one, else the largest ‖gₖ‖² seen on the runs (reported as measured).
 ///
-/// Kind: derived. Source: docs/theory.md §4 M1, for the method of Zhao, Gao and Li (arXiv 1905.12960).
+/// Kind: derived. Source: docs/bounds.md M1, for the method of Zhao, Gao and Li (arXiv 1905.12960).
 public struct M1: Bound {
     public init() {}
     public let id = "M1"

@@ -32,7 +32,7 @@ public struct BoundVerdict: Codable, Sendable, Equatable {
     public var plateauOverFloor: Double?
     /// For inconclusive verdicts: about how many seeds would decide the closest undecided checkpoint.
     public var seedsToDecide: Int?
-    /// The observed decay against the bound's rate part (docs/theory.md §6 (b)).
+    /// The observed decay against the bound's rate part (docs/theory.md §6, rate; docs/verdicts.md).
     public var rate: RateFit?
 }
 
