@@ -162,6 +162,20 @@ struct MessageTests {
         #expect(three.map(\.message).allSatisfy { $0.hasPrefix("unexpected character") })
     }
 
+    @Test("every unknown variable and function of an expression is reported, in text order")
+    func allUnknownNames() throws {
+        do {
+            _ = try BoundExpression("zeta/(1-m) + sgima2*L + ln(K)", allowedVariables: SpecBuilder.boundVariables)
+            Issue.record("compiled")
+        } catch {
+            let all = error.all
+            #expect(all.map(\.offset) == [0, 13, 24], "\(all)")
+            #expect(all[0].message.hasPrefix("unknown variable 'zeta'"))
+            #expect(all[1].message.contains("did you mean 'sigma2'"))
+            #expect(all[2].message.contains("unknown function 'ln' (did you mean 'log'?)"))
+        }
+    }
+
     @Test("the loader reports every bad character of an expression, each at its column")
     func allExpressionErrorsInFile() throws {
         let yaml = """
