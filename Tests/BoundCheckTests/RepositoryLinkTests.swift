@@ -55,6 +55,36 @@ func markdownLinkTargets(_ text: String) -> [(line: Int, target: String)] {
     return result
 }
 
+/// The anchors GitHub gives a Markdown file: one per heading (lowercased; letters, digits, '-'
+/// and '_' kept, spaces turned into '-', everything else dropped; repeats get -1, -2, …) and
+/// every explicit `<a id="…">`.
+func markdownAnchors(_ text: String) -> Set<String> {
+    var anchors: Set<String> = []
+    var counts: [String: Int] = [:]
+    var fenced = false
+    for line in text.components(separatedBy: "\n") {
+        if line.trimmingCharacters(in: .whitespaces).hasPrefix("```") { fenced.toggle(); continue }
+        if fenced { continue }
+        if line.hasPrefix("#"), let space = line.firstIndex(of: " "), line[..<space].allSatisfy({ $0 == "#" }) {
+            var slug = ""
+            for ch in line[line.index(after: space)...].lowercased() {
+                if ch.isLetter || ch.isNumber || ch == "-" || ch == "_" { slug.append(ch) } else if ch == " " { slug.append("-") }
+            }
+            let n = counts[slug, default: 0]
+            counts[slug] = n + 1
+            anchors.insert(n == 0 ? slug : "\(slug)-\(n)")
+        }
+        var rest = Substring(line)
+        while let r = rest.range(of: "<a id=\"") {
+            let after = rest[r.upperBound...]
+            guard let end = after.firstIndex(of: "\"") else { break }
+            anchors.insert(String(after[..<end]))
+            rest = after[end...]
+        }
+    }
+    return anchors
+}
+
 /// Why a link target is broken, or nil when it is fine.
 func brokenLinkReason(_ target: String, from file: URL, root: URL) -> String? {
     let lower = target.lowercased()
@@ -70,6 +100,17 @@ func brokenLinkReason(_ target: String, from file: URL, root: URL) -> String? {
     return nil
 }
 
+/// Why the `#fragment` of a link to a Markdown file of the repository names no anchor there, or nil.
+func brokenAnchorReason(_ target: String, from file: URL) -> String? {
+    let parts = target.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
+    guard parts.count == 2, !target.lowercased().hasPrefix("http") else { return nil }
+    let path = String(parts[0]).removingPercentEncoding ?? String(parts[0])
+    let fragment = String(parts[1]).removingPercentEncoding ?? String(parts[1])
+    let destination = path.isEmpty ? file : file.deletingLastPathComponent().appendingPathComponent(path).standardizedFileURL
+    guard destination.pathExtension == "md", let text = try? String(contentsOf: destination, encoding: .utf8) else { return nil }
+    return markdownAnchors(text).contains(fragment) ? nil : "no heading or anchor '\(fragment)' in \(destination.lastPathComponent)"
+}
+
 @Suite("Repository stands alone")
 struct RepositoryLinkTests {
     @Test("every relative Markdown link stays inside the repository and reaches a file")
@@ -82,7 +123,7 @@ struct RepositoryLinkTests {
             let text = try String(contentsOf: file, encoding: .utf8)
             for (line, target) in markdownLinkTargets(text) {
                 checked += 1
-                if let why = brokenLinkReason(target, from: file, root: root) {
+                if let why = brokenLinkReason(target, from: file, root: root) ?? brokenAnchorReason(target, from: file) {
                     broken.append("\(file.path.dropFirst(root.path.count + 1)):\(line): \(target): \(why)")
                 }
             }
@@ -117,5 +158,8 @@ struct RepositoryLinkTests {
         #expect(brokenLinkReason("missing.md", from: doc, root: root) == "no such file")
         #expect(brokenLinkReason("bounds.md#f1", from: doc, root: root) == nil)
         #expect(brokenLinkReason("https://example.org", from: doc, root: root) == nil)
+        #expect(brokenAnchorReason("bounds.md#f1--sgdm-nonconvex", from: doc) == nil)
+        #expect(brokenAnchorReason("bounds.md#no-such-heading", from: doc) != nil)
+        #expect(markdownAnchors("# A `b` c\n## A b c\n<a id=\"x\"></a>\n```\n# not\n```\n") == ["a-b-c", "a-b-c-1", "x"])
     }
 }
