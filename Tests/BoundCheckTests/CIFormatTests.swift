@@ -235,3 +235,29 @@ struct JUnitFormatTests {
         }
     }
 }
+
+@Suite("CI formats end to end")
+struct CIFormatEndToEndTests {
+    @Test("the built tool: a failing bound gives a summary line, an annotation at its line and exit 1; bad input an annotation at the error and exit 2")
+    func endToEnd() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("boundcheck-ci-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try failingYAML.write(to: folder.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
+        let run = try runBoundcheck(["check", "p.yaml", "--format", "md,summary,github", "--out", "out", "--no-cache"], in: folder)
+        #expect(run.status == 1, "\(run.err)")
+        let (tinyLine, tinyColumn) = try #require(position(of: "{id: tiny", onLineWith: "id: tiny", in: failingYAML))
+        #expect(run.out.contains("::error file=p.yaml,line=\(tinyLine),col=\(tinyColumn),title=ci-formats%3A sgd-1/tiny violated::"), "\(run.out)")
+        let summary = try String(contentsOf: folder.appendingPathComponent("out/summary.md"), encoding: .utf8)
+        #expect(summary.hasPrefix("## ❌ BoundCheck: 1 of 1 problem files not as expected"))
+        #expect(summary.contains("| sgd-1/tiny | **violated** |"))
+
+        try failingYAML.replacingOccurrences(of: "beta: 0.5", with: "beta: 1.5")
+            .write(to: folder.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
+        let bad = try runBoundcheck(["check", "bad.yaml", "--format", "github", "--out", "out2", "--no-cache"], in: folder)
+        #expect(bad.status == 2)
+        let (betaLine, _) = try #require(position(of: "beta", onLineWith: "beta: 0.5", in: failingYAML))
+        #expect(bad.out.contains("::error file=bad.yaml,line=\(betaLine),"), "\(bad.out)")
+        #expect(bad.out.contains("methods[0].beta"))
+    }
+}
