@@ -27,14 +27,13 @@ let package = Package(
         ),
         .executableTarget(
             name: "boundcheck",
-            dependencies: ["BoundCheck", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            // Swift 5 mode until check's probe overlap shares its result through a checked type.
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            dependencies: ["BoundCheck", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "GSLTests", dependencies: ["GSL"]),
         .testTarget(
             name: "BoundCheckTests",
-            dependencies: ["BoundCheck", "GSL", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["BoundCheck", "GSL", .product(name: "PropertyBased", package: "swift-property-based"),
+                           .product(name: "Yams", package: "Yams")],
             resources: [.copy("Snapshots")]
         ),
     ],

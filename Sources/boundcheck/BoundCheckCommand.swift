@@ -11,13 +11,19 @@ struct BoundCheckCommand: ParsableCommand {
         Exit codes: 0 every bound and assumption as expected; 1 a violation or an unmet expectation; \
         2 bad input (every problem listed with file, line and column); 3 internal failure.
         """,
+        version: BoundCheckVersion.number,
         subcommands: [Check.self, Bounds.self, Probe.self, List.self, Merge.self],
         defaultSubcommand: Check.self
     )
 
-    /// As ParsableCommand's, except that a bad command line exits with DESIGN.md's bad-input
+    /// As ParsableCommand's, except that a bad command line exits with the bad-input
     /// code 2 rather than ArgumentParser's 64.
     static func main() {
+        // `--version` prints the version with the commit and GSL version of report provenance.
+        if CommandLine.arguments.dropFirst().first == "--version" {
+            print(BoundCheckVersion.line(commit: gitCommit()))
+            return
+        }
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -31,7 +37,7 @@ struct BoundCheckCommand: ParsableCommand {
     }
 }
 
-/// Exit codes of DESIGN.md.
+/// Exit codes (README, docs/verdicts.md "Exit codes").
 enum Exit {
     static let pass: Int32 = 0
     static let fail: Int32 = 1
@@ -70,6 +76,7 @@ func printOutcome(_ result: ExperimentResult, seconds: Double?) {
     let time = seconds.map { "  (\(String(format: "%.1f", $0)) s)" } ?? ""
     let failed = result.failedChecks.map { "\($0.check)=\($0.verdict)" }
     print("\(result.passed ? "pass" : "FAIL")  \(result.name)\(time)\(failed.isEmpty ? "" : "  " + failed.joined(separator: " "))")
+    fflush(nil)   // every output stream; a CI log shows each result when it happens, in order with the progress lines on stderr
 }
 
 /// The closing line, and exit code 1 unless every problem file came out as expected.
@@ -83,7 +90,8 @@ func printError(_ message: String) {
 }
 
 /// Loads every file, reporting every problem in every file before giving up.
-func loadAll(_ files: [String], allowLarge: Bool, quick: Bool, seeds: Int? = nil, jobs: Int = 1) -> [ExperimentSpec]? {
+func loadAll(_ files: [String], allowLarge: Bool, quick: Bool, seeds: Int? = nil, jobs: Int = 1,
+             formats: Set<String> = []) -> [ExperimentSpec]? {
     // The work and memory caps judge the profile that runs, with --seeds and --jobs.
     let loader = SpecLoader(allowLarge: allowLarge, quick: quick, seedsOverride: seeds, jobs: jobs)
     var specs: [ExperimentSpec] = []
@@ -106,6 +114,7 @@ func loadAll(_ files: [String], allowLarge: Bool, quick: Bool, seeds: Int? = nil
     }
     if problems.isEmpty { return specs }
     for p in problems { printError(p.description) }
+    emitAnnotations(problems, formats: formats)
     printError("\(problems.count) problem(s) found; nothing was run and no report was written.")
     return nil
 }
@@ -151,8 +160,9 @@ struct Check: ParsableCommand {
     @Option(help: "Check only the bound or assumption with this id.")
     var only: String?
 
-    @Option(help: "Threads to run on (default: all cores). Results are identical for any value.")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: .customLong("jobs"), help: "Threads to run on (default: all cores). Results are identical for any value.")
+    var jobsOption: Int?
+    var jobs: Int { jobsOption ?? ProcessInfo.processInfo.activeProcessorCount }
 
     @OptionGroup var reports: ReportOptions
     var out: String { reports.out }
@@ -197,7 +207,9 @@ struct Check: ParsableCommand {
             printError("error: \(error)")
             throw ExitCode(Exit.badInput)
         }
-        guard let specs = loadAll(files, allowLarge: allowLarge, quick: quick, seeds: seeds, jobs: jobs) else { throw ExitCode(Exit.badInput) }
+        guard let specs = loadAll(files, allowLarge: allowLarge, quick: quick, seeds: seeds, jobs: jobs, formats: formats) else {
+            throw ExitCode(Exit.badInput)
+        }
         if let only {
             let ids = Set(specs.flatMap { $0.userBounds.map(\.id) + $0.assumptions.map(\.id) } + CatalogBoundID.allCases.map(\.rawValue)
                           + ["F2-x"] + ProbedAssumption.allCases.map(\.rawValue))
@@ -209,7 +221,10 @@ struct Check: ParsableCommand {
         var prepared: [PreparedExperiment] = []
         var failures: [String] = []
         for spec in specs {
-            do { prepared.append(try PreparedExperiment(spec: spec, quick: quick, seedsOverride: seeds)) } catch {
+            do { prepared.append(try PreparedExperiment(spec: spec, quick: quick, seedsOverride: seeds)) } catch let errors as SpecErrors {
+                failures += errors.diagnostics.map(\.description)
+                emitAnnotations(errors.diagnostics, formats: formats)
+            } catch {
                 failures.append("\(spec.sourcePath ?? spec.name): error: \(error)")
             }
         }
@@ -222,7 +237,7 @@ struct Check: ParsableCommand {
         let claimed = self.shard == nil ? try ClaimedOutput(out) : nil
         defer { claimed?.lock.release() }
         if self.shard != nil { try checkShardOut(shardOut) }
-        let terminal = isatty(STDERR_FILENO) != 0 && ProcessInfo.processInfo.environment["CI"] == nil
+        let progress = makeProgressReporter()
         var results: [ExperimentResult] = []
         var pages: [(ExperimentResult, Provenance)] = []
         let commit = gitCommit()
@@ -239,16 +254,20 @@ struct Check: ParsableCommand {
         do {
             for (index, p) in prepared.enumerated() {
                 let started = Date()
+                progress.begin(p.spec.name)
                 // Each finished item goes to the cache at once, so an interrupted run loses only
                 // the items in flight; --resume takes the finished ones from there.
                 // The probe needs no run results: it is one more task for the runner's threads.
-                var probe: Result<ProbeReport, Error>?
-                let probeTask: (() -> Void)? = shard == nil && !noProbe
-                    ? { probe = Result { try AssumptionProbe.run(p, confidence: confidence) } } : nil
+                let probe = SharedValue<Result<ProbeReport, Error>?>(nil)
+                var probeTask: (@Sendable () -> Void)?
+                if shard == nil && !noProbe {
+                    probeTask = { [confidence] in probe.value = Result { try AssumptionProbe.run(p, confidence: confidence) } }
+                }
                 let run = Experiment.runItems(p, items: owned[index], jobs: jobs, cache: cache, resume: resume,
                                               alongside: probeTask) { done, total in
-                    if terminal { printError("\u{1B}[2K\r\(p.spec.name): \(done)/\(total) work items\u{1B}[1A") }
+                    progress.update(done: done, total: total)
                 }
+                progress.clear()
                 for (file, why) in run.damaged { printError("cache: \(file) is damaged (\(why)); its work item ran again") }
                 if run.fromCache > 0 { print("resumed  \(p.spec.name)  \(run.fromCache)/\(owned[index].count) work items from the cache") }
                 if shard != nil {
@@ -256,7 +275,7 @@ struct Check: ParsableCommand {
                     continue
                 }
                 let traces = Runner.merge(run.results, methods: p.methods, profile: p.profile)
-                let result = try Experiment.judge(p, traces: traces, probe: try probe?.get(), confidence: confidence, strict: strict, only: only)
+                let result = try Experiment.judge(p, traces: traces, probe: try probe.value?.get(), confidence: confidence, strict: strict, only: only)
                 let provenance = Provenance(commit: commit, toolchain: toolchain, wallTimeSeconds: Date().timeIntervalSince(started))
                 results.append(result)
                 pages.append((result, provenance))
@@ -274,7 +293,8 @@ struct Check: ParsableCommand {
             print("shard \(shard): \(owned.reduce(0) { $0 + $1.count }) work items; results in \(path) (combine with `boundcheck merge`)")
             return
         }
-        try claimed?.write(pages, formats: formats, commit: commit)
+        try claimed?.write(pages, formats: formats, commit: commit, linkBase: reports.linkBase)
+        emitAnnotations(results, formats: formats)
         try finish(results, out: out)
     }
 }
@@ -284,8 +304,11 @@ struct ReportOptions: ParsableArguments {
     @Option(help: "Output folder for reports.")
     var out: String = "Reports"
 
-    @Option(help: "Report formats, comma-separated: md, json, junit.")
+    @Option(help: "Report formats, comma-separated: md, json, junit, summary (summary.md for a CI step summary), github (annotations on standard output).")
     var format: String = "md,json,junit"
+
+    @Option(help: "URL where the output folder is published; summary.md then links each problem to its page there (without it, summary.md has no links).")
+    var linkBase: String?
 
     var formats: Set<String> { Set(format.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }) }
 
@@ -319,7 +342,10 @@ struct SingleFileOptions: ParsableArguments {
     /// Loads and prepares the file, or prints every problem and exits with the bad-input code.
     func prepare() throws -> (ExperimentSpec, PreparedExperiment) {
         guard let spec = loadAll([file], allowLarge: allowLarge, quick: quick)?.first else { throw ExitCode(Exit.badInput) }
-        do { return (spec, try PreparedExperiment(spec: spec, quick: quick)) } catch {
+        do { return (spec, try PreparedExperiment(spec: spec, quick: quick)) } catch let errors as SpecErrors {
+            errors.diagnostics.forEach { printError($0.description) }
+            throw ExitCode(Exit.badInput)
+        } catch {
             printError("\(file): error: \(error)")
             throw ExitCode(Exit.badInput)
         }

@@ -78,7 +78,8 @@ struct Merge: ParsableCommand {
             throw ExitCode(Exit.internalFailure)
         }
         // Written exactly as `check` writes them.
-        try claimed.write(pages, formats: formats, commit: commit)
+        try claimed.write(pages, formats: formats, commit: commit, linkBase: reports.linkBase)
+        emitAnnotations(results, formats: formats)
         try finish(results, out: out)
     }
 }

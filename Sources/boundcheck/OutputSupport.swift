@@ -24,13 +24,14 @@ struct ClaimedOutput {
 
     /// Writes the report set; a failing file system is exit 2 (the previous reports stay as
     /// they were), anything else an internal failure.
-    func write(_ pages: [(ExperimentResult, Provenance)], formats: Set<String>, commit: String) throws {
+    func write(_ pages: [(ExperimentResult, Provenance)], formats: Set<String>, commit: String, linkBase: String?) throws {
         // From here to exit, SIGINT and SIGTERM wait: the swap must not be cut in half.
         deferInterrupts()
         do {
             try OutputFolder.replace(folder) { writer in
                 try ReportSet.write(pages.map { (result: $0.0, provenance: $0.1) }, formats: formats, to: writer,
-                                    indexProvenance: Provenance(commit: commit, toolchain: toolchain, wallTimeSeconds: 0))
+                                    indexProvenance: Provenance(commit: commit, toolchain: toolchain, wallTimeSeconds: 0),
+                                    linkBase: linkBase)
             }
         } catch let error as OutputError {
             printError("error: \(error)")

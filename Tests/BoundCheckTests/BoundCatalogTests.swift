@@ -1,7 +1,7 @@
 import Testing
 @testable import BoundCheck
 
-/// Tests of the bound catalog (THEORY §4): limit cases, admissible steps, monotonicity, and a
+/// Tests of the bound catalog (docs/theory.md §4): limit cases, admissible steps, monotonicity, and a
 /// user expression that writes out F1.
 @Suite("Bound catalog")
 struct BoundCatalogTests {

@@ -9,11 +9,11 @@ import BoundCheck   // not @testable: the example in docs/bounds.md must compile
 ///     avg-grad(K) ≤ 2Δ₀/(γ(1−m)K) + ζ²/(1−m) + (Lγσ²/(1−m))·(1 + 2Lγ(1−β)²/β²)
 ///
 /// Conditions: A4 with m < 1; A5; ρ = ½ admissible: ½ − Lγ(M+1) ≥ 2L²q²(M+1), q = γ(1−β)/β.
-/// Kind: derived. Source: THEORY.md §4 F1 with ρ fixed at ½ instead of optimized.
+/// Kind: derived. Source: docs/bounds.md F1 with ρ fixed at ½ instead of optimized.
 struct F1HalfRho: Bound {
     let id = "F1-half"
     let kind = BoundKind.derived
-    let source = "THEORY.md §4 F1 with ρ = ½"
+    let source = "docs/bounds.md F1 with ρ = ½"
     let metric = Metric.avgGrad
     let formula = "2Δ₀/(γ(1−m)K) + ζ²/(1−m) + (Lγσ²/(1−m))(1 + 2Lγ(1−β)²/β²)"
 

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import BoundCheck
 
-// Declared problem constants (THEORY §7) against numerical measurement: L by secants, μ by the
+// Declared problem constants (docs/theory.md §7) against numerical measurement: L by secants, μ by the
 // PL ratio, gradients by central finite differences, f* by long exact-gradient descent, B²/G²
 // on random points, and the bounded-gradient constants G_max,i on random and extreme points.
 

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import BoundCheck
 
-// The methods of THEORY §2 as the simulation runs them: identities between variants, the
+// The methods of docs/theory.md §2 as the simulation runs them: identities between variants, the
 // virtual iterate, trajectories reproduced by independent loops, determinism across job counts,
 // checkpoints, divergence handling and the random streams.
 
@@ -71,7 +71,7 @@ private struct Recorded {
     var minGrad: Double?
 }
 
-/// An independent SGDM/SGD loop (THEORY §2) with a deterministic per-worker oracle.
+/// An independent SGDM/SGD loop (docs/theory.md §2) with a deterministic per-worker oracle.
 /// Returns what it records at every k = 0…K and checks zᵏ⁺¹ = zᵏ − γgᵏ on the way.
 private func referenceMomentum(_ instance: Instance, gamma: Double, beta: Double, iterations: Int,
                                firstGradient: Bool = false, oracle: ([Double]) -> [Double]) -> [Recorded] {
@@ -112,7 +112,7 @@ private func referenceMomentum(_ instance: Instance, gamma: Double, beta: Double
     return records
 }
 
-/// An independent M-DSGD loop (THEORY §2) with a deterministic sparsifier; records f(w̃) − f* as the virtual gap.
+/// An independent M-DSGD loop (docs/theory.md §2) with a deterministic sparsifier; records f(w̃) − f* as the virtual gap.
 private func referenceMemory(_ instance: Instance, eta: Double, beta: Double, iterations: Int, global: Bool,
                              sparsifier: ([Double]) -> [Double]) -> [Recorded] {
     let f = instance.objective, n = instance.workers, d = instance.dimension

@@ -2,7 +2,7 @@ import PropertyBased
 import Testing
 @testable import BoundCheck
 
-// Random inputs keep each oracle's declared contract (THEORY §5), checked with
+// Random inputs keep each oracle's declared contract (docs/theory.md §5), checked with
 // swift-property-based: random dimensions, K and τ, and vectors mixing Gaussian entries, ties,
 // zeros of both signs, and magnitudes from 1e-300 to 1e300 (where ‖u‖² over- or underflows).
 // OracleContractTests checks the same contracts on fixed adversarial sets; these search wider.

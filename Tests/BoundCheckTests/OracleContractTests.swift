@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import BoundCheck
 
-// Every oracle stage's contract (THEORY §5), declared against measured, on random and
+// Every oracle stage's contract (docs/theory.md §5), declared against measured, on random and
 // adversarial inputs; then the aggregate constants of whole pipelines (A4, A5) against Monte
 // Carlo estimates drawn through the library's own oracle (Simulation.estimate).
 

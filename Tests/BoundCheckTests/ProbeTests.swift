@@ -1,7 +1,7 @@
 import Testing
 @testable import BoundCheck
 
-/// The assumption probe (THEORY §6): it must catch declared constants the data contradict,
+/// The assumption probe (docs/theory.md §6): it must catch declared constants the data contradict,
 /// leave true ones alone (at about the stated false-alarm rate), and make the bounds that rely
 /// on a contradicted assumption `unsupported`.
 @Suite("Assumption probe")

@@ -1,9 +1,9 @@
-/// Where a bound comes from (THEORY "Provenance matters"). Reports show it beside every verdict.
+/// Where a bound comes from (docs/theory.md, "Where statements come from"). Reports show it beside every verdict.
 public enum BoundKind: String, Codable, Sendable, CaseIterable {
     /// A published result, with its reference.
     case literature
     /// Proved for the papers' method under the papers' assumption model, with a proof sketch in
-    /// THEORY.md / docs/bounds.md; the suite's runs are its test.
+    /// docs/bounds.md; the suite's runs are its test.
     case derived
     /// Written by the user in a problem file.
     case user
@@ -56,18 +56,28 @@ public struct BoundCondition: Sendable {
     public var margin: @Sendable (BoundContext) -> Double
     /// True when the margin depends on γ and decreases in it (it then limits the step).
     public var limitsStep: Bool
+    /// What to say when the condition fails, in the file's terms (default: "needs TEXT").
+    public var unmet: (@Sendable (BoundContext) -> String)?
 
-    public init(_ text: String, limitsStep: Bool = false, margin: @escaping @Sendable (BoundContext) -> Double) {
+    public init(_ text: String, limitsStep: Bool = false, unmet: (@Sendable (BoundContext) -> String)? = nil,
+                margin: @escaping @Sendable (BoundContext) -> Double) {
         self.text = text
         self.margin = margin
         self.limitsStep = limitsStep
+        self.unmet = unmet
+    }
+
+    /// The failed condition as the reason a bound does not apply: what it needs and, where
+    /// known, what the file has instead.
+    public func failureText(_ context: BoundContext) -> String {
+        unmet?(context) ?? "needs \(text)"
     }
 }
 
 /// A convergence bound: a formula in K for an expected metric, valid under conditions.
 ///
 /// Every catalog bound documents, in this order: its formula, its conditions, its kind and its
-/// source (STYLE.md). `value(K)` splits into a rate part (decaying in K) and a floor (the K → ∞
+/// source. `value(K)` splits into a rate part (decaying in K) and a floor (the K → ∞
 /// limit, the residual error caused by the bias and noise).
 public protocol Bound: Sendable {
     var id: String { get }
@@ -86,7 +96,7 @@ public protocol Bound: Sendable {
     func isStated(at k: Int, context: BoundContext) -> Bool
     /// Extra facts worth reporting (the optimal ρ, which G² was used, …).
     func notes(_ context: BoundContext) -> [String: Double]
-    /// The assumptions of THEORY §3 the bound relies on, as probe check ids ("A1" … "A6", see
+    /// The assumptions of docs/theory.md §3 the bound relies on, as probe check ids ("A1" … "A6", see
     /// ``ProbedAssumption``). A declaration the probe contradicts makes the bound *unsupported*.
     /// Default: all of them.
     var assumptions: Set<String> { get }
@@ -111,7 +121,7 @@ extension Bound {
         conditions(context).filter { c in
             let margin = c.margin(context)
             return !(margin >= 0)   // NaN fails too
-        }.map(\.text)
+        }.map { $0.failureText(context) }
     }
 }
 

@@ -1,4 +1,4 @@
-/// The bound catalog (THEORY §4), in a fixed order.
+/// The bound catalog (docs/theory.md §4), in a fixed order.
 public enum BoundCatalog {
     public static let all: [any Bound] = [AS1(), AS2(), F1(), F2(onX: false), F2(onX: true), M1(), EFSGD()]
 

@@ -16,13 +16,13 @@ import GSL
 /// root finder on [√(L²q²(M+1)), 1 − Lγ(M+1)]. At β = 1 (q = 0) the ρ-term vanishes and F1 is
 /// exactly AS-1 (condition Lγ(M+1) ≤ 1). γ ≤ β/(4L(M+1)) always admits ρ = ½.
 ///
-/// Kind: derived. Source: THEORY.md §4 F1 (descent lemma on the virtual iterate; proof sketch
+/// Kind: derived. Source: docs/bounds.md F1 (descent lemma on the virtual iterate; proof sketch
 /// in docs/bounds.md), for the method of Beikmohammadi, Khirirat and Magnússon (arXiv 2403.00853).
 public struct F1: Bound {
     public init() {}
     public let id = "F1"
     public let kind = BoundKind.derived
-    public let source = "THEORY.md §4 F1, derived for SGDM of Beikmohammadi, Khirirat & Magnússon (arXiv 2403.00853)"
+    public let source = "docs/bounds.md F1, derived for SGDM of Beikmohammadi, Khirirat & Magnússon (arXiv 2403.00853)"
     public let metric = Metric.avgGrad
     public let formula = "2Δ₀/(γ(1−m)K) + ζ²/(1−m) + (Lγσ²/(1−m))(1 + Lγ(1−β)²/(ρβ²)), best admissible ρ"
     /// A1 (f*), A2 (L), A4 (m, ζ²), A5 (M, σ²).
@@ -34,12 +34,16 @@ public struct F1: Bound {
 
     public func conditions(_ c: BoundContext) -> [BoundCondition] {
         var list = [Conditions.biasBelowOne, Conditions.varianceAvailable,
-                    BoundCondition("an admissible ρ exists: 1 − Lγ(M+1) ≥ 2Lq√(M+1), q = γ(1−β)/β", limitsStep: true) { c in
+                    BoundCondition("an admissible ρ exists: 1 − Lγ(M+1) ≥ 2Lq√(M+1), q = γ(1−β)/β", limitsStep: true, unmet: { _ in
+                        "needs an admissible ρ, 1 − Lγ(M+1) ≥ 2Lq√(M+1) with q = γ(1−β)/β, which fails at this γ (a smaller step would satisfy it)"
+                    }) { c in
                         let M1 = Conditions.M(c) + 1
                         return 1 - c.L * c.gamma * M1 - 2 * c.L * F1.q(c) * M1.squareRoot()
                     }]
         if c.method.initialization == MomentumInit.firstGradient.rawValue {
-            list.append(BoundCondition("init: first-gradient needs a deterministic g⁰ (no random oracle stage)") {
+            list.append(BoundCondition("init: first-gradient needs a deterministic g⁰ (no random oracle stage)", unmet: { _ in
+                "init: first-gradient needs a deterministic g⁰, but the oracle has a random stage"
+            }) {
                 $0.deterministicOracle && $0.firstGradientGap != nil ? 1 : -1
             })
         }

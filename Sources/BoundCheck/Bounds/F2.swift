@@ -7,14 +7,14 @@
 /// with r = 1 − γμ(1−m)/2. Conditions: γ ≤ β/(5L(M+1)); A3 (μ-PL); A4 with m < 1; A5; f* exact;
 /// v⁻¹ = 0.
 ///
-/// Kind: derived. Source: THEORY.md §4 F2 (ρ = ½ step of F1, PL, a Lyapunov function
+/// Kind: derived. Source: docs/bounds.md F2 (ρ = ½ step of F1, PL, a Lyapunov function
 /// Ψᵏ = E[f(zᵏ) − f*] + (3γL²q²/β) E‖vᵏ⁻¹‖²; proof sketch in docs/bounds.md).
 public struct F2: Bound {
     public let onX: Bool
     public init(onX: Bool) { self.onX = onX }
     public var id: String { onX ? "F2-x" : "F2" }
     public let kind = BoundKind.derived
-    public let source = "THEORY.md §4 F2, derived for SGDM of Beikmohammadi, Khirirat & Magnússon (arXiv 2403.00853)"
+    public let source = "docs/bounds.md F2, derived for SGDM of Beikmohammadi, Khirirat & Magnússon (arXiv 2403.00853)"
     public var metric: Metric { onX ? .gap : .virtualGap }
     public var formula: String {
         let rhs = "rᴷΔ₀ + ζ²/(μ(1−m)) + Lγσ²/(μ(1−m)) + 6L²γ²(1−β)²σ²/(β²μ(1−m)), r = 1 − γμ(1−m)/2"

@@ -9,12 +9,12 @@
 /// η ≤ (1−β)/(2L). G² is the second-moment bound from bounded gradients where the family has
 /// one, else the largest ‖gₖ‖² seen on the runs (reported as measured).
 ///
-/// Kind: derived. Source: THEORY.md §4 M1, for the method of Zhao, Gao and Li (arXiv 1905.12960).
+/// Kind: derived. Source: docs/bounds.md M1, for the method of Zhao, Gao and Li (arXiv 1905.12960).
 public struct M1: Bound {
     public init() {}
     public let id = "M1"
     public let kind = BoundKind.derived
-    public let source = "THEORY.md §4 M1, derived for M-DSGD of Zhao, Gao & Li (arXiv 1905.12960)"
+    public let source = "docs/bounds.md M1, derived for M-DSGD of Zhao, Gao & Li (arXiv 1905.12960)"
     public let metric = Metric.avgGrad
     public let formula = "4(1−β)Δ₀/(ηT) + 2Lησ²/((1−β)p) + 16L²(1−δ)η²G²/(δ²(1−β)²) + 4L²η²β²G²/(1−β)⁴"
     /// A1 (f*), A2 (L), A5 (σ², unbiased worker gradients).
@@ -40,7 +40,7 @@ public struct M1: Bound {
     public func conditions(_ c: BoundContext) -> [BoundCondition] {
         [BoundCondition("local momentum (variant: local)") { $0.methodSpec.mdsgdMomentum == .local ? 1 : -1 },
          BoundCondition("unbiased worker gradients (no biasing oracle stage)") { $0.unbiasedOracle ? 1 : -1 },
-         BoundCondition("worker variance bounded by a constant σ² (no relative noise)") { $0.workerVarianceIsConstant ? 1 : -1 },
+         BoundCondition("worker variance bounded by a constant σ² (no noise that grows with the gradient: relative noise, or a compressor applied to a noisy gradient)") { $0.workerVarianceIsConstant ? 1 : -1 },
          BoundCondition("a second-moment bound G² (bounded gradients, or measured on the runs)") { M1.secondMoment($0) == nil ? -1 : 1 },
          BoundCondition("η ≤ (1−β)/(2L)", limitsStep: true) { (1 - $0.beta) / (2 * $0.L) - $0.gamma }]
     }
@@ -71,12 +71,12 @@ public struct M1: Bound {
 ///
 /// Kind: literature, *as recalled*. Source: Karimireddy, Rebjock, Stich and Jaggi 2019,
 /// *Error Feedback Fixes SignSGD and other Gradient Compression Schemes*, Theorem II — recalled
-/// in THEORY.md, not checked against the paper's text.
+/// from memory, not checked against the paper's text.
 public struct EFSGD: Bound {
     public init() {}
     public let id = "EF-SGD"
     public let kind = BoundKind.literature
-    public let source = "Karimireddy et al. 2019, Theorem II (as recalled in THEORY.md; unverified)"
+    public let source = "Karimireddy et al. 2019, Theorem II (as recalled; unverified)"
     public let metric = Metric.minGrad
     public let formula = "(4Δ₀ + Lσ²)/(2√(T+1)) + 4L²σ²(1−δ)/(δ²(T+1)), γ = 1/√(T+1)"
     /// A1 (f*), A2 (L), A5 (σ²).

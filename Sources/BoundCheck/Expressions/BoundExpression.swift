@@ -78,7 +78,13 @@ public struct BoundExpression: Sendable, Hashable, CustomStringConvertible {
         let tokens = try Lexer.tokenize(characters)
         let tree = try Parser.parse(tokens, maxDepth: limits.effectiveMaxDepth)
         var compiler = Compiler(characters: characters, allowedVariables: allowedVariables)
-        let type = try compiler.compile(tree)
+        let type: ExpressionType
+        do {
+            type = try compiler.compile(tree)
+        } catch {
+            throw Self.combined(compiler.unknownNames + [error])
+        }
+        if !compiler.unknownNames.isEmpty { throw Self.combined(compiler.unknownNames) }
 
         if let expecting, expecting != type {
             switch expecting {
@@ -156,4 +162,15 @@ public struct BoundExpression: Sendable, Hashable, CustomStringConvertible {
     public func hash(into hasher: inout Hasher) { hasher.combine(text) }
 
     private var wholeText: Span { Span(offset: 0, length: length) }
+}
+
+extension BoundExpression {
+    /// Several problems of one expression as one error: the first in text order, the others in
+    /// `further`.
+    static func combined(_ errors: [ExpressionError]) -> ExpressionError {
+        let sorted = errors.flatMap(\.all).sorted { $0.offset < $1.offset }
+        var first = sorted[0]
+        first.further = Array(sorted.dropFirst())
+        return first
+    }
 }

@@ -23,6 +23,9 @@ extension BoundExpression {
         private(set) var variables: Set<String> = []
         private(set) var maxStackDepth = 0
         private var stackDepth = 0
+        /// Unknown names found so far: compiling goes on past them, so that one pass reports
+        /// every unknown variable and function of the expression.
+        private(set) var unknownNames: [ExpressionError] = []
 
         init(characters: [Character], allowedVariables: Set<String>) {
             self.characters = characters
@@ -44,13 +47,23 @@ extension BoundExpression {
                 return .number
 
             case .variable(let name):
-                guard allowedVariables.contains(name) else { throw unknownVariable(name, at: node.span) }
+                guard allowedVariables.contains(name) else {
+                    unknownNames.append(unknownVariable(name, at: node.span))
+                    emit(.constant(.nan), stackChange: 1)   // never run: the expression is refused
+                    return .number
+                }
                 variables.insert(name)
                 emit(.variable(name, node.span), stackChange: 1)
                 return .number
 
             case .call(let name, let nameSpan, let arguments):
-                let function = try resolveFunction(name, at: nameSpan)
+                let function: Function
+                do { function = try resolveFunction(name, at: nameSpan) } catch {
+                    unknownNames.append(error)
+                    for argument in arguments { _ = try compile(argument) }
+                    emit(.constant(.nan), stackChange: 1 - arguments.count)   // as the call would
+                    return .number
+                }
                 guard function.arity.accepts(arguments.count) else {
                     throw ExpressionError("\(name) takes \(function.arity.described), got \(arguments.count): "
                                           + "write \(function.usage)", at: nameSpan)

@@ -11,6 +11,16 @@ public struct ExpressionError: Error, Equatable, Sendable, CustomStringConvertib
     public let offset: Int
     /// Length of the offending token in `Character`s; at least 1, so a caret always shows.
     public let length: Int
+    /// Further problems found in the same expression (the lexer reads on after a bad character
+    /// so that one pass names every one of them), in text order.
+    public internal(set) var further: [ExpressionError] = []
+
+    /// This error and the further ones, in text order.
+    public var all: [ExpressionError] {
+        var first = self
+        first.further = []
+        return [first] + further
+    }
 
     public init(message: String, offset: Int, length: Int = 1) {
         self.message = message

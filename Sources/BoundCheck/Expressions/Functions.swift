@@ -183,6 +183,10 @@ extension BoundExpression {
                 return x > 0 ? limits.positive : limits.negative
             }
             let shown = "\(name)(\(BoundExpression.format(x)))"
+            // GSL answers W₀(x) for x > 0 on the W₋₁ branch; W₋₁ is only defined on [−1/e, 0).
+            if name == "lambert_wm1", x >= 0 {
+                throw ExpressionError("\(shown): domain error, W₋₁ is defined on [−1/e, 0) only (for x ≥ 0 use lambert_w0)", at: span)
+            }
             do {
                 return try function(x)
             } catch let error as GSLError {

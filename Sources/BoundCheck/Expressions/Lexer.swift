@@ -71,8 +71,36 @@ extension BoundExpression {
             position += length
         }
 
+        /// At most this many problems are collected from one expression.
+        static let maximumErrors = 20
+
+        /// Reads the whole text; a bad token is recorded and skipped, so that every bad token is
+        /// reported at once (as the first error, with the others in `further`).
         private mutating func run() throws(ExpressionError) {
+            var errors: [ExpressionError] = []
             while let c = peek() {
+                do {
+                    try token(c)
+                } catch {
+                    // A run of the same bad character is one mistake: one message spanning it.
+                    if let last = errors.last, last.message == error.message, last.offset + last.length == error.offset {
+                        errors[errors.count - 1] = ExpressionError(message: last.message, offset: last.offset, length: last.length + error.length)
+                    } else {
+                        errors.append(error)
+                    }
+                    if errors.count == Self.maximumErrors { break }
+                    position = max(position + 1, error.offset + error.length)
+                }
+            }
+            if var first = errors.first {
+                first.further = Array(errors.dropFirst())
+                throw first
+            }
+            tokens.append(Token(kind: .end, span: Span(offset: characters.count, length: 1), text: ""))
+        }
+
+        /// Reads one token starting with `c`.
+        private mutating func token(_ c: Character) throws(ExpressionError) {
                 if c.isWhitespace {
                     position += 1
                 } else if c.isASCIIDigit || (c == "." && peek(1)?.isASCIIDigit == true) {
@@ -90,8 +118,6 @@ extension BoundExpression {
                 } else {
                     try lexSymbol(c)
                 }
-            }
-            tokens.append(Token(kind: .end, span: Span(offset: characters.count, length: 1), text: ""))
         }
 
         private mutating func lexNumber() throws(ExpressionError) {
@@ -181,18 +207,38 @@ extension BoundExpression {
             case ".":
                 throw ExpressionError(message: "unexpected '.': a number needs a digit, as in 0.5", offset: position)
             default:
-                throw ExpressionError(message: Self.unexpected(c), offset: position)
+                throw unexpectedCharacter(c)
             }
         }
 
-        /// Symbols people paste from papers, with what to write instead.
+        /// Symbols people paste from papers, with what to write instead: operators, and the
+        /// ASCII names of the variables (docs/problem-files.md, "Variables").
         private static let replacements: [Character: String] = [
             "−": "-", "–": "-", "×": "*", "·": "*", "⋅": "*", "÷": "/",
             "≤": "<=", "≥": ">=", "≠": "!=", "²": "^2", "³": "^3", "√": "sqrt(…)",
             "∧": "and", "∨": "or", "¬": "not", "[": "(", "]": ")", "{": "(", "}": ")",
-            "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ζ": "zeta", "η": "eta",
-            "κ": "kappa", "λ": "lambda", "μ": "mu", "ρ": "rho", "σ": "sigma", "τ": "tau",
+            "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ζ": "zeta2", "η": "gamma",
+            "κ": "kappa", "λ": "lambda", "μ": "mu", "ρ": "rho", "σ": "sigma2", "τ": "tau",
+            "Δ": "D0",
         ]
+
+        /// Greek letters whose variable is a square or carries an index: ζ² is zeta2, σ² is
+        /// sigma2, Δ₀ is D0, η is the step gamma.
+        private static let notes: [Character: String] = [
+            "ζ": " (ζ² is zeta2)", "σ": " (σ² is sigma2)", "Δ": " (Δ₀ = f(x⁰) − f* is D0)",
+            "η": " (the step η of M-DSGD is gamma)",
+        ]
+
+        private mutating func unexpectedCharacter(_ c: Character) -> ExpressionError {
+            // ζ², σ², Δ₀ as one unit: the whole symbol is replaced by the name.
+            let next = peek(1)
+            if let next, (c == "ζ" || c == "σ") && next == "²" || c == "Δ" && next == "₀" {
+                let name = c == "ζ" ? "zeta2" : (c == "σ" ? "sigma2" : "D0")
+                return ExpressionError(message: "unexpected character '\(c)\(next)': write '\(name)' instead",
+                                       offset: position, length: 2)
+            }
+            return ExpressionError(message: Self.unexpected(c), offset: position)
+        }
 
         private static func unexpected(_ c: Character) -> String {
             let shown: String
@@ -204,7 +250,7 @@ extension BoundExpression {
                     .joined(separator: " ")
             }
             if let replacement = replacements[c] {
-                return "unexpected character \(shown): write '\(replacement)' instead"
+                return "unexpected character \(shown): write '\(replacement)' instead\(notes[c] ?? "")"
             }
             return "unexpected character \(shown)"
         }

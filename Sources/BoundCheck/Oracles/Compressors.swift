@@ -1,5 +1,5 @@
 /// The compression operators, in place on raw buffers (no allocation): Top-K, Rand-K, scaled
-/// sign and norm clipping (THEORY §5). Shared by the oracle pipeline and M-DSGD's sparsifier.
+/// sign and norm clipping (docs/theory.md §5). Shared by the oracle pipeline and M-DSGD's sparsifier.
 enum Compressors {
     /// Keeps exactly `k` entries of largest magnitude, ties broken by index (the lower index
     /// is kept), and zeroes the rest. O(d) and exact: T, the k-th largest magnitude, is found

@@ -1,5 +1,5 @@
 /// What is known about one worker's estimate g of ∇fᵢ after some oracle stages, each part an
-/// inequality in x = ‖∇fᵢ‖² (THEORY §3, §5):
+/// inequality in x = ‖∇fᵢ‖² (docs/theory.md §3, §5):
 ///
 /// - bias:           ‖E g − ∇fᵢ‖² ≤ biasM · x + biasZeta2
 /// - noise:          E‖g − E g‖²  ≤ noiseM · x + noiseSigma2   (against ‖∇fᵢ‖², "M_f")
@@ -27,7 +27,7 @@ public struct EstimateBounds: Equatable, Sendable {
     /// Young: ‖b₁ + b₂‖² ≤ (1 + t)‖b₁‖² + (1 + 1/t)‖b₂‖² for any t > 0. When either side is
     /// zero, x-free (m = 0) or ζ-free (z = 0) the exact triangle-inequality forms are used.
     /// Otherwise t is chosen to minimise z/(1 − m), the form in which (m, ζ²) enter every floor of
-    /// THEORY §4 (ζ²/(1 − m)). With a = z₁C + (z₁+z₂)m₁, c = z₂C + (z₁+z₂)m₂, C = 1 − m₁ − m₂ and
+    /// docs/bounds.md (ζ²/(1 − m)). With a = z₁C + (z₁+z₂)m₁, c = z₂C + (z₁+z₂)m₂, C = 1 − m₁ − m₂ and
     /// b = 2(z₂m₁ − z₁m₂), the stationarity condition is a t² + b t − c = 0, whose one positive
     /// root is the minimiser (z/(1 − m) is quasi-convex in t and infinite where m reaches 1); it is
     /// computed in the cancellation-free form. Swapping the inputs maps t to 1/t, so the result
@@ -60,7 +60,7 @@ public struct EstimateBounds: Equatable, Sendable {
 }
 
 extension OracleStageSpec {
-    /// The stage's effect on what is known about the estimate (THEORY §5). `dimension` is d.
+    /// The stage's effect on what is known about the estimate (docs/theory.md §5). `dimension` is d.
     ///
     /// - noise (E‖ξ‖² = s², independent, mean 0): noise and second moment grow by s².
     /// - relative noise g ⊙ (1 + ε): unbiased given g; E‖g ⊙ ε‖² = s² E‖g‖².

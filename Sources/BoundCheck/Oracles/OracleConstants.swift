@@ -1,4 +1,4 @@
-/// The oracle's declared constants for the aggregated estimate g = (1/n) Σᵢ gᵢ (THEORY §3):
+/// The oracle's declared constants for the aggregated estimate g = (1/n) Σᵢ gᵢ (docs/theory.md §3):
 /// A4 bias (m, ζ²) and A5 affine variance (M, σ²), derived from the per-worker
 /// ``EstimateBounds`` and the problem's heterogeneity (B², G²).
 public struct OracleConstants: Codable, Equatable, Sendable {
@@ -6,7 +6,7 @@ public struct OracleConstants: Codable, Equatable, Sendable {
     public var m: Double
     public var zeta2: Double
     /// A5: E‖g − h‖² ≤ M‖h‖² + σ²; nil when noise is relative (M_f > 0) and m ≥ ½, where the
-    /// conversion of THEORY §3 does not apply.
+    /// conversion of docs/theory.md §3 does not apply.
     public var M: Double?
     public var sigma2: Double?
     /// The noise bound against ‖∇f‖² before conversion: E‖g − h‖² ≤ M_f‖∇f‖² + σ_f².
@@ -23,7 +23,7 @@ public struct OracleConstants: Codable, Equatable, Sendable {
     /// How each number was obtained.
     public var how: [String: String]
 
-    /// Combines per-worker bounds (THEORY §3): biases average, so
+    /// Combines per-worker bounds (docs/theory.md §3): biases average, so
     /// (1/n) Σ ‖bᵢ‖² ≤ max mᵢ (B²‖∇f‖² + G²) + (1/n) Σ ζᵢ²; independent zero-mean noises average,
     /// so E‖(1/n) Σ (gᵢ − hᵢ)‖² = (1/n²) Σ E‖gᵢ − hᵢ‖² ≤ (max M_f,i / n)(B²‖∇f‖² + G²) + (1/n²) Σ σᵢ².
     /// Then A5 against ‖h‖²: M = 2M_f/(1 − 2m), σ² = σ_f² + 2M_f ζ²/(1 − 2m), needing m < ½.
@@ -50,10 +50,10 @@ public struct OracleConstants: Codable, Equatable, Sendable {
         } else if m < 0.5 {
             M = 2 * Mf / (1 - 2 * m)
             sigma2 = sigmaf2 + 2 * Mf * zeta2 / (1 - 2 * m)
-            how["M"] = "2M_f/(1 − 2m) with M_f = \(fmt(Mf)) (noise stated against ‖∇f‖², THEORY §3)"
+            how["M"] = "2M_f/(1 − 2m) with M_f = \(fmt(Mf)) (noise stated against ‖∇f‖², docs/theory.md §3)"
             how["sigma2"] = "σ_f² + 2M_f ζ²/(1 − 2m)"
         } else {
-            how["M"] = "unavailable: relative noise with m ≥ ½ (THEORY §3 conversion needs m < ½)"
+            how["M"] = "unavailable: relative noise with m ≥ ½ (docs/theory.md §3 conversion needs m < ½)"
         }
         var secondMoment: Double?
         if let bounds = workerGradientBounds {

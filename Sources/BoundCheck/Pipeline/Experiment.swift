@@ -1,6 +1,6 @@
 import Foundation
 
-/// The whole flow for one problem file (DESIGN.md "The flow"): spec → instance → resolved
+/// The whole flow for one problem file: spec → instance → resolved
 /// methods → runs → bounds → verdicts. Each step hands a plain value to the next.
 public struct PreparedExperiment: Sendable {
     public let spec: ExperimentSpec
@@ -24,14 +24,25 @@ public struct PreparedExperiment: Sendable {
         checkpoints = checkpointIterations(iterations: profile.iterations, count: profile.checkpoints)
         let instance = self.instance
         let iterations = profile.iterations
-        methods = try spec.methods.map { method in
+        var resolved: [ResolvedMethod] = []
+        var problems: [Diagnostic] = []
+        for (index, method) in spec.methods.enumerated() {
             let bounds = BoundCatalog.bounds(for: method, instance: instance, userBounds: [])
-            return try StepSizes.resolve(method, instance: instance, bounds: bounds) { resolved in
-                // A run-measured G² does not affect any step condition; a placeholder lets M1 limit the step.
-                BoundEvaluator.context(instance: instance, method: resolved, spec: method, iterations: iterations,
-                                       measuredSecondMoment: 0)
+            do {
+                resolved.append(try StepSizes.resolve(method, instance: instance, bounds: bounds) { resolved in
+                    // A run-measured G² does not affect any step condition; a placeholder lets M1 limit the step.
+                    BoundEvaluator.context(instance: instance, method: resolved, spec: method, iterations: iterations,
+                                           measuredSecondMoment: 0)
+                })
+            } catch let error as StepResolutionError {
+                // Reported at the method's step, like a loading error, for every method at once.
+                let at = spec.methodPositions.byID[method.id]
+                problems.append(Diagnostic(file: spec.sourcePath ?? spec.name, line: at?.line ?? 0, column: at?.column ?? 0,
+                                           keyPath: at?.keyPath ?? "methods[\(index)].step", message: error.message))
             }
         }
+        if !problems.isEmpty { throw SpecErrors(problems) }
+        methods = resolved
     }
 
     /// Every checkpoint of every bound whose conditions hold (k ≥ 1 for avg-grad and min-grad):

@@ -1,7 +1,7 @@
 import Foundation
 import GSL
 
-/// The assumptions of THEORY §3 the probe measures, each with the constants it tests. A bound
+/// The assumptions of docs/theory.md §3 the probe measures, each with the constants it tests. A bound
 /// lists the ones it relies on (``Bound/assumptions``); when the probe contradicts one, the
 /// bound's verdict is *unsupported*.
 public enum ProbedAssumption: String, CaseIterable, Codable, Sendable {
@@ -61,7 +61,7 @@ public struct ProbePoint: Codable, Sendable, Equatable {
     public var grad2: Double
     /// f(x) − f* (or − f_inf when only a lower bound is known).
     public var gap: Double
-    /// Unbiased estimates from the fresh samples (THEORY §6): ‖b‖², V = E‖g − h‖², ‖h‖².
+    /// Unbiased estimates from the fresh samples (docs/theory.md §6): ‖b‖², V = E‖g − h‖², ‖h‖².
     public var bias2: Double
     public var variance: Double
     public var h2: Double
@@ -113,7 +113,7 @@ public struct ProbeReport: Codable, Sendable, Equatable {
     }
 }
 
-/// The assumption probe (THEORY §6): at points along the runs and around the start, it
+/// The assumption probe (docs/theory.md §6): at points along the runs and around the start, it
 /// estimates the oracle's mean h(x) from fresh samples and measures the bias, the noise, μ, L,
 /// the heterogeneity and f ≥ f*, then compares them with the constants the bounds use.
 ///

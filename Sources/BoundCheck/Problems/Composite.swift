@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 /// A composite (conditional) objective, F(x) = (1/N) Σₛ φ(aₛᵀx − yₛ) with φ = log cosh
-/// (THEORY §7), whose oracle sees each inner value uₛ = aₛᵀx − yₛ only through the mean of
+/// (docs/theory.md §7), whose oracle sees each inner value uₛ = aₛᵀx − yₛ only through the mean of
 /// m_in noisy samples, uₛ + σ_g ξ̄ with ξ̄ ~ N(0, 1/m_in).
 ///
 /// φ' = tanh is 1-Lipschitz and bounded by 1, φ'' = sech² ≤ 1, so L = λ_max((1/N) Σ aₛaₛᵀ) and

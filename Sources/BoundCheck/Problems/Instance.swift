@@ -1,5 +1,5 @@
 /// A problem file made concrete: the objective, its start point, the oracle pipeline and every
-/// constant the bounds need, each with its provenance (THEORY §3, §5, §7).
+/// constant the bounds need, each with its provenance (docs/theory.md §3, §5, §7).
 ///
 /// Everything random here comes from the file's seed through keyed streams, so the same file
 /// always gives the same instance.
@@ -89,7 +89,7 @@ public struct Instance: Sendable {
     }
 }
 
-/// The flat table of named constants that bounds and expressions read (DESIGN.md variable
+/// The flat table of named constants that bounds and expressions read (docs/problem-files.md variable
 /// names), each with its value, how it was obtained, and whether the file declared it.
 public struct ConstantTable: Codable, Equatable, Sendable {
     public struct Entry: Codable, Equatable, Sendable {

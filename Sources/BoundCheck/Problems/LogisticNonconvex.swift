@@ -2,7 +2,7 @@
 import Glibc
 #endif
 
-/// Logistic regression with a nonconvex regularizer (THEORY §7):
+/// Logistic regression with a nonconvex regularizer (docs/theory.md §7):
 /// fᵢ(x) = (1/Nᵢ) Σ_{s ∈ i} log(1 + exp(−yₛ aₛᵀx)) + λ Σⱼ xⱼ²/(1 + xⱼ²), labels yₛ ∈ {±1}.
 ///
 /// L = λ_max(DᵀD)/(4N) + 2λ (the logistic loss has curvature ≤ ¼, the regularizer ≤ 2λ);

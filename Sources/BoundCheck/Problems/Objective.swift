@@ -1,5 +1,5 @@
 /// A finite-sum objective split over workers: f(x) = (1/n) Σᵢ fᵢ(x), where worker i can only
-/// query fᵢ (THEORY §1).
+/// query fᵢ (docs/theory.md §1).
 ///
 /// Implementations are immutable after construction, so one instance serves every run on every
 /// thread. Gradients are written into caller-owned buffers: the hot loop allocates nothing.
@@ -54,7 +54,7 @@ public struct DerivedConstant: Codable, Equatable, Sendable {
     }
 }
 
-/// The problem's constants (THEORY §3, §7), each with its provenance.
+/// The problem's constants (docs/theory.md §3, §7), each with its provenance.
 public struct ProblemConstants: Codable, Equatable, Sendable {
     /// L: smoothness of f (A2).
     public var L: DerivedConstant

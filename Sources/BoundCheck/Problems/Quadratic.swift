@@ -4,7 +4,7 @@ import Glibc
 
 import GSL
 
-/// fᵢ(x) = ½ (x − cᵢ)ᵀ A (x − cᵢ) with A symmetric PSD of a chosen spectrum (THEORY §7).
+/// fᵢ(x) = ½ (x − cᵢ)ᵀ A (x − cᵢ) with A symmetric PSD of a chosen spectrum (docs/theory.md §7).
 ///
 /// With c̄ = (1/n) Σᵢ cᵢ: f(x) = ½ (x − c̄)ᵀ A (x − c̄) + f*, f* = (1/n) Σᵢ ½ (cᵢ − c̄)ᵀ A (cᵢ − c̄);
 /// ∇fᵢ(x) = ∇f(x) − A(cᵢ − c̄), so (1/n) Σᵢ ‖∇fᵢ‖² = ‖∇f‖² + (1/n) Σᵢ ‖A(cᵢ − c̄)‖²

@@ -1,4 +1,4 @@
-/// `Reports/junit.xml` (DESIGN.md "Reports"): one test suite per problem file, one test case
+/// `Reports/junit.xml` (docs/verdicts.md, "JUnit"): one test suite per problem file, one test case
 /// per bound check (method × bound) and per assumption check, for CI systems that read JUnit.
 ///
 /// A check fails exactly when it makes the report fail (an unexpected verdict); a bound that is
@@ -11,12 +11,12 @@ public enum JUnitReport {
         for r in results {
             var cases = ""
             var tests = 0, failures = 0, skipped = 0
-            func testCase(_ name: String, failure: String?, skip: String?, output: String) {
+            func testCase(_ name: String, failure: Failure?, skip: String?, output: String) {
                 tests += 1
                 cases += "    <testcase classname=\"\(escape(r.name))\" name=\"\(escape(name))\""
                 if let failure {
                     failures += 1
-                    cases += ">\n      <failure message=\"\(escape(failure))\"/>\n"
+                    cases += ">\n      <failure message=\"\(escape(failure.message))\" type=\"\(escape(failure.type))\">\(escape(failure.body))</failure>\n"
                 } else if let skip {
                     skipped += 1
                     cases += ">\n      <skipped message=\"\(escape(skip))\"/>\n"
@@ -31,7 +31,8 @@ public enum JUnitReport {
                     let expectation = b.expected.map { " (expected \($0.rawValue))" } ?? ""
                     let summary = "\(verdict.rawValue)\(expectation): \(b.verdict.reason)"
                     testCase("\(m.method.id)/\(b.evaluation.id) [\(b.evaluation.kind.rawValue)]",
-                             failure: b.fails ? summary : nil,
+                             failure: b.fails ? Failure(message: summary, type: failureType(verdict.rawValue, expected: b.expected?.rawValue),
+                                                        body: failureBody(b)) : nil,
                              skip: verdict == .notApplicable && !b.fails ? b.verdict.reason : nil,
                              output: summary)
                 }
@@ -39,10 +40,14 @@ public enum JUnitReport {
             for check in r.probe?.checks ?? [] {
                 let expectation = check.expected.map { " (expected \($0.rawValue))" } ?? ""
                 let summary = "\(check.verdict.rawValue)\(expectation): \(check.reason)"
-                testCase("assumption \(check.id): \(check.statement)", failure: check.fails ? summary : nil, skip: nil, output: summary)
+                let failure = Failure(message: summary, type: failureType(check.verdict.rawValue, expected: check.expected?.rawValue),
+                                      body: "assumption \(check.id): \(check.statement)\noutcome: \(FailureDetail.outcome(check))\nreason: \(check.reason)\ntest: \(check.test)")
+                testCase("assumption \(check.id): \(check.statement)", failure: check.fails ? failure : nil, skip: nil, output: summary)
             }
             for key in r.unmatchedExpectations {
-                testCase("expect \(key)", failure: "the expectation matched no bound or assumption that was checked", skip: nil, output: "")
+                let message = "the expectation matched no bound or assumption that was checked"
+                testCase("expect \(key)", failure: Failure(message: message, type: "unmet-expectation", body: "expect \(key): \(message)"),
+                         skip: nil, output: "")
             }
             totalTests += tests; totalFailures += failures; totalSkipped += skipped
             suites += "  <testsuite name=\"\(escape(r.name))\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"0\" skipped=\"\(skipped)\">\n"
@@ -52,6 +57,33 @@ public enum JUnitReport {
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
             + "<testsuites name=\"boundcheck\" tests=\"\(totalTests)\" failures=\"\(totalFailures)\" errors=\"0\" skipped=\"\(totalSkipped)\">\n"
             + suites + "</testsuites>\n"
+    }
+
+    /// A `<failure>` element: a one-line message, a type, and a body with the details.
+    struct Failure {
+        var message: String
+        var type: String
+        var body: String
+    }
+
+    /// The failure's type: the verdict when it fails by itself (`violated`, `unsupported`,
+    /// `diverged`, `inconclusive` under --strict), `unexpected-VERDICT` when an expectation said otherwise.
+    static func failureType(_ verdict: String, expected: String?) -> String {
+        expected == nil || expected == verdict ? verdict : "unexpected-\(verdict)"
+    }
+
+    /// The observed mean, the bound and the checkpoint that decided, and the reason, one per line.
+    static func failureBody(_ b: CheckedBound) -> String {
+        var lines = ["check: \(b.evaluation.id) [\(b.evaluation.kind.rawValue), \(b.evaluation.metric.rawValue)] \(b.evaluation.formula)",
+                     "outcome: \(FailureDetail.outcome(b))",
+                     "reason: \(b.verdict.reason)"]
+        if let c = FailureDetail.decisive(b) {
+            lines.append("checkpoint: k = \(c.k)")
+            lines.append("observed: \(FailureDetail.fmt(c.observed)) (mean of \(c.seeds) seed\(c.seeds == 1 ? "" : "s"); interval \(FailureDetail.fmt(c.lower)) to \(FailureDetail.fmt(c.upper)))")
+            lines.append("bound: \(FailureDetail.fmt(c.bound))")
+        }
+        lines.append("source: \(b.evaluation.source)")
+        return lines.joined(separator: "\n")
     }
 
     /// XML text and attribute escaping (shared with the SVG plots).

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Markdown reports (DESIGN.md "Reports"): `index.md` on one screen and one page per problem,
+/// Markdown reports (docs/verdicts.md explains every number): `index.md` on one screen and one page per problem,
 /// rendered from ``ExperimentResult`` alone, with SVG plots written beside them.
 public enum MarkdownReport {
     /// A plot's path in the output folder: `plots/<problem>/<method>.<metric>.svg`. Each problem
@@ -66,7 +66,8 @@ public enum MarkdownReport {
             out += "| [\(r.name)](\(r.name).md) | \(r.passed ? "pass" : "**fail**") | \(count(.holds)) | \(count(.violated)) | \(count(.inconclusive)) | "
             out += "\(count(.notApplicable)) | \(count(.unsupported)) | \(count(.diverged)) | \(probe) |\n"
         }
-        out += "\n## Every bound\n\n"
+        let checks = results.reduce(0) { $0 + $1.methods.reduce(0) { $0 + $1.bounds.count } }
+        out += "\n## Every bound\n\n<details><summary>All \(checks) bound checks, with tightness and floor</summary>\n\n"
         out += "| problem | method | bound | kind | verdict | tightness | floor |\n|---|---|---|---|---|---|---|\n"
         for r in results {
             for m in r.methods {
@@ -79,6 +80,7 @@ public enum MarkdownReport {
                 out += "| [\(r.name)](\(r.name).md) | probe | \(check.id) | assumption | \(assumptionCell(check)) | — | — |\n"
             }
         }
+        out += "\n</details>\n"
         out += "\nTightness is the largest observed/bound ratio over the checkpoints k ≥ 1; the floor is the bound's K → ∞ limit. "
         out += "GSL \(provenance.gslVersion), \(provenance.toolchain), commit \(provenance.commit).\n"
         return out
@@ -141,7 +143,15 @@ public enum MarkdownReport {
                 out += "\n![\(method.id) \(metric.rawValue)](\(file))\n"
             }
         }
-        if !r.momentumComparisons.isEmpty { out += momentumSection(r) }
+        if !r.momentumComparisons.isEmpty {
+            out += momentumSection(r)
+            for c in r.momentumComparisons {
+                guard let svg = ReportPlots.momentumPlot(r, c) else { continue }
+                let file = ReportPlots.momentumPlotFile(r, c)
+                plots[file] = svg
+                out += "\n![\(c.momentum) against \(c.sgd), \(c.pairing.rawValue)](\(file))\n"
+            }
+        }
         if let probe = r.probe { out += probeSection(probe) }
         out += "\n## Provenance\n\nSpec hash `\(r.specHash)`, source `\(r.sourcePath ?? "in code")`, commit `\(provenance.commit)`, \(provenance.toolchain), GSL \(provenance.gslVersion), wall time \(String(format: "%.1f", provenance.wallTimeSeconds)) s.\n"
         return (out, plots)
@@ -184,23 +194,6 @@ public enum MarkdownReport {
     }
 
     static func plot(_ r: ExperimentResult, _ m: MethodResult, _ metric: Metric) -> String {
-        let t = m.trace
-        var xs: [Double] = [], ys: [Double] = [], lo: [Double] = [], hi: [Double] = []
-        let z = 1.96
-        // k = 0 has no place on a log axis; the tables list it.
-        for (c, k) in t.checkpoints.enumerated() where k > 0 {
-            let s = t.statistics(metric, at: c)
-            guard s.count > 0 else { continue }
-            let half = s.count > 1 ? z * s.standardDeviation / Double(s.count).squareRoot() : 0
-            xs.append(Double(k)); ys.append(s.mean); lo.append(s.mean - half); hi.append(s.mean + half)
-        }
-        var series = [PlotSeries(label: "observed mean (95% band)", x: xs, y: ys, lower: lo, upper: hi)]
-        for b in m.bounds where b.evaluation.metric == metric && !b.verdict.comparisons.isEmpty {
-            let shown = b.verdict.comparisons.filter { $0.k > 0 }
-            series.append(PlotSeries(label: "\(b.evaluation.id) (\(b.evaluation.kind.rawValue))",
-                                     x: shown.map { Double($0.k) }, y: shown.map(\.bound), style: .dashed))
-        }
-        return LinePlot(title: "\(r.name) · \(m.method.id) · \(metric.rawValue)", xLabel: "iteration k",
-                        yLabel: metric.rawValue, xScale: .log10, yScale: .log10, series: series).svg()
+        ReportPlots.boundPlot(r, m, metric)
     }
 }

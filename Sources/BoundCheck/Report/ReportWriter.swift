@@ -51,13 +51,15 @@ public final class ReportWriter {
 /// The report set of one `check` run: per problem its JSON, Markdown page and plots, then the
 /// index and junit.xml, each written atomically into the output folder.
 public enum ReportSet {
-    public static let formats: Set<String> = ["md", "json", "junit"]
+    /// `summary` writes summary.md (SummaryReport); `github` writes nothing here: the command
+    /// prints its annotations (GitHubAnnotations) to standard output.
+    public static let formats: Set<String> = ["md", "json", "junit", "summary", "github"]
     /// Problem names that would give a report the path of one of the run's own files (the
     /// index, junit.xml, the plots folder), or of files a format may add; compared ignoring case.
     public static let reservedNames: Set<String> = ["index", "junit", "plots", "summary", "github"]
 
     public static func write(_ pages: [(result: ExperimentResult, provenance: Provenance)], formats: Set<String>,
-                             to writer: ReportWriter, indexProvenance: Provenance) throws {
+                             to writer: ReportWriter, indexProvenance: Provenance, linkBase: String? = nil) throws {
         for (result, provenance) in pages {
             if formats.contains("json") { try writer.write(try JSONReport.render(result, provenance: provenance), to: "\(result.name).json") }
             if formats.contains("md") {
@@ -69,10 +71,13 @@ public enum ReportSet {
         let results = pages.map(\.result)
         if formats.contains("md") { try writer.write(MarkdownReport.index(results, provenance: indexProvenance), to: "index.md") }
         if formats.contains("junit") { try writer.write(JUnitReport.render(results), to: "junit.xml") }
+        if formats.contains("summary") {
+            try writer.write(SummaryReport.render(results, provenance: indexProvenance, linkBase: linkBase), to: "summary.md")
+        }
     }
 }
 
-/// The JSON contract of DESIGN.md ("Reports/<problem>.json"), with more keys than the minimum.
+/// The JSON report (`Reports/<problem>.json`): every number of the Markdown page.
 public enum JSONReport {
     public static func render(_ r: ExperimentResult, provenance: Provenance) throws -> String {
         var constants: [String: Any] = [:]

@@ -8,8 +8,8 @@ public enum AxisScale: Sendable {
 }
 
 /// Stroke pattern of a series' line.
-public enum LineStyle: Sendable {
-    case solid, dashed, dotted
+public enum LineStyle: Sendable, CaseIterable {
+    case solid, dashed, dotted, dashDot, longDash
 }
 
 /// One line of a `LinePlot`, optionally with a confidence band.
@@ -247,7 +247,7 @@ struct SVGPlotRenderer {
     static let tickFontSize = 11.0
     static let labelFontSize = 13.0
     static let titleFontSize = 15.0
-    static let bandOpacity = "0.18"
+    static let bandOpacity = "0.3"
     static let clipID = "plot-area"
 
     let plot: LinePlot
@@ -416,7 +416,7 @@ struct SVGPlotRenderer {
     func chooseLayout() -> (PlotLayout, LegendGeometry?) {
         guard !prepared.isEmpty else { return (layout(legend: nil, outside: false), nil) }
         let legend = LegendGeometry(texts: prepared.map(\.legendText),
-                                    maxTextWidth: max(80, canvasWidth * 0.3))
+                                    maxTextWidth: max(80, canvasWidth * 0.4))
         let inside = layout(legend: legend, outside: false)
         let rect = inside.plot
         let inset = 10.0
@@ -477,7 +477,8 @@ struct SVGPlotRenderer {
                 let color = SVGFormat.escape(series.color)
                 for run in series.bandRuns where run.count >= 2 {
                     let points = bandPolygon(run, in: rect).map { "\(c($0.x)),\(c($0.y))" }.joined(separator: " ")
-                    out.append("<polygon points=\"\(points)\" fill=\"\(color)\" fill-opacity=\"\(Self.bandOpacity)\" stroke=\"none\"/>")
+                    // Edges drawn too, so that a narrow band still shows where its limits are.
+                    out.append("<polygon points=\"\(points)\" fill=\"\(color)\" fill-opacity=\"\(Self.bandOpacity)\" stroke=\"\(color)\" stroke-opacity=\"0.6\" stroke-width=\"0.75\"/>")
                 }
             }
             for series in prepared {
@@ -564,6 +565,8 @@ struct SVGPlotRenderer {
         case .solid: return ""
         case .dashed: return " stroke-dasharray=\"7 4\""
         case .dotted: return " stroke-dasharray=\"1 4\" stroke-linecap=\"round\""
+        case .dashDot: return " stroke-dasharray=\"9 3 2 3\""
+        case .longDash: return " stroke-dasharray=\"14 5\""
         }
     }
 

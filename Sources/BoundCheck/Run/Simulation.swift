@@ -1,7 +1,7 @@
 /// Runs one method on one instance, seed after seed, with every buffer allocated once per
-/// block of seeds: the iteration loop allocates nothing (DESIGN.md "Performance").
+/// block of seeds: the iteration loop allocates nothing (docs/performance.md).
 ///
-/// Iteration k (THEORY §2): each worker i computes ∇fᵢ(xᵏ), passes it through its oracle
+/// Iteration k (docs/theory.md §2): each worker i computes ∇fᵢ(xᵏ), passes it through its oracle
 /// stages to get gᵢᵏ, and the server averages; the metrics at checkpoint k are taken at xᵏ
 /// before the update, so `avg-grad` at k averages ‖∇f(xʲ)‖² over j = 0..k−1.
 final class Simulation {
@@ -256,7 +256,7 @@ final class Simulation {
         return outcome
     }
 
-    /// M-DSGD (THEORY §2): x is w, v holds w̃ (tracked by its own recursion), aux holds
+    /// M-DSGD (docs/theory.md §2): x is w, v holds w̃ (tracked by its own recursion), aux holds
     /// w^{t−1} − w^t for the global-momentum variant, g accumulates the sent (1/p) Σ sₖ and
     /// gradSum ∇f(w).
     private func runMemory(statistics: inout [[RunningStatistics]]) -> SeedOutcome {

@@ -31,7 +31,7 @@ public struct RunningStatistics: Codable, Equatable, Sendable {
     public var standardDeviation: Double { variance.squareRoot() }
 }
 
-/// The metrics recorded at checkpoints (DESIGN.md).
+/// The metrics recorded at checkpoints (docs/bounds.md, "Kinds, metrics and notation").
 public enum MetricIndex {
     public static let all: [Metric] = [.gap, .grad, .avgGrad, .minGrad, .virtualGap]
     static func index(_ m: Metric) -> Int { all.firstIndex(of: m)! }

@@ -21,6 +21,8 @@ public struct ExperimentSpec: Sendable, Equatable {
     public var expect: [String: ExpectedOutcome]
     /// SHA-256-free but stable digest of the file's text (FNV-1a 64), for provenance and caching.
     public var specHash: String
+    /// Where each method's `step` is in the file, by method id (for messages about the step).
+    public var methodPositions = SourcePositions()
 
     public init(name: String, description: String = "", seed: UInt64 = 1, sourcePath: String? = nil,
                 problem: ProblemSpec, oracle: [OracleStageSpec] = [], methods: [MethodSpec],
@@ -94,7 +96,7 @@ public enum StartSpec: Sendable, Equatable {
     case at([Double])
 }
 
-/// One stage of a worker's oracle (THEORY §5), applied in file order.
+/// One stage of a worker's oracle (docs/theory.md §5), applied in file order.
 public enum OracleStageSpec: Sendable, Equatable {
     case gaussianNoise(variance: Double)
     case relativeNoise(variance: Double)
@@ -121,7 +123,7 @@ public enum OracleStageSpec: Sendable, Equatable {
     }
 }
 
-/// Which of clipping's two valid constant choices (THEORY §5) to declare.
+/// Which of clipping's two valid constant choices (docs/theory.md §5) to declare.
 public enum ClipRule: String, Sendable, Equatable, CaseIterable {
     /// m = (1 − τ/G_max)², ζ² = 0.
     case relative
@@ -218,6 +220,14 @@ public struct DeclaredConstants: Sendable, Equatable {
 }
 
 /// Where an expression sits in its file, so errors inside it point at the right column.
+/// Positions of parts of the file. They never make two specs differ: the same experiment
+/// written another way is the same spec.
+public struct SourcePositions: Sendable, Equatable {
+    public var byID: [String: SourcePosition] = [:]
+    public init() {}
+    public static func == (a: SourcePositions, b: SourcePositions) -> Bool { true }
+}
+
 public struct SourcePosition: Sendable, Equatable {
     public var file: String
     public var line: Int
@@ -255,7 +265,7 @@ public enum ExpectedOutcome: String, Sendable, Equatable, CaseIterable {
     case diverged
 }
 
-/// What a bound is about (DESIGN.md).
+/// What a bound is about (docs/bounds.md, "Kinds, metrics and notation").
 public enum Metric: String, Sendable, Equatable, CaseIterable, Codable {
     /// f(xᵏ) − f*
     case gap

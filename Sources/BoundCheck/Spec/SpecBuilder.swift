@@ -1,4 +1,4 @@
-/// The ids of the catalog bounds (THEORY §4), known to the loader so a misspelt `bounds:` entry
+/// The ids of the catalog bounds (docs/theory.md §4), known to the loader so a misspelt `bounds:` entry
 /// gets a did-you-mean. The catalog itself lives in Bounds/.
 public enum CatalogBoundID: String, CaseIterable, Sendable {
     case as1 = "AS-1", as2 = "AS-2", f1 = "F1", f2 = "F2"
@@ -30,6 +30,8 @@ final class SpecBuilder {
     /// Methods that could not be built (a misspelt kind, a bad step): references to methods
     /// that are not found are then not reported, since they may name one of these.
     private var brokenMethods = 0
+    /// Where each method's `step` is (or the method's entry when it has none), by method id.
+    private var methodPositions = SourcePositions()
     /// Ids of user bounds and assumptions that could not be built, and whether one without a
     /// usable id failed: `expect` keys naming them are follow-ons, not new problems.
     private var brokenIDs: Set<String> = []
@@ -68,7 +70,7 @@ final class SpecBuilder {
     /// a rate fit, and an unbounded count would let a file ask for gigabytes.
     static let maximumCheckpoints = 10_000
 
-    /// Variables every bound expression may use (DESIGN.md "Expressions").
+    /// Variables every bound expression may use (docs/problem-files.md, "Variables").
     static let boundVariables: Set<String> = ["L", "mu", "fstar", "D0", "B2", "G2", "d", "n", "m", "zeta2", "M",
                                               "sigma2", "delta", "tau", "gamma", "beta", "K", "p"]
     /// Assumptions may also use the quantities measured at probe points.
@@ -138,10 +140,12 @@ final class SpecBuilder {
                             top: top, root: root)
         }
         guard let problem, let run, reader.diagnostics.isEmpty else { return nil }
-        return ExperimentSpec(name: name, description: description, seed: seed, sourcePath: sourcePath, problem: problem,
-                              oracle: oracle, methods: methods, run: run, quick: quick, bounds: bounds,
-                              confidence: confidence, declared: declared, userBounds: userBounds,
-                              assumptions: assumptions, expect: expect, specHash: specHash)
+        var spec = ExperimentSpec(name: name, description: description, seed: seed, sourcePath: sourcePath, problem: problem,
+                                  oracle: oracle, methods: methods, run: run, quick: quick, bounds: bounds,
+                                  confidence: confidence, declared: declared, userBounds: userBounds,
+                                  assumptions: assumptions, expect: expect, specHash: specHash)
+        spec.methodPositions = methodPositions
+        return spec
     }
 
     static func isSafeName(_ name: String) -> Bool {
@@ -360,6 +364,7 @@ final class SpecBuilder {
                 beta = m["beta"].flatMap { reader.double($0, "\(path).beta", .between(0, 1, highOpen: true)) } ?? 0
             }
             var step: StepSpec?
+            methodPositions.byID[id] = position(of: m["step"] ?? item, "\(path).step")
             if let s = m["step"] { step = buildStep(s, "\(path).step") } else {
                 reader.error(item, "\(path).step", "missing 'step' (a number > 0, 'theory', or {theory: factor})")
             }
@@ -527,7 +532,7 @@ final class SpecBuilder {
                 report("'\(name)' is not defined for this problem: \(why)", offset: Self.offset(ofName: name, in: text) ?? 0)
             }
         } catch {
-            report(error.message, offset: error.offset)
+            for e in error.all { report(e.message, offset: e.offset) }
         }
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Turns problem files into validated ``ExperimentSpec``s, reporting every problem in a file at
-/// once (DESIGN.md "Problem files"; docs/problem-files.md lists every key).
+/// once (docs/problem-files.md lists every key).
 public struct SpecLoader {
     /// Files larger than this are refused unless `allowLarge` (a guard against feeding the tool
     /// a data file by mistake).

@@ -1,6 +1,6 @@
 import GSL
 
-/// SGDM against plain SGD on the same seeds (THEORY §8: "momentum reached a lower training loss
+/// SGDM against plain SGD on the same seeds (docs/theory.md §8: "momentum reached a lower training loss
 /// by iteration 50"), at equal γ and at equal effective step γ_SGD = γβ. Every `sgdm` method of a
 /// file (β < 1) is paired with every `sgd` method whose step matches either way (relative 1e−9).
 ///

@@ -1,6 +1,6 @@
 import GSL
 
-/// The rate check of THEORY §6: how fast the observed mean decays in the transient, against how
+/// The rate check of docs/theory.md §6: how fast the observed mean decays in the transient, against how
 /// fast the bound's rate part decays over the same checkpoints. A descriptive check (it never
 /// fails a report): a bound can hold while its predicted rate is slower than what the runs show.
 ///

@@ -1,6 +1,6 @@
 import GSL
 
-/// A bound's verdict against the runs (THEORY §6, DESIGN.md verdict words).
+/// A bound's verdict against the runs (docs/theory.md §6; the verdict words of docs/verdicts.md).
 public enum Verdict: String, Codable, Sendable, Equatable {
     case holds, violated, inconclusive, diverged, unsupported
     case notApplicable = "not-applicable"
@@ -32,11 +32,11 @@ public struct BoundVerdict: Codable, Sendable, Equatable {
     public var plateauOverFloor: Double?
     /// For inconclusive verdicts: about how many seeds would decide the closest undecided checkpoint.
     public var seedsToDecide: Int?
-    /// The observed decay against the bound's rate part (THEORY §6 (b)).
+    /// The observed decay against the bound's rate part (docs/theory.md §6, rate; docs/verdicts.md).
     public var rate: RateFit?
 }
 
-/// Student-t confidence limits with a Bonferroni correction (THEORY §6).
+/// Student-t confidence limits with a Bonferroni correction (docs/theory.md §6).
 public struct VerdictRule: Sendable {
     /// The report's confidence, e.g. 0.99: its family-wise false-alarm rate is at most 1 − confidence.
     public var confidence: Double
