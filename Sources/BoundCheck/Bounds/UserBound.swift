@@ -46,8 +46,16 @@ public struct UserBound: Bound {
     }
 
     public func conditions(_ c: BoundContext) -> [BoundCondition] {
-        requirements.map { requirement in
-            BoundCondition(requirement.text) { c in
+        let position = spec.expressionPosition
+        return requirements.map { requirement in
+            BoundCondition(requirement.text, evaluationError: { c in
+                do {
+                    _ = try requirement.expression.holds(UserBound.variables(c, K: 1))
+                    return nil
+                } catch {
+                    return "\(error) (in requires '\(requirement.text)' of bound \(self.spec.id), \(position.file):\(position.line))"
+                }
+            }) { c in
                 (try? requirement.expression.holds(UserBound.variables(c, K: 1))) == true ? 1 : -1
             }
         }
