@@ -17,8 +17,8 @@ enum SyntheticTrace {
         }
         var trace = MethodTrace(method: method, seeds: seeds, checkpoints: checkpoints ?? Array(1...values.count), statistics: stats,
                                 divergedAt: Array(repeating: nil, count: seeds), gaps: [], identityDeviation: 0, maxWorkerEstimateNorm2: 0)
-        trace.samples = (0..<seeds).map { s in values.map { Array(repeating: $0[s], count: MetricIndex.all.count) } }
-        trace.windowMinima = (0..<seeds).map { s in values.map { $0[s] } }
+        trace.samples = (0..<seeds).map { s in values.map { Array(repeating: Optional($0[s]), count: MetricIndex.all.count) } }
+        trace.windowMinima = (0..<seeds).map { s in values.map { Optional($0[s]) } }
         return trace
     }
 

@@ -219,10 +219,28 @@ public enum AssumptionProbe {
         // A3: PL (exact), where f* is exact and gaps are above round-off.
         if let mu = constants["mu"], fstarExact {
             let fstar = constants["fstar"] ?? 0
-            let usable = points.filter { $0.gap > 1e-10 * max(abs(fstar) + abs($0.gap + fstar), 1e-300) }
-            if let worst = usable.min(by: { $0.grad2 / $0.gap < $1.grad2 / $1.gap }) {
+            let L = constants["L"] ?? 0
+            // Absolute round-off of f − f* and of ‖∇f‖ at a point (docs/verdicts.md): the gap
+            // cancels f against f*, so it is known to 256·ε·(|f| + |f*|) plus what the rounding of
+            // x itself (ε‖x‖ per coordinate) changes f by, ½L(ε‖x‖)²·256; ∇f is known to
+            // 8ε(√((1/n)Σ‖∇fᵢ‖²) + L‖x‖) (A2's rounding, plus x's own rounding times L).
+            func gapError(_ i: Int) -> Double {
+                let xNorm = Vec.normSquared(measured[i].x).squareRoot()
+                let fromX = Double.ulpOfOne * 16 * xNorm
+                return VerdictRule.roundOffFactor * Double.ulpOfOne * (abs(points[i].gap + fstar) + abs(fstar)) + 0.5 * L * fromX * fromX
+            }
+            func gradError(_ i: Int) -> Double {
+                let xNorm = Vec.normSquared(measured[i].x).squareRoot()
+                return 8 * epsilon * (points[i].workerGrad2.squareRoot() + L * xNorm)
+            }
+            let usableIndices = points.indices.filter { points[$0].gap > gapError($0) }
+            let usable = usableIndices.map { points[$0] }
+            if let worstIndex = usableIndices.min(by: { points[$0].grad2 / points[$0].gap < points[$1].grad2 / points[$1].gap }) {
+                let worst = points[worstIndex]
                 let muHat = worst.grad2 / (2 * worst.gap)
-                let violated = muHat < mu * (1 - roundOff)
+                // Violated only if ‖∇f‖² even rounded up stays below 2μ(f − f*) rounded down.
+                let gradUp = worst.grad2.squareRoot() + gradError(worstIndex)
+                let violated = gradUp * gradUp < 2 * mu * (worst.gap - gapError(worstIndex)) * (1 - roundOff)
                 checks.append(AssumptionCheck(
                     id: "A3", statement: ProbedAssumption.pl.statement, kind: "theory", verdict: violated ? .violated : .holds,
                     declared: ["mu": mu], measured: ["mu": muHat], test: "exact (smallest ‖∇f‖²/(2(f − f*)))",

@@ -28,9 +28,9 @@ public struct BlockResult: Codable, Sendable, Equatable {
     public var maxWorkerEstimateNorm2: Double
     /// Per seed of the block: its metrics at each checkpoint, [seed][checkpoint][metric] (NaN
     /// where not recorded).
-    public var samples: [[[Double]]] = []
+    public var samples: [[[Double?]]] = []
     /// Per seed: minₜ ‖∇f(xᵗ)‖² over the window before each checkpoint, [seed][checkpoint].
-    public var windowMinima: [[Double]] = []
+    public var windowMinima: [[Double?]] = []
     /// Σ over the block's seeds of ‖∇f(xᵗ)‖², t = 0..K−1, and how many seeds contributed (a
     /// diverged seed stops contributing). O(K) per block, not per seed of the run.
     public var gradPathSum: [Double] = []
@@ -48,12 +48,12 @@ public struct MethodTrace: Codable, Sendable, Equatable {
     public var identityDeviation: Double
     public var maxWorkerEstimateNorm2: Double
     /// Per seed, in seed order: metrics at each checkpoint, [seed][checkpoint][metric].
-    public var samples: [[[Double]]] = []
+    public var samples: [[[Double?]]] = []
     /// Per seed: minₜ ‖∇f(xᵗ)‖² over the window kᶜ⁻¹ ≤ t < kᶜ, [seed][checkpoint].
-    public var windowMinima: [[Double]] = []
+    public var windowMinima: [[Double?]] = []
     /// (1/S) Σₛ ‖∇f(xᵗ)‖² for t = 0..K−1 — the mean over seeds at every iteration (summed in
     /// seed-block order, so bit-identical for any split), for bounds on minₜ E‖∇f(xᵗ)‖².
-    public var gradMeanByIteration: [Double] = []
+    public var gradMeanByIteration: [Double?] = []
 
     public func statistics(_ metric: Metric, at checkpoint: Int) -> RunningStatistics {
         statistics[checkpoint][MetricIndex.index(metric)]
@@ -62,12 +62,12 @@ public struct MethodTrace: Codable, Sendable, Equatable {
     /// The seeds' values of `metric` at checkpoint `c` (finite ones only, in seed order).
     public func values(_ metric: Metric, at c: Int) -> [Double] {
         let m = MetricIndex.index(metric)
-        return samples.compactMap { $0.indices.contains(c) && $0[c][m].isFinite ? $0[c][m] : nil }
+        return samples.compactMap { $0.indices.contains(c) ? $0[c][m] : nil }
     }
 
     /// The seeds' window minima of ‖∇f‖² before checkpoint `c` (finite ones, seed order).
     public func windowMinima(at c: Int) -> [Double] {
-        windowMinima.compactMap { $0.indices.contains(c) && $0[c].isFinite ? $0[c] : nil }
+        windowMinima.compactMap { $0.indices.contains(c) ? $0[c] : nil }
     }
 
     /// minₜ over t < k of the mean over seeds of ‖∇f(xᵗ)‖² (the quantity of a "minₜ E" bound).
@@ -75,7 +75,7 @@ public struct MethodTrace: Codable, Sendable, Equatable {
         let n = min(k, gradMeanByIteration.count)
         guard n > 0 else { return nil }
         var best = Double.infinity
-        for t in 0..<n where gradMeanByIteration[t] < best { best = gradMeanByIteration[t] }
+        for t in 0..<n { if let v = gradMeanByIteration[t], v < best { best = v } }
         return best.isFinite ? best : nil
     }
 
@@ -110,8 +110,9 @@ public struct Runner {
         result.gradPathCount = [Int](repeating: 0, count: profile.iterations)
         for seed in seeds {
             let outcome = simulation.run(seedIndex: seed, statistics: &statistics)
-            result.samples.append(outcome.values)
-            result.windowMinima.append(outcome.windowMinima)
+            // Optionals, not NaN, mark missing values: results must compare equal to themselves.
+            result.samples.append(outcome.values.map { $0.map { $0.isFinite ? $0 : nil } })
+            result.windowMinima.append(outcome.windowMinima.map { $0.isFinite ? $0 : nil })
             for (t, v) in outcome.gradPath.enumerated() where v.isFinite {
                 result.gradPathSum[t] += v
                 result.gradPathCount[t] += 1
@@ -190,7 +191,7 @@ public struct Runner {
             trace.statistics = statistics
             // Rescaled to the seeds that reached t (all of them unless some diverged).
             trace.gradMeanByIteration = zip(pathSum, pathCount).map { sum, n in
-                n > 0 ? sum * (Double(max(profile.seeds, 1)) / Double(n)) : .nan
+                n > 0 ? sum * (Double(max(profile.seeds, 1)) / Double(n)) : nil
             }
             return trace
         }

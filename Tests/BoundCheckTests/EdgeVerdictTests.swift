@@ -1,0 +1,176 @@
+import Foundation
+import Testing
+@testable import BoundCheck
+
+/// Verdicts at the edges (issue 12): unevaluable bounds, round-off, extreme magnitudes, random
+/// method parts, M1's stability step, "minₜ E" bounds and late tightness.
+@Suite("Verdicts at the edges")
+struct EdgeVerdictTests {
+    static func prepared(_ yaml: String) throws -> PreparedExperiment {
+        try PreparedExperiment(spec: SpecLoader().load(yaml: yaml, file: "edge.yaml"))
+    }
+
+    static func file(oracle: String = "[]", methods: String = "  - {id: sgd, method: sgd, step: 0.05}", extra: String,
+                     run: String = "{iterations: 60, seeds: 4, checkpoints: 8}") -> String {
+        """
+        name: edge
+        seed: 3
+        problem: {family: quadratic, dimension: 6, workers: 2, heterogeneity: 0.3, start: {scale: 2.0}, spectrum: {min: 0.5, max: 2}}
+        oracle: \(oracle)
+        methods:
+        \(methods)
+        run: \(run)
+        \(extra)
+        """
+    }
+
+    @Test("an unevaluable bound or requires is an error that fails the report, naming the cause and the position",
+          arguments: ["1/0", "log(0)", "sqrt(-1)", "exp(1000)", "(-8)^(1/3)"])
+    func unevaluableBound(_ expression: String) throws {
+        let yaml = Self.file(extra: "user-bounds:\n  - {id: bad, method: sgd, metric: gap, expression: \"\(expression)\"}\n")
+        let p = try Self.prepared(yaml)
+        let result = try Experiment.judge(p, traces: Experiment.run(p, jobs: 1))
+        let bad = try #require(result.methods[0].bounds.first { $0.evaluation.id == "bad" })
+        #expect(bad.verdict.verdict == .error)
+        #expect(bad.fails)
+        #expect(!result.passed)
+        #expect(bad.verdict.reason.contains("edge.yaml:"), "no position in: \(bad.verdict.reason)")
+        #expect(result.failedChecks.contains { $0.verdict == "error" })
+    }
+
+    @Test("requires: [\"1/0 <= 1\"] is an error, not 'not applicable'; a false requires stays not-applicable")
+    func unevaluableRequires() throws {
+        let yaml = Self.file(extra: """
+            user-bounds:
+              - {id: bad-req, method: sgd, metric: gap, expression: "D0 + 1", requires: ["1/0 <= 1"]}
+              - {id: false-req, method: sgd, metric: gap, expression: "D0 + 1", requires: ["L < 0"]}
+            expect: {bad-req: holds}
+            """)
+        let p = try Self.prepared(yaml)
+        let result = try Experiment.judge(p, traces: Experiment.run(p, jobs: 1))
+        let bad = try #require(result.methods[0].bounds.first { $0.evaluation.id == "bad-req" })
+        #expect(bad.verdict.verdict == .error)
+        #expect(bad.verdict.reason.contains("division by zero"), "\(bad.verdict.reason)")
+        #expect(bad.fails, "an error fails whatever expect says")
+        let no = try #require(result.methods[0].bounds.first { $0.evaluation.id == "false-req" })
+        #expect(no.verdict.verdict == .notApplicable)
+        #expect(!no.fails)
+    }
+
+    @Test("a deterministic run that stalls at round-off is not called violated by a bound decaying below it")
+    func roundOffFloor() throws {
+        // Exact gradients, γ = 0.05, eigenvalues ≥ 0.5: every component of x − x* contracts by
+        // 0.975 per step, so Δ₀·0.951ᴷ ≥ Δ₀·0.975²ᴷ is a true bound. It reaches 10⁻⁶⁴ at K = 3000,
+        // far below where the computed gap stalls (round-off of f against f*).
+        let yaml = Self.file(extra: "user-bounds:\n  - {id: tiny, method: sgd, metric: gap, expression: \"D0*0.951^K\"}\n",
+                             run: "{iterations: 3000, seeds: 1, checkpoints: 20}")
+        let p = try Self.prepared(yaml)
+        let result = try Experiment.judge(p, traces: Experiment.run(p, jobs: 1))
+        let tiny = try #require(result.methods[0].bounds.first { $0.evaluation.id == "tiny" })
+        #expect(tiny.verdict.verdict == .holds, "\(tiny.verdict.reason)")
+        #expect((tiny.verdict.roundOffFloor ?? 0) > 0)
+        // The floor itself, where the stall is visible: a gap stalled at 10⁻³¹ from Δ₀ = 16 against
+        // a bound that decays to 10⁻⁴⁵ (f* = 0, so no cancellation in f − f* hides it).
+        let stalled = SyntheticTrace.trace([[16], [1e-10], [1e-31], [1e-31]], checkpoints: [0, 100, 1000, 2000])
+        let decaying = SyntheticTrace.evaluation([16, 1e-9, 1e-42, 1e-45], checkpoints: [0, 100, 1000, 2000])
+        let v = try VerdictRule(confidence: 0.99, comparisons: 4).judge(evaluation: decaying, trace: stalled, deterministic: true)
+        #expect(v.verdict == .holds, "\(v.reason)")
+        #expect(v.comparisons.contains { $0.observed > $0.bound * (1 + VerdictRule.roundOff) }, "the test lost its teeth")
+        // A real violation far above round-off is still caught.
+        let wrong = SyntheticTrace.evaluation([16, 1e-12, 1e-42, 1e-45], checkpoints: [0, 100, 1000, 2000])
+        #expect(try VerdictRule(confidence: 0.99, comparisons: 4).judge(evaluation: wrong, trace: stalled, deterministic: true).verdict == .violated)
+    }
+
+    @Test("metrics near 10³⁰⁰ and 10⁻³⁰⁰: statistics keep their spread, a true bound is never violated, nothing traps")
+    func extremeMagnitudes() throws {
+        var rng = RandomStream(seed: 17)
+        for scale in [1e-300, 1e-200, 1e200, 1e300] {
+            var alarms = 0
+            for _ in 0..<50 {
+                let values = (0..<3).map { _ in (0..<16).map { _ in scale * exp(0.5 * rng.nextGaussian()) } }
+                var s = RunningStatistics()
+                values[0].forEach { s.add($0) }
+                #expect(s.standardDeviation > 0 && s.standardDeviation.isFinite, "scale \(scale): sd \(s.standardDeviation)")
+                let mean = scale * exp(0.125)
+                let v = try VerdictRule(confidence: 0.99, comparisons: 3)
+                    .judge(evaluation: SyntheticTrace.evaluation([mean, mean, mean]), trace: SyntheticTrace.trace(values), deterministic: false)
+                if v.verdict == .violated { alarms += 1 }
+                _ = v.seedsToDecide
+            }
+            #expect(alarms <= 2, "scale \(scale): \(alarms) of 50 reports call a true bound violated")
+        }
+        // Merging statistics across wildly different magnitudes is exact in the large one.
+        var a = RunningStatistics(), b = RunningStatistics()
+        a.add(1e-300); b.add(1e300); b.add(3e300)
+        a.merge(b)
+        #expect(abs(a.mean - 4e300 / 3) < 1e286)
+    }
+
+    @Test("a Rand-K sparsifier makes a method random: seeds are kept and it is not compared exactly")
+    func randomMethodPart() throws {
+        let yaml = Self.file(methods: "  - {id: ef, method: mdsgd, beta: 0.5, sparsifier: {rand-k: {k: 2}}, step: 0.05}", extra: "")
+        let p = try Self.prepared(yaml)
+        #expect(p.profile.seeds == 4)
+        #expect(!p.isDeterministic(method: 0))
+        let exact = try Self.prepared(Self.file(methods: "  - {id: ef, method: mdsgd, beta: 0.5, sparsifier: {top-k: {k: 2}}, step: 0.05}", extra: ""))
+        #expect(exact.profile.seeds == 1)
+        #expect(exact.isDeterministic(method: 0))
+        // A file with one seed and a random method is refused at load time.
+        #expect(throws: (any Error).self) {
+            try Self.prepared(Self.file(methods: "  - {id: ef, method: mdsgd, beta: 0.5, sparsifier: {rand-k: {k: 2}}, step: 0.05}", extra: "",
+                                        run: "{iterations: 60, seeds: 1}"))
+        }
+    }
+
+    @Test("M1's theory step keeps the error-feedback memory stable where (1−β)/(2L) lets the run blow up (Problems/mdsgd-sign-theory.yaml)")
+    func m1StableStep() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Problems/mdsgd-sign-theory.yaml")
+        let p = try PreparedExperiment(spec: SpecLoader().load(path: url.path), quick: true)
+        let traces = Experiment.run(p, jobs: 2)
+        let start = try #require(traces[0].statistics(.gap, at: 0).mean as Double?)
+        let theoryEnd = traces[0].statistics(.gap, at: traces[0].checkpoints.count - 1)
+        let oldEnd = traces[1].statistics(.gap, at: traces[1].checkpoints.count - 1)
+        #expect(theoryEnd.count == p.profile.seeds && theoryEnd.mean < start, "theory step: gap \(theoryEnd.mean) from \(start)")
+        #expect(!(oldEnd.mean < 1e6 * start), "the former step no longer blows up: gap \(oldEnd.mean)")
+        let result = try Experiment.judge(p, traces: traces)
+        let old = try #require(result.methods[1].bounds.first { $0.evaluation.id == "M1" })
+        #expect(old.verdict.verdict == .notApplicable)
+        #expect(old.verdict.reason.contains("error feedback stable"))
+        #expect(result.methods[0].method.stepRule.contains("error feedback stable"))
+    }
+
+    @Test("a diverged run under a run-measured G² says M1's hypothesis fails instead of calling it violated")
+    func m1HypothesisFails() throws {
+        var trace = SyntheticTrace.trace([[1, 2, 3]])
+        trace.divergedAt[1] = 40
+        var e = SyntheticTrace.evaluation([10], metric: .avgGrad)
+        e.id = "M1"
+        e.notes = ["G2-measured": 5]
+        let v = try VerdictRule(confidence: 0.99, comparisons: 1).judge(evaluation: e, trace: trace, deterministic: false)
+        #expect(v.verdict == .notApplicable)
+        #expect(v.reason.contains("hypothesis fails (E‖g‖² unbounded)"))
+    }
+
+    @Test("a minₜ E bound is compared with the minimum over t of the mean over seeds, not the mean of per-seed minima")
+    func minOfMean() throws {
+        // Two seeds that dip at different iterations: E[minₜ] = 0.1, minₜ E = 0.55.
+        var trace = SyntheticTrace.trace([[0.1, 0.1]], checkpoints: [4])
+        trace.gradMeanByIteration = [1, 0.55, 0.55, 1]
+        trace.windowMinima = [[0.1], [0.1]]
+        let e = SyntheticTrace.evaluation([0.5], metric: .minGrad, checkpoints: [4])
+        let v = try VerdictRule(confidence: 0.99, comparisons: 1).judge(evaluation: e, trace: trace, deterministic: true)
+        #expect(v.comparisons.first?.observed == 0.55)
+        #expect(v.verdict == .violated)
+    }
+
+    @Test("tightness: the headline is the late maximum (k ≥ K/2), the overall maximum beside it")
+    func lateTightness() throws {
+        let values = [[0.9], [0.5], [0.1], [0.05]]
+        let trace = SyntheticTrace.trace(values, checkpoints: [1, 10, 50, 100])
+        let v = try VerdictRule(confidence: 0.99, comparisons: 4)
+            .judge(evaluation: SyntheticTrace.evaluation([1, 1, 1, 1], checkpoints: [1, 10, 50, 100]), trace: trace, deterministic: true)
+        #expect(v.tightness == 0.1)
+        #expect(v.tightnessOverall == 0.9)
+    }
+}
