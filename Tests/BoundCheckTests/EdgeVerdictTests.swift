@@ -173,4 +173,24 @@ struct EdgeVerdictTests {
         #expect(v.tightness == 0.1)
         #expect(v.tightnessOverall == 0.9)
     }
+
+    @Test("a valid problem at 10⁻¹⁰⁰ and 10¹⁰⁰ scale: no false alarm from the probe or the bounds (underflowing spreads are not exact)",
+          arguments: [1e-100, 1e100])
+    func scaledProblem(_ scale: Double) throws {
+        let yaml = """
+            name: scale
+            seed: 7
+            problem: {family: quadratic, dimension: 6, workers: 2, heterogeneity: 0, start: {scale: \(scale)}, spectrum: {min: 0.5, max: 2}}
+            oracle: [{relative-noise: {variance: 0.3}}]
+            methods:
+              - {id: sgd, method: sgd, step: 0.1}
+            user-bounds:
+              - {id: true-gap, method: sgd, metric: gap, expression: "D0"}
+            run: {iterations: 100, seeds: 16, checkpoints: 10}
+            """
+        let p = try Self.prepared(yaml)
+        let result = try Experiment.judge(p, traces: Experiment.run(p, jobs: 2), probe: AssumptionProbe.run(p))
+        #expect(result.passed, "\(result.failedChecks)")
+        #expect(result.probe?.checks.allSatisfy { $0.verdict == .holds } == true)
+    }
 }

@@ -489,9 +489,14 @@ public enum AssumptionProbe {
         /// the probe's confidence (the "measured" constants use it, so noise alone does not
         /// inflate them).
         func lowerLimit(_ values: [Double]) throws -> Double {
-            let mean = values.reduce(0, +) / Double(values.count)
-            let sd = values.count > 1 ? GSL.standardDeviation(values) : 0
-            return mean - (try quantile()) * sd / Double(values.count).squareRoot()
+            // Scaled by a power of two (exact): margins near 10⁻²⁰⁰ would otherwise square to 0,
+            // and a spread of 0 from underflow would turn the t-test into an exact comparison.
+            let scale = RunningStatistics.powerOfTwo(atLeast: values.map { abs($0) }.filter(\.isFinite).max() ?? 0)
+            guard scale > 0 else { return values.reduce(0, +) / Double(values.count) }
+            let scaled = values.map { $0 / scale }
+            let mean = scaled.reduce(0, +) / Double(scaled.count)
+            let sd = scaled.count > 1 ? GSL.standardDeviation(scaled) : 0
+            return (mean - (try quantile()) * sd / Double(scaled.count).squareRoot()) * scale
         }
 
         /// The first point whose margin (a quantity ≤ 0 where the assumption holds, with an

@@ -121,7 +121,7 @@ public enum MarkdownReport {
                 out += "\n"
                 if !b.verdict.comparisons.isEmpty {
                     out += "\n<details><summary>\(e.id): observed against bound at \(b.verdict.comparisons.count) checkpoints</summary>\n\n"
-                    out += "| k | bound | observed mean | confidence interval | observed/bound | verdict |\n|---|---|---|---|---|---|\n"
+                    out += "| k | bound | observed mean | [lower, upper] confidence limits | observed/bound | verdict |\n|---|---|---|---|---|---|\n"
                     for c in b.verdict.comparisons {
                         out += "| \(c.k) | \(fmt(c.bound)) | \(fmt(c.observed)) | [\(fmt(c.lower)), \(fmt(c.upper))] | \(c.bound > 0 ? fmt(c.observed / c.bound) : "—") | \(c.verdict.rawValue) |\n"
                     }
@@ -184,7 +184,8 @@ public enum MarkdownReport {
         for (c, k) in t.checkpoints.enumerated() where k > 0 {
             let s = t.statistics(metric, at: c)
             guard s.count > 0 else { continue }
-            let half = s.count > 1 ? z * s.standardDeviation / Double(s.count).squareRoot() : 0
+            var half = s.count > 1 ? z * s.standardDeviation / Double(s.count).squareRoot() : 0
+            if !(s.mean - half).isFinite || !(s.mean + half).isFinite { half = 0 }   // metrics near 10³⁰⁸: no band rather than ∞
             xs.append(Double(k)); ys.append(s.mean); lo.append(s.mean - half); hi.append(s.mean + half)
         }
         var series = [PlotSeries(label: "observed mean (95% band)", x: xs, y: ys, lower: lo, upper: hi)]
