@@ -46,14 +46,15 @@ public struct UserBound: Bound {
     }
 
     public func conditions(_ c: BoundContext) -> [BoundCondition] {
-        let position = spec.expressionPosition
-        return requirements.map { requirement in
-            BoundCondition(requirement.text, evaluationError: { c in
+        zip(requirements, spec.requires).map { requirement, written in
+            let position = written.position
+            return BoundCondition(requirement.text, evaluationError: { c in
                 do {
                     _ = try requirement.expression.holds(UserBound.variables(c, K: 1))
                     return nil
                 } catch {
-                    return "\(error) (in requires '\(requirement.text)' of bound \(self.spec.id), \(position.file):\(position.line))"
+                    let offset = (error as? ExpressionError)?.offset ?? 0
+                    return "\(error) (in requires '\(requirement.text)' of bound \(self.spec.id) at \(position.file):\(position.line):\(position.column + offset))"
                 }
             }) { c in
                 (try? requirement.expression.holds(UserBound.variables(c, K: 1))) == true ? 1 : -1
