@@ -105,7 +105,7 @@ struct CalibrationSuiteTests {
     @Test("a true bound exactly at the mean raises a false alarm in at most 1 − confidence of the reports (normal, lognormal, bimodal, |t3|)",
           arguments: CalibrationDistribution.allCases)
     func falseAlarms(_ d: CalibrationDistribution) throws {
-        for (confidence, comparisons, reports) in [(0.8, 10, 1000), (0.99, 30, 600)] {
+        for (confidence, comparisons, reports) in [(0.8, 10, 600), (0.99, 30, 400)] {
             let rate = try Self.rejectionRate(d, ratio: 1, seeds: 32, comparisons: comparisons, confidence: confidence, reports: reports)
             let promise = 1 - confidence
             // Binomial slack: 3 standard errors of a rate equal to the promise.
@@ -147,14 +147,14 @@ struct CalibrationSuiteTests {
         let d = CalibrationDistribution.bimodal
         let rule = VerdictRule(confidence: 0.99, comparisons: 5)
         var violated = 0, studentNoted = 0
-        for _ in 0..<200 {
+        for _ in 0..<100 {
             let values = (0..<5).map { _ in (0..<32).map { _ in d.draw(&rng) } }
             let v = try rule.judge(evaluation: SyntheticTrace.evaluation(Array(repeating: d.mean, count: 5)),
                                    trace: SyntheticTrace.trace(values), deterministic: false)
             if v.verdict == .violated { violated += 1 }
             if v.reason.contains("near-normal") { studentNoted += 1 }
         }
-        #expect(violated <= 2 + 3 * Int((200 * 0.01 * 0.99).squareRoot().rounded(.up)), "violated in \(violated) of 200 reports")
+        #expect(violated <= 1 + 3 * Int((100 * 0.01 * 0.99).squareRoot().rounded(.up)), "violated in \(violated) of 100 reports")
         #expect(studentNoted > 0, "no report explained that the Student-t limit alone would have called it")
     }
 }

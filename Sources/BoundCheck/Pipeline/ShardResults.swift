@@ -22,7 +22,7 @@ public struct CheckSettings: Codable, Sendable, Equatable {
 /// and, for every problem file of the run, the file's text, so that `merge` needs nothing but
 /// the shard files (they can come from another machine as CI artifacts).
 public struct ShardFile: Codable, Sendable {
-    public static let currentFormat = 1
+    public static let currentFormat = 2   // 2: block results carry per-seed checkpoint values (issue 12)
 
     public struct Problem: Codable, Sendable {
         public var name: String
