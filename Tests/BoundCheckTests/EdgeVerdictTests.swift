@@ -193,4 +193,30 @@ struct EdgeVerdictTests {
         #expect(result.passed, "\(result.failedChecks)")
         #expect(result.probe?.checks.allSatisfy { $0.verdict == .holds } == true)
     }
+
+    @Test("random valid files at scales from 10⁻¹²⁰ to 10¹²⁰, exact or noisy oracles, Rand-K or Top-K memory: the catalog's true bounds never fail")
+    func randomValidFiles() throws {
+        var rng = RandomStream(seed: 1212)
+        let scales = [1e-120, 1e-30, 1, 1e30, 1e120]
+        let oracles = ["[]", "[{gaussian-noise: {variance: 0.3}}]", "[{relative-noise: {variance: 0.2}}]", "[{scale: {factor: 0.7}}]"]
+        for index in 0..<16 {
+            let scale = scales[rng.nextInt(below: scales.count)]
+            let oracle = oracles[rng.nextInt(below: oracles.count)]
+            let sparsifier = rng.nextInt(below: 2) == 0 ? "{rand-k: {k: 2}}" : "{top-k: {k: 2}}"
+            let yaml = """
+                name: random-\(index)
+                seed: \(rng.nextInt(below: 1000))
+                problem: {family: quadratic, dimension: 6, workers: 2, heterogeneity: 0.3, start: {scale: \(scale)}, spectrum: {min: 0.5, max: 2}}
+                oracle: \(oracle)
+                methods:
+                  - {id: sgd, method: sgd, step: theory}
+                  - {id: sgdm, method: sgdm, beta: 0.5, step: theory}
+                  - {id: ef, method: mdsgd, beta: 0.5, sparsifier: \(sparsifier), step: 0.01}
+                run: {iterations: 150, seeds: 8, checkpoints: 10}
+                """
+            let p = try Self.prepared(yaml)
+            let result = try Experiment.judge(p, traces: Experiment.run(p, jobs: 2), probe: AssumptionProbe.run(p))
+            #expect(result.passed, "scale \(scale), oracle \(oracle), \(sparsifier): \(result.failedChecks)")
+        }
+    }
 }
