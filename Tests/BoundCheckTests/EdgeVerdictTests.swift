@@ -154,14 +154,35 @@ struct EdgeVerdictTests {
 
     @Test("a minₜ E bound is compared with the minimum over t of the mean over seeds, not the mean of per-seed minima")
     func minOfMean() throws {
-        // Two seeds that dip at different iterations: E[minₜ] = 0.1, minₜ E = 0.55.
-        var trace = SyntheticTrace.trace([[0.1, 0.1]], checkpoints: [4])
+        // 40 seeds whose minima (0.54 in the window before k = 4) sit below the mean path, whose
+        // minimum over t is 0.55: the report shows minₜ of the mean, not the mean of the minima.
+        var trace = SyntheticTrace.trace([Array(repeating: 1, count: 40), Array(repeating: 0.54, count: 40)], checkpoints: [0, 4])
         trace.gradMeanByIteration = [1, 0.55, 0.55, 1]
-        trace.windowMinima = [[0.1], [0.1]]
-        let e = SyntheticTrace.evaluation([0.5], metric: .minGrad, checkpoints: [4])
-        let v = try VerdictRule(confidence: 0.99, comparisons: 1).judge(evaluation: e, trace: trace, deterministic: true)
+        var e = SyntheticTrace.evaluation([0.25, 0.25], metric: .minGrad, checkpoints: [0, 4])
+        e.values = [nil, 0.25]
+        let rule = VerdictRule(confidence: 0.99, comparisons: 1)
+        let v = try rule.judge(evaluation: e, trace: trace, deterministic: false)
         #expect(v.comparisons.first?.observed == 0.55)
-        #expect(v.verdict == .violated)
+        #expect(v.verdict == .violated, "\(v.reason)")
+        // A bound the window minima do not clear by the test's margin is not violated.
+        e.values = [nil, 0.5]
+        #expect(try rule.judge(evaluation: e, trace: trace, deterministic: false).verdict != .violated)
+        // A deterministic run takes the per-seed minimum over every iteration.
+        let exact = try rule.judge(evaluation: SyntheticTrace.evaluation([0.5], metric: .minGrad, checkpoints: [4]),
+                                   trace: SyntheticTrace.trace([[0.6]], checkpoints: [4]), deterministic: true)
+        #expect(exact.verdict == .violated)
+    }
+
+    @Test("the per-iteration mean keeps every iteration up to K = 4096 and at most 4096 points beyond")
+    func gradPathStride() {
+        #expect(GradPath.stride(iterations: 4096) == 1 && GradPath.count(iterations: 4096) == 4096)
+        #expect(GradPath.stride(iterations: 4097) == 2 && GradPath.count(iterations: 4097) == 2049)
+        #expect(GradPath.count(iterations: 1_000_000) <= GradPath.maximumPoints)
+        var trace = SyntheticTrace.trace([[1]], checkpoints: [10])
+        trace.gradMeanStride = 3
+        trace.gradMeanByIteration = [5, 4, 2, 1]   // t = 0, 3, 6, 9
+        #expect(trace.minOfMeanGrad(before: 7) == 2)   // t = 0, 3, 6
+        #expect(trace.minOfMeanGrad(before: 6) == 4)   // t = 0, 3
     }
 
     @Test("tightness: the headline is the late maximum (k ≥ K/2), the overall maximum beside it")

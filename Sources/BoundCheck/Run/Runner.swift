@@ -31,8 +31,8 @@ public struct BlockResult: Codable, Sendable, Equatable {
     public var samples: [[[Double?]]] = []
     /// Per seed: minₜ ‖∇f(xᵗ)‖² over the window before each checkpoint, [seed][checkpoint].
     public var windowMinima: [[Double?]] = []
-    /// Σ over the block's seeds of ‖∇f(xᵗ)‖², t = 0..K−1, and how many seeds contributed (a
-    /// diverged seed stops contributing). O(K) per block, not per seed of the run.
+    /// Σ over the block's seeds of ‖∇f(xᵗ)‖² at the iterations ``GradPath`` keeps, and how many
+    /// seeds contributed (a diverged seed stops contributing). At most 4096 numbers per block.
     public var gradPathSum: [Double] = []
     public var gradPathCount: [Int] = []
 }
@@ -51,9 +51,12 @@ public struct MethodTrace: Codable, Sendable, Equatable {
     public var samples: [[[Double?]]] = []
     /// Per seed: minₜ ‖∇f(xᵗ)‖² over the window kᶜ⁻¹ ≤ t < kᶜ, [seed][checkpoint].
     public var windowMinima: [[Double?]] = []
-    /// (1/S) Σₛ ‖∇f(xᵗ)‖² for t = 0..K−1 — the mean over seeds at every iteration (summed in
-    /// seed-block order, so bit-identical for any split), for bounds on minₜ E‖∇f(xᵗ)‖².
+    /// (1/S) Σₛ ‖∇f(xᵗ)‖² at t = 0, s, 2s, … (``GradPath``; s = 1 up to K = 4096) — the mean over
+    /// seeds per iteration (summed in seed-block order, so bit-identical for any split), for
+    /// bounds on minₜ E‖∇f(xᵗ)‖².
     public var gradMeanByIteration: [Double?] = []
+    /// The iteration stride of ``gradMeanByIteration``.
+    public var gradMeanStride: Int = 1
 
     public func statistics(_ metric: Metric, at checkpoint: Int) -> RunningStatistics {
         statistics[checkpoint][MetricIndex.index(metric)]
@@ -72,7 +75,8 @@ public struct MethodTrace: Codable, Sendable, Equatable {
 
     /// minₜ over t < k of the mean over seeds of ‖∇f(xᵗ)‖² (the quantity of a "minₜ E" bound).
     public func minOfMeanGrad(before k: Int) -> Double? {
-        let n = min(k, gradMeanByIteration.count)
+        let stride = max(gradMeanStride, 1)
+        let n = min((k + stride - 1) / stride, gradMeanByIteration.count)   // indices i with i·s < k
         guard n > 0 else { return nil }
         var best = Double.infinity
         for t in 0..<n { if let v = gradMeanByIteration[t], v < best { best = v } }
@@ -106,8 +110,8 @@ public struct Runner {
                                                count: checkpoints.count)
         var result = BlockResult(item: item, seeds: seeds, statistics: [], divergedAt: [], gaps: [],
                                  identityDeviation: 0, maxWorkerEstimateNorm2: 0)
-        result.gradPathSum = [Double](repeating: 0, count: profile.iterations)
-        result.gradPathCount = [Int](repeating: 0, count: profile.iterations)
+        result.gradPathSum = [Double](repeating: 0, count: GradPath.count(iterations: profile.iterations))
+        result.gradPathCount = [Int](repeating: 0, count: GradPath.count(iterations: profile.iterations))
         for seed in seeds {
             let outcome = simulation.run(seedIndex: seed, statistics: &statistics)
             // Optionals, not NaN, mark missing values: results must compare equal to themselves.
@@ -170,8 +174,8 @@ public struct Runner {
                                                    count: checkpoints.count)
             var trace = MethodTrace(method: method, seeds: 0, checkpoints: checkpoints, statistics: [], divergedAt: [],
                                     gaps: [], identityDeviation: 0, maxWorkerEstimateNorm2: 0)
-            var pathSum = [Double](repeating: 0, count: profile.iterations)
-            var pathCount = [Int](repeating: 0, count: profile.iterations)
+            var pathSum = [Double](repeating: 0, count: GradPath.count(iterations: profile.iterations))
+            var pathCount = [Int](repeating: 0, count: GradPath.count(iterations: profile.iterations))
             for block in mine {
                 for c in 0..<checkpoints.count { for m in 0..<MetricIndex.all.count { statistics[c][m].merge(block.statistics[c][m]) } }
                 trace.samples += block.samples
@@ -189,6 +193,7 @@ public struct Runner {
                 trace.maxWorkerEstimateNorm2 = max(trace.maxWorkerEstimateNorm2, block.maxWorkerEstimateNorm2)
             }
             trace.statistics = statistics
+            trace.gradMeanStride = GradPath.stride(iterations: profile.iterations)
             // Rescaled to the seeds that reached t (all of them unless some diverged).
             trace.gradMeanByIteration = zip(pathSum, pathCount).map { sum, n in
                 n > 0 ? sum * (Double(max(profile.seeds, 1)) / Double(n)) : nil

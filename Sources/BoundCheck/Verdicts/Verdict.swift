@@ -146,7 +146,9 @@ public struct VerdictRule: Sendable {
             let windows: [[Double]] = isMinOfMean
                 ? (1...max(c, 1)).filter { $0 <= c }.map { trace.windowMinima(at: $0) }
                 : [trace.values(evaluation.metric, at: c)]
-            if isMinOfMean, let m = trace.minOfMeanGrad(before: k) { observed = m; lower = m; upper = m }
+            // Identical seeds (deterministic): the per-seed minimum over every t is the minimum of
+            // the mean, exactly. Otherwise the kept per-iteration means (GradPath).
+            if isMinOfMean, !deterministic, let m = trace.minOfMeanGrad(before: k) { observed = m; lower = m; upper = m }
             let haveSamples = windows.allSatisfy { !$0.isEmpty } && !windows.isEmpty
             if deterministic {
                 rejected = observed > limitB
