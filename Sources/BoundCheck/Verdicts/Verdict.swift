@@ -68,8 +68,7 @@ public struct VerdictRule: Sendable {
     /// Relative round-off tolerance of a comparison: B is taken as B·(1 + tolerance) + floor.
     public static let roundOff = 1e-9
     /// The absolute round-off floor is this many machine epsilons times the magnitude the
-    /// metric is computed from (|f*| + the largest mean gap for gap metrics, the largest mean
-    /// ‖∇f‖² for gradient metrics).
+    /// metric is computed from (``roundOffFloor(metric:trace:fstar:)``).
     public static let roundOffFactor = 256.0
 
     public init(confidence: Double, comparisons: Int) {
@@ -85,15 +84,16 @@ public struct VerdictRule: Sendable {
         try GSL.studentTQuantile(1 - level, degreesOfFreedom: Double(max(seeds - 1, 1)))
     }
 
-    /// The absolute round-off floor of comparisons of `metric` on `trace`.
+    /// The absolute round-off floor of comparisons of `metric` on `trace`: 256·ε times the
+    /// magnitude the run's numbers start from — |f(x⁰)| + |f*| for gap metrics (f − f* cancels
+    /// two numbers of that size, and the iterate itself is only known to ε relative), ‖∇f(x⁰)‖²
+    /// for gradient metrics (checkpoint 0 is k = 0, the same for every seed).
     public static func roundOffFloor(metric: Metric, trace: MethodTrace, fstar: Double) -> Double {
         let isGap = metric == .gap || metric == .virtualGap
-        let source: Metric = isGap ? metric : .grad
-        var magnitude = isGap ? abs(fstar) : 0
-        for c in trace.checkpoints.indices {
-            let s = trace.statistics(source, at: c)
-            if s.count > 0, s.mean.isFinite { magnitude = max(magnitude, abs(s.mean) + (isGap ? abs(fstar) : 0)) }
-        }
+        guard let first = trace.checkpoints.indices.first else { return 0 }
+        let start = trace.statistics(isGap ? .gap : .grad, at: first)
+        guard start.count > 0, start.mean.isFinite else { return roundOffFactor * Double.ulpOfOne * abs(fstar) }
+        let magnitude = isGap ? abs(start.mean + fstar) + abs(fstar) : abs(start.mean)
         return roundOffFactor * Double.ulpOfOne * magnitude
     }
 
