@@ -240,4 +240,20 @@ struct EdgeVerdictTests {
             #expect(result.passed, "scale \(scale), oracle \(oracle), \(sparsifier): \(result.failedChecks)")
         }
     }
+
+    @Test("an assumption that cannot be evaluated is an error that fails the report, even when expected violated")
+    func unevaluableAssumption() throws {
+        let yaml = Self.file(oracle: "[{gaussian-noise: {variance: 0.2}}]", extra: """
+            assumptions:
+              - {id: bad-assumption, holds-if: "bias2 <= log(0)*grad2"}
+            expect: {bad-assumption: violated}
+            """)
+        let p = try Self.prepared(yaml)
+        let result = try Experiment.judge(p, traces: Experiment.run(p, jobs: 1), probe: AssumptionProbe.run(p))
+        let check = try #require(result.probe?.checks.first { $0.id == "bad-assumption" })
+        #expect(check.verdict == .error)
+        #expect(check.fails)
+        #expect(check.reason.contains("edge.yaml:"), "\(check.reason)")
+        #expect(!result.passed)
+    }
 }

@@ -139,7 +139,8 @@ public enum Experiment {
             let check = report.checks[index]
             guard let expected = spec.expect[check.id] else { continue }
             report.checks[index].expected = AssumptionVerdict(rawValue: expected.rawValue)
-            report.checks[index].fails = check.verdict.rawValue != expected.rawValue
+            // An assumption that cannot be evaluated fails whatever the file expects.
+            report.checks[index].fails = check.verdict.rawValue != expected.rawValue || check.verdict == .error
             if report.checks[index].expected == nil {
                 report.checks[index].reason += " (expect says '\(expected.rawValue)', which an assumption never is: use holds or violated)"
             }

@@ -71,6 +71,9 @@ public struct ProbePoint: Codable, Sendable, Equatable {
 
 public enum AssumptionVerdict: String, Codable, Sendable, Equatable {
     case holds, violated
+    /// The assumption's condition cannot be evaluated (division by zero, a domain error): fails
+    /// the report whatever `expect` says.
+    case error
 }
 
 /// One assumption check: a catalog assumption (A1–A6) or a user `assumptions` entry.
@@ -338,6 +341,7 @@ public enum AssumptionProbe {
             }
             var reason = "holds at all \(points.count) points"
             var violated = false
+            var unevaluable = false
             var how = testText
             do {
                 if expression.isInequality {
@@ -357,11 +361,13 @@ public enum AssumptionProbe {
                     }
                 }
             } catch {
-                violated = true
-                reason = "could not be evaluated: \(error) (in '\(spec.holdsIf)' at \(spec.position.file):\(spec.position.line))"
+                unevaluable = true
+                let offset = (error as? ExpressionError)?.offset ?? 0
+                reason = "could not be evaluated: \(error) (in '\(spec.holdsIf)' at \(spec.position.file):\(spec.position.line):\(spec.position.column + offset))"
             }
-            checks.append(AssumptionCheck(id: spec.id, statement: spec.holdsIf, kind: "user", verdict: violated ? .violated : .holds,
-                                          declared: [:], measured: [:], test: how, reason: reason, expected: nil, fails: violated))
+            checks.append(AssumptionCheck(id: spec.id, statement: spec.holdsIf, kind: "user",
+                                          verdict: unevaluable ? .error : (violated ? .violated : .holds),
+                                          declared: [:], measured: [:], test: how, reason: reason, expected: nil, fails: violated || unevaluable))
         }
         for a in ProbedAssumption.allCases where notChecked[a.rawValue] == nil && !checks.contains(where: { $0.id == a.rawValue }) {
             notChecked[a.rawValue] = "the constants \(a.constants.filter { $0 != "D0" }.joined(separator: ", ")) are not defined for this problem"
