@@ -353,7 +353,7 @@ struct MethodTests {
         for c in trace.checkpoints.indices {
             for metric in MetricIndex.all {
                 let s = trace.statistics(metric, at: c)
-                #expect(!s.mean.isNaN && !s.variance.isNaN && !s.m2.isNaN, "\(metric) at checkpoint \(c): \(s)")
+                #expect(!s.mean.isNaN && !s.variance.isNaN && !s.scaledM2.isNaN, "\(metric) at checkpoint \(c): \(s)")
                 #expect(s.mean.isFinite, "\(metric) at checkpoint \(c): mean \(s.mean)")
             }
         }

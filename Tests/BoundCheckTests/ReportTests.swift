@@ -4,32 +4,6 @@ import Testing
 
 /// Reports and the numbers behind them: the verdict rule's false-alarm rate, the rate fit, the
 /// SGDM-vs-SGD comparison, JUnit, and snapshots of a small report.
-@Suite("Verdict calibration")
-struct VerdictCalibrationTests {
-    @Test("a bound equal to the true mean is called violated at about 1 − confidence of the time, never more")
-    func falseAlarmRate() throws {
-        // Per trial: 8 seeds of N(1, 0.3²) against the bound B = 1 (exactly tight), confidence 0.9.
-        var rng = RandomStream(seed: 42)
-        let rule = VerdictRule(confidence: 0.9, comparisons: 1)
-        var violations = 0
-        let trials = 3000
-        let method = ResolvedMethod(MethodSpec(id: "m", kind: .sgd, beta: 1, step: .fixed(1)), gamma: 1, stepRule: "")
-        for _ in 0..<trials {
-            var s = RunningStatistics()
-            for _ in 0..<8 { s.add(1 + 0.3 * rng.nextGaussian()) }
-            let trace = MethodTrace(method: method, seeds: 8, checkpoints: [1], statistics: [Array(repeating: s, count: MetricIndex.all.count)],
-                                    divergedAt: Array(repeating: nil, count: 8), gaps: [], identityDeviation: 0, maxWorkerEstimateNorm2: 0)
-            let evaluation = BoundEvaluation(id: "B", kind: .user, source: "", metric: .gap, formula: "", conditions: [], failedConditions: [],
-                                             largestStep: nil, bindingCondition: nil, checkpoints: [1], values: [1], floor: nil, notes: [:], error: nil)
-            if try rule.judge(evaluation: evaluation, trace: trace, deterministic: false).verdict == .violated { violations += 1 }
-        }
-        let rate = Double(violations) / Double(trials)
-        // Exact level 0.1; ±4 standard errors (0.0055 each).
-        #expect(rate < 0.122, "false-alarm rate \(rate) above 1 − confidence")
-        #expect(rate > 0.078, "false-alarm rate \(rate): the test is far more conservative than stated")
-    }
-}
-
 @Suite("Rate fit")
 struct RateFitTests {
     static func comparisons(_ ks: [Int], observed: (Int) -> Double, bound: (Int) -> Double) -> [CheckpointComparison] {

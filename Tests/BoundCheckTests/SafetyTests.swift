@@ -25,18 +25,18 @@ func safetyProblem(name: String = "safety", seeds: Int = 4, iterations: Int = 40
     """
 }
 
-/// The text with the first `"mean":<number>` scaled by 1.03: a plausible, damaging edit.
+/// The text with the first `"scaledMean":<number>` (a statistic's mean, stored scaled) scaled by 1.03: a plausible, damaging edit.
 func scaleFirstMean(_ text: String) -> String? {
-    guard let range = text.range(of: #""mean":(-?[0-9.eE+-]+)"#, options: .regularExpression) else { return nil }
-    let number = text[range].dropFirst(7)
+    guard let range = text.range(of: #""scaledMean":(-?[0-9.eE+-]+)"#, options: .regularExpression) else { return nil }
+    let number = text[range].dropFirst(#""scaledMean":"#.count)
     guard let value = Double(number), value != 0 else { return nil }
-    return text.replacingCharacters(in: range, with: "\"mean\":\(value * 1.03)")
+    return text.replacingCharacters(in: range, with: "\"scaledMean\":\(value * 1.03)")
 }
 
-/// One bit flipped in the first digit after `"mean":` ('1' ↔ '0', '3' ↔ '2', …): still JSON.
+/// One bit flipped in the first digit after `"scaledMean":` ('1' ↔ '0', '3' ↔ '2', …): still JSON.
 func flipBitInFirstMean(_ data: Data) -> Data? {
     var bytes = [UInt8](data)
-    let key = Array(#""mean":"#.utf8)
+    let key = Array(#""scaledMean":"#.utf8)
     guard let start = (0..<(bytes.count - key.count)).first(where: { Array(bytes[$0..<($0 + key.count)]) == key }) else { return nil }
     guard let digit = ((start + key.count)..<bytes.count).first(where: { (0x31...0x39).contains(bytes[$0]) }) else { return nil }
     bytes[digit] ^= 0x01

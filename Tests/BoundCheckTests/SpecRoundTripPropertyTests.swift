@@ -405,7 +405,8 @@ private func generate(_ rng: inout any SeededRandomNumberGenerator) -> Generated
 
     // run and quick
     let iterations = w.int(1...500)
-    let minimumSeeds = random ? 2 : 1
+    // A random oracle stage or a random method part (rand-k) needs at least 2 seeds.
+    let minimumSeeds = random || methods.contains(where: \.isRandom) ? 2 : 1
     let seeds = w.int(minimumSeeds...12)
     var run = RunSpec(iterations: iterations, seeds: seeds)
     var runPairs: [(String, YAML)] = [("iterations", w.number(iterations)), ("seeds", w.number(seeds))]

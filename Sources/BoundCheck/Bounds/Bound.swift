@@ -58,13 +58,18 @@ public struct BoundCondition: Sendable {
     public var limitsStep: Bool
     /// What to say when the condition fails, in the file's terms (default: "needs TEXT").
     public var unmet: (@Sendable (BoundContext) -> String)?
+    /// Why the condition cannot be evaluated (a division by zero, a domain error, with its
+    /// position), or nil when it can: an unevaluable condition is an *error*, never "fails".
+    public var evaluationError: (@Sendable (BoundContext) -> String?)?
 
     public init(_ text: String, limitsStep: Bool = false, unmet: (@Sendable (BoundContext) -> String)? = nil,
+                evaluationError: (@Sendable (BoundContext) -> String?)? = nil,
                 margin: @escaping @Sendable (BoundContext) -> Double) {
         self.text = text
         self.margin = margin
         self.limitsStep = limitsStep
         self.unmet = unmet
+        self.evaluationError = evaluationError
     }
 
     /// The failed condition as the reason a bound does not apply: what it needs and, where
@@ -116,12 +121,19 @@ extension Bound {
 
     public func floor(_ context: BoundContext) throws -> Double { try value(context, K: .infinity) }
 
-    /// The conditions that fail, in words.
+    /// The conditions that fail, in words (an unevaluable condition is not among them: see
+    /// ``conditionErrors(_:)``).
     public func failedConditions(_ context: BoundContext) -> [String] {
         conditions(context).filter { c in
+            guard c.evaluationError?(context) == nil else { return false }
             let margin = c.margin(context)
             return !(margin >= 0)   // NaN fails too
         }.map { $0.failureText(context) }
+    }
+
+    /// The conditions that cannot be evaluated, each with its cause.
+    public func conditionErrors(_ context: BoundContext) -> [String] {
+        conditions(context).compactMap { c in c.evaluationError?(context).map { "condition '\(c.text)' cannot be evaluated: \($0)" } }
     }
 }
 

@@ -90,22 +90,35 @@ public enum BoundEvaluator {
                 evaluation.largestStep = limit.gamma
                 evaluation.bindingCondition = limit.binding
             }
-        } catch {
+        } catch where evaluation.failedConditions.isEmpty {
             evaluation.error = "\(error)"
+        } catch {
+            // No admissible step because a condition fails: that is "not applicable", said below.
+        }
+        // A condition that cannot be evaluated is an error, even if another one fails.
+        let conditionErrors = bound.conditionErrors(context)
+        if !conditionErrors.isEmpty {
+            evaluation.error = conditionErrors.joined(separator: "; ")
+            return evaluation
         }
         guard evaluation.failedConditions.isEmpty else { return evaluation }
         do {
             evaluation.values = try checkpoints.map { k in
-                bound.isStated(at: k, context: context) ? try bound.value(context, K: Double(k)) : nil
+                guard bound.isStated(at: k, context: context) else { return nil }
+                let value = try bound.value(context, K: Double(k))
+                guard value.isFinite else {
+                    throw BoundError(bound: bound.id, message: "the bound evaluates to \(value) at K = \(k)")
+                }
+                return value
             }
-            let floor = try bound.floor(context)
-            evaluation.floor = floor.isFinite ? floor : nil
             evaluation.notes = bound.notes(context)
-            evaluation.rateSlope = rateSlope(evaluation)
         } catch {
             evaluation.error = "\(error)"
             evaluation.values = checkpoints.map { _ in nil }
         }
+        // The floor (K → ∞) is descriptive: a limit that does not exist is left out, not an error.
+        if evaluation.error == nil, let floor = try? bound.floor(context), floor.isFinite { evaluation.floor = floor }
+        if evaluation.error == nil { evaluation.rateSlope = rateSlope(evaluation) }
         return evaluation
     }
 }

@@ -6,7 +6,8 @@
 /// Conditions: local momentum; unbiased worker gradients (no biasing oracle stage) with
 /// variance ≤ σ² each (no relative noise), independent across workers; E‖gₖ‖² ≤ G²; the
 /// sparsifier δ-contractive (Top-K and unscaled Rand-K: δ = K/d; scaled sign: δ = 1/d);
-/// η ≤ (1−β)/(2L). G² is the second-moment bound from bounded gradients where the family has
+/// η ≤ (1−β)/(2L), and η ≤ (1−β)(1 − √(1−δ))/(2L√(1−δ)), under which the error-feedback
+/// recursion is stable, so that E‖g‖² ≤ G² < ∞ can hold at all (docs/bounds.md). G² is the second-moment bound from bounded gradients where the family has
 /// one, else the largest ‖gₖ‖² seen on the runs (reported as measured).
 ///
 /// Kind: derived. Source: docs/bounds.md M1, for the method of Zhao, Gao and Li (arXiv 1905.12960).
@@ -42,7 +43,22 @@ public struct M1: Bound {
          BoundCondition("unbiased worker gradients (no biasing oracle stage)") { $0.unbiasedOracle ? 1 : -1 },
          BoundCondition("worker variance bounded by a constant σ² (no noise that grows with the gradient: relative noise, or a compressor applied to a noisy gradient)") { $0.workerVarianceIsConstant ? 1 : -1 },
          BoundCondition("a second-moment bound G² (bounded gradients, or measured on the runs)") { M1.secondMoment($0) == nil ? -1 : 1 },
-         BoundCondition("η ≤ (1−β)/(2L)", limitsStep: true) { (1 - $0.beta) / (2 * $0.L) - $0.gamma }]
+         BoundCondition("η ≤ (1−β)/(2L)", limitsStep: true) { (1 - $0.beta) / (2 * $0.L) - $0.gamma },
+         BoundCondition("error feedback stable: η ≤ (1−β)(1 − √(1−δ))/(2L√(1−δ))", limitsStep: true) { c in
+             M1.stableStep(c) - c.gamma
+         }]
+    }
+
+    /// The largest η at which the error-feedback loop is stable (docs/bounds.md, M1): with
+    /// q = √(1−δ), the memory obeys ‖mᵗ⁺¹‖ ≤ q(‖mᵗ‖ + ‖uᵗ‖) and the local momentum
+    /// ‖uᵗ‖ ≤ (η/(1−β)) supₛ ‖gˢ‖, where ‖g‖ grows by at most L‖m̄‖; the loop gain
+    /// (q/(1−q))·ηL/(1−β) is at most ½ for η ≤ (1−β)(1−q)/(2Lq), so the memory — and with it
+    /// E‖g‖² — stays bounded. +∞ for δ = 1 (no compression, no memory).
+    static func stableStep(_ c: BoundContext) -> Double {
+        let delta = Self.delta(c)
+        guard delta < 1 else { return .infinity }
+        let q = (1 - delta).squareRoot()
+        return (1 - c.beta) * (1 - q) / (2 * c.L * q)
     }
 
     public func value(_ c: BoundContext, K: Double) throws -> Double {

@@ -56,14 +56,17 @@ public enum StepSizes {
             let context = contextFor(probe)
             var best: (gamma: Double, bound: String, binding: String)?
             var skipped: [(bound: String, reason: String)] = []
-            for bound in bounds {
-                if bound is EFSGD {
-                    if bound.failedConditions(context.with(gamma: 1 / Double(context.iterations).squareRoot())).isEmpty {
-                        let gamma = 1 / Double(context.iterations).squareRoot()
-                        if best == nil || gamma < best!.gamma { best = (gamma, bound.id, "γ = 1/√(T+1)") }
-                    }
-                    continue
+            // EF-SGD prescribes its step rather than limiting it: where it applies, its step is the
+            // theory step (other bounds then judge that step, and may not apply to it).
+            if let ef = bounds.first(where: { $0 is EFSGD }) {
+                let gamma = 1 / Double(context.iterations).squareRoot()
+                if ef.failedConditions(context.with(gamma: gamma)).isEmpty {
+                    let rule = "theory\(factor == 1 ? "" : " × \(fmt(factor))"): EF-SGD's prescribed γ = 1/√(T+1) = \(fmt(gamma))"
+                    return ResolvedMethod(method, gamma: factor * gamma, stepRule: rule)
                 }
+            }
+            for bound in bounds {
+                if bound is EFSGD { continue }
                 // Conditions that do not involve the step must hold for the bound to have a say.
                 let fixedFailures = bound.conditions(context).filter { !$0.limitsStep && !($0.margin(context) >= 0) }
                 if !fixedFailures.isEmpty {

@@ -46,8 +46,17 @@ public struct UserBound: Bound {
     }
 
     public func conditions(_ c: BoundContext) -> [BoundCondition] {
-        requirements.map { requirement in
-            BoundCondition(requirement.text) { c in
+        zip(requirements, spec.requires).map { requirement, written in
+            let position = written.position
+            return BoundCondition(requirement.text, evaluationError: { c in
+                do {
+                    _ = try requirement.expression.holds(UserBound.variables(c, K: 1))
+                    return nil
+                } catch {
+                    let offset = (error as? ExpressionError)?.offset ?? 0
+                    return "\(error) (in requires '\(requirement.text)' of bound \(self.spec.id) at \(position.file):\(position.line):\(position.column + offset))"
+                }
+            }) { c in
                 (try? requirement.expression.holds(UserBound.variables(c, K: 1))) == true ? 1 : -1
             }
         }

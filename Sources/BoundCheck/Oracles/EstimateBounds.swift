@@ -134,12 +134,13 @@ extension OracleStageSpec {
 
     static func compositeSource(innerSamples: Int, innerNoise: Double, meanRowNormSquared s: Double,
                                 rows: Int, normBound: Double?) -> EstimateBounds {
-        // Per row, |E tanh(u + σZ) − tanh(u)| ≤ E|σZ| ≤ σ (tanh is 1-Lipschitz), σ² = σ_g²/m_in; averaging
-        // rows with Cauchy–Schwarz gives ζᵢ² = S_g L_φ² σ_g²/m_in with S_g = (1/Nᵢ) Σ‖aₛ‖², L_φ = 1.
+        // Per row, |E tanh(u + σZ) − tanh(u)| ≤ E|σZ| = σ√(2/π) (tanh is 1-Lipschitz, Z ~ N(0, 1)),
+        // σ² = σ_g²/m_in; averaging rows with Cauchy–Schwarz gives ζᵢ² = (2/π) S_g L_φ² σ_g²/m_in with
+        // S_g = (1/Nᵢ) Σ‖aₛ‖², L_φ = 1.
         // The rows' noises are independent with variance ≤ σ²‖aₛ‖² each: σᵢ² = S_g σ²/Nᵢ.
         let sigma2 = innerNoise * innerNoise / Double(innerSamples)
         var b = EstimateBounds()
-        b.biasZeta2 = s * sigma2
+        b.biasZeta2 = 2 / Double.pi * s * sigma2
         b.noiseSigma2 = s * sigma2 / Double(rows)
         // E‖g‖² = ‖E g‖² + Var ≤ 2‖∇fᵢ‖² + 2ζᵢ² + σᵢ²
         b.secondP = 2

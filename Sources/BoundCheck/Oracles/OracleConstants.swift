@@ -5,8 +5,8 @@ public struct OracleConstants: Codable, Equatable, Sendable {
     /// A4: ‖h − ∇f‖² ≤ m‖∇f‖² + ζ².
     public var m: Double
     public var zeta2: Double
-    /// A5: E‖g − h‖² ≤ M‖h‖² + σ²; nil when noise is relative (M_f > 0) and m ≥ ½, where the
-    /// conversion of docs/theory.md §3 does not apply.
+    /// A5: E‖g − h‖² ≤ M‖h‖² + σ²; nil when noise is relative (M_f > 0), ζ > 0 and m ≥ ½,
+    /// where no conversion applies (docs/bounds.md).
     public var M: Double?
     public var sigma2: Double?
     /// The noise bound against ‖∇f‖² before conversion: E‖g − h‖² ≤ M_f‖∇f‖² + σ_f².
@@ -26,7 +26,8 @@ public struct OracleConstants: Codable, Equatable, Sendable {
     /// Combines per-worker bounds (docs/theory.md §3): biases average, so
     /// (1/n) Σ ‖bᵢ‖² ≤ max mᵢ (B²‖∇f‖² + G²) + (1/n) Σ ζᵢ²; independent zero-mean noises average,
     /// so E‖(1/n) Σ (gᵢ − hᵢ)‖² = (1/n²) Σ E‖gᵢ − hᵢ‖² ≤ (max M_f,i / n)(B²‖∇f‖² + G²) + (1/n²) Σ σᵢ².
-    /// Then A5 against ‖h‖²: M = 2M_f/(1 − 2m), σ² = σ_f² + 2M_f ζ²/(1 − 2m), needing m < ½.
+    /// Then A5 against ‖h‖²: with ζ = 0, M = M_f/(1 − √m)², σ² = σ_f² (M = M_f when unbiased);
+    /// with ζ > 0, M = 2M_f/(1 − 2m), σ² = σ_f² + 2M_f ζ²/(1 − 2m), needing m < ½.
     public static func aggregate(_ workers: [EstimateBounds], B2: Double, G2: Double,
                                  workerGradientBounds: [Double]?, stages: [OracleStageSpec], dimension d: Int) -> OracleConstants {
         let n = Double(workers.count)
@@ -47,13 +48,21 @@ public struct OracleConstants: Codable, Equatable, Sendable {
             sigma2 = sigmaf2
             how["M"] = "no relative noise"
             how["sigma2"] = "(1/n²) Σ per-worker σᵢ² (independent worker noise averages)"
+        } else if zeta2 == 0 && m < 1 {
+            // ‖b‖ ≤ √m‖∇f‖ gives ‖∇f‖ ≤ ‖h‖/(1 − √m), the tightest conversion (exact at m = 0).
+            let r = 1 - m.squareRoot()
+            M = Mf / (r * r)
+            sigma2 = sigmaf2
+            how["M"] = m == 0 ? "M_f = \(fmt(Mf)) (unbiased: h = ∇f, so noise against ‖∇f‖² is noise against ‖h‖²)"
+                : "M_f/(1 − √m)² with M_f = \(fmt(Mf)) (noise stated against ‖∇f‖², ζ = 0; docs/bounds.md)"
+            how["sigma2"] = "σ_f² (ζ = 0: nothing to add)"
         } else if m < 0.5 {
             M = 2 * Mf / (1 - 2 * m)
             sigma2 = sigmaf2 + 2 * Mf * zeta2 / (1 - 2 * m)
-            how["M"] = "2M_f/(1 − 2m) with M_f = \(fmt(Mf)) (noise stated against ‖∇f‖², docs/theory.md §3)"
+            how["M"] = "2M_f/(1 − 2m) with M_f = \(fmt(Mf)) (noise stated against ‖∇f‖², ζ > 0; docs/bounds.md)"
             how["sigma2"] = "σ_f² + 2M_f ζ²/(1 − 2m)"
         } else {
-            how["M"] = "unavailable: relative noise with m ≥ ½ (docs/theory.md §3 conversion needs m < ½)"
+            how["M"] = "unavailable: relative noise with ζ > 0 and m ≥ ½ (the conversion needs m < ½)"
         }
         var secondMoment: Double?
         if let bounds = workerGradientBounds {

@@ -16,7 +16,9 @@ public struct PreparedExperiment: Sendable {
         self.spec = spec
         var profile = quick ? spec.quick : spec.run
         if let seeds = seedsOverride { profile.seeds = seeds }
-        if spec.oracle.allSatisfy({ !OracleStageSpec.isRandom($0) }) { profile.seeds = 1 }   // every seed would be identical
+        // Every seed would be identical only if nothing in the pipeline draws random numbers:
+        // no oracle stage and no part of any method (a Rand-K sparsifier).
+        if spec.oracle.allSatisfy({ !OracleStageSpec.isRandom($0) }) && spec.methods.allSatisfy({ !$0.isRandom }) { profile.seeds = 1 }
         self.profile = profile
         profileName = quick ? "quick" : "full"
         instance = try Instance(spec: spec)
@@ -52,6 +54,12 @@ public struct PreparedExperiment: Sendable {
         evaluateBounds(traces: nil, assumeMeasured: true).joined().filter(\.failedConditions.isEmpty).reduce(0) { total, e in
             total + e.checkpoints.filter { e.metric == .avgGrad || e.metric == .minGrad ? $0 >= 1 : true }.count
         }
+    }
+
+    /// Whether method `index` is fully deterministic — no random oracle stage and no random
+    /// part of the method — so that its seeds are identical and it is compared exactly.
+    public func isDeterministic(method index: Int) -> Bool {
+        instance.oracleConstants.deterministic && !spec.methods[index].isRandom
     }
 
     public var workItems: [WorkItem] { Runner.workItems(methods: methods.count, seeds: profile.seeds) }
@@ -105,6 +113,7 @@ public struct ExperimentResult: Codable, Sendable, Equatable {
     public var oracle: [String]
     public var constants: ConstantTable
     public var fstarIsLowerBound: Bool
+    /// No oracle stage is random (a method may still be: see each method's seeds).
     public var oracleDeterministic: Bool
     public var methods: [MethodResult]
     /// The assumption probe's findings (nil when it was not run).
@@ -141,7 +150,8 @@ public enum Experiment {
             let check = report.checks[index]
             guard let expected = spec.expect[check.id] else { continue }
             report.checks[index].expected = AssumptionVerdict(rawValue: expected.rawValue)
-            report.checks[index].fails = check.verdict.rawValue != expected.rawValue
+            // An assumption that cannot be evaluated fails whatever the file expects.
+            report.checks[index].fails = check.verdict.rawValue != expected.rawValue || check.verdict == .error
             if report.checks[index].expected == nil {
                 report.checks[index].reason += " (expect says '\(expected.rawValue)', which an assumption never is: use holds or violated)"
             }
@@ -179,9 +189,10 @@ public enum Experiment {
             let methodID = prepared.methods[index].id
             var checked: [CheckedBound] = []
             for evaluation in evaluations[index] {
-                var verdict = try rule.judge(evaluation: evaluation, trace: trace, deterministic: prepared.instance.oracleConstants.deterministic)
+                var verdict = try rule.judge(evaluation: evaluation, trace: trace, deterministic: prepared.isDeterministic(method: index),
+                                             fstar: prepared.instance.constants["fstar"] ?? 0)
                 let broken = evaluation.assumptions.filter(contradicted.contains)
-                if !broken.isEmpty, verdict.verdict != .notApplicable {
+                if !broken.isEmpty, verdict.verdict != .notApplicable, verdict.verdict != .error {
                     verdict.reason = "the probe contradicts \(broken.joined(separator: ", ")), which this bound relies on "
                         + "(see the assumption probe); against the runs alone it would be \(verdict.verdict.rawValue): \(verdict.reason)"
                     verdict.verdict = .unsupported
@@ -191,11 +202,14 @@ public enum Experiment {
                 let expected = key.flatMap { spec.expect[$0] }.flatMap { Verdict(rawValue: $0.rawValue) }
                 if let key { matched.insert(key) }
                 let fails: Bool
-                if let expected {
+                if verdict.verdict == .error {
+                    // An unevaluable bound fails the report whatever the file expects.
+                    fails = true
+                } else if let expected {
                     fails = verdict.verdict != expected
                 } else {
                     switch verdict.verdict {
-                    case .violated, .diverged, .unsupported: fails = true
+                    case .violated, .diverged, .unsupported, .error: fails = true
                     case .inconclusive: fails = strict
                     case .holds, .notApplicable: fails = false
                     }
@@ -223,6 +237,7 @@ public enum Experiment {
             oracleDeterministic: prepared.instance.oracleConstants.deterministic,
             methods: methods, probe: checkedProbe,
             momentumComparisons: try MomentumComparison.all(traces, confidence: rule.confidence,
-                                                             deterministic: prepared.instance.oracleConstants.deterministic), unmatchedExpectations: unmatched, passed: passed)
+                                                             deterministic: prepared.instance.oracleConstants.deterministic
+                                                                 && prepared.spec.methods.allSatisfy { !$0.isRandom }), unmatchedExpectations: unmatched, passed: passed)
     }
 }

@@ -33,8 +33,9 @@ public struct CheckSettings: Codable, Sendable, Equatable, CustomStringConvertib
 /// and, for every problem file of the run, the file's text, so that `merge` needs nothing but
 /// the shard files (they can come from another machine as CI artifacts).
 public struct ShardFile: Codable, Sendable {
-    /// 2: the file carries the SHA-256 of its content (``Checksummed``).
-    public static let currentFormat = 2
+    /// 2: the file carries the SHA-256 of its content (``Checksummed``); 3: block results also
+    /// carry per-seed checkpoint values (the distribution-free verdict needs them).
+    public static let currentFormat = 3
 
     public struct Problem: Codable, Sendable {
         public var name: String

@@ -71,6 +71,9 @@ public struct ProbePoint: Codable, Sendable, Equatable {
 
 public enum AssumptionVerdict: String, Codable, Sendable, Equatable {
     case holds, violated
+    /// The assumption's condition cannot be evaluated (division by zero, a domain error): fails
+    /// the report whatever `expect` says.
+    case error
 }
 
 /// One assumption check: a catalog assumption (A1–A6) or a user `assumptions` entry.
@@ -219,10 +222,28 @@ public enum AssumptionProbe {
         // A3: PL (exact), where f* is exact and gaps are above round-off.
         if let mu = constants["mu"], fstarExact {
             let fstar = constants["fstar"] ?? 0
-            let usable = points.filter { $0.gap > 1e-10 * max(abs(fstar) + abs($0.gap + fstar), 1e-300) }
-            if let worst = usable.min(by: { $0.grad2 / $0.gap < $1.grad2 / $1.gap }) {
+            let L = constants["L"] ?? 0
+            // Absolute round-off of f − f* and of ‖∇f‖ at a point (docs/verdicts.md): the gap
+            // cancels f against f*, so it is known to 256·ε·(|f| + |f*|) plus what the rounding of
+            // x itself (ε‖x‖ per coordinate) changes f by, ½L(ε‖x‖)²·256; ∇f is known to
+            // 8ε(√((1/n)Σ‖∇fᵢ‖²) + L‖x‖) (A2's rounding, plus x's own rounding times L).
+            func gapError(_ i: Int) -> Double {
+                let xNorm = Vec.normSquared(measured[i].x).squareRoot()
+                let fromX = Double.ulpOfOne * 16 * xNorm
+                return VerdictRule.roundOffFactor * Double.ulpOfOne * (abs(points[i].gap + fstar) + abs(fstar)) + 0.5 * L * fromX * fromX
+            }
+            func gradError(_ i: Int) -> Double {
+                let xNorm = Vec.normSquared(measured[i].x).squareRoot()
+                return 8 * epsilon * (points[i].workerGrad2.squareRoot() + L * xNorm)
+            }
+            let usableIndices = points.indices.filter { points[$0].gap > gapError($0) }
+            let usable = usableIndices.map { points[$0] }
+            if let worstIndex = usableIndices.min(by: { points[$0].grad2 / points[$0].gap < points[$1].grad2 / points[$1].gap }) {
+                let worst = points[worstIndex]
                 let muHat = worst.grad2 / (2 * worst.gap)
-                let violated = muHat < mu * (1 - roundOff)
+                // Violated only if ‖∇f‖² even rounded up stays below 2μ(f − f*) rounded down.
+                let gradUp = worst.grad2.squareRoot() + gradError(worstIndex)
+                let violated = gradUp * gradUp < 2 * mu * (worst.gap - gapError(worstIndex)) * (1 - roundOff)
                 checks.append(AssumptionCheck(
                     id: "A3", statement: ProbedAssumption.pl.statement, kind: "theory", verdict: violated ? .violated : .holds,
                     declared: ["mu": mu], measured: ["mu": muHat], test: "exact (smallest ‖∇f‖²/(2(f − f*)))",
@@ -320,6 +341,7 @@ public enum AssumptionProbe {
             }
             var reason = "holds at all \(points.count) points"
             var violated = false
+            var unevaluable = false
             var how = testText
             do {
                 if expression.isInequality {
@@ -339,11 +361,13 @@ public enum AssumptionProbe {
                     }
                 }
             } catch {
-                violated = true
-                reason = "could not be evaluated: \(error) (in '\(spec.holdsIf)' at \(spec.position.file):\(spec.position.line))"
+                unevaluable = true
+                let offset = (error as? ExpressionError)?.offset ?? 0
+                reason = "could not be evaluated: \(error) (in '\(spec.holdsIf)' at \(spec.position.file):\(spec.position.line):\(spec.position.column + offset))"
             }
-            checks.append(AssumptionCheck(id: spec.id, statement: spec.holdsIf, kind: "user", verdict: violated ? .violated : .holds,
-                                          declared: [:], measured: [:], test: how, reason: reason, expected: nil, fails: violated))
+            checks.append(AssumptionCheck(id: spec.id, statement: spec.holdsIf, kind: "user",
+                                          verdict: unevaluable ? .error : (violated ? .violated : .holds),
+                                          declared: [:], measured: [:], test: how, reason: reason, expected: nil, fails: violated || unevaluable))
         }
         for a in ProbedAssumption.allCases where notChecked[a.rawValue] == nil && !checks.contains(where: { $0.id == a.rawValue }) {
             notChecked[a.rawValue] = "the constants \(a.constants.filter { $0 != "D0" }.joined(separator: ", ")) are not defined for this problem"
@@ -471,9 +495,14 @@ public enum AssumptionProbe {
         /// the probe's confidence (the "measured" constants use it, so noise alone does not
         /// inflate them).
         func lowerLimit(_ values: [Double]) throws -> Double {
-            let mean = values.reduce(0, +) / Double(values.count)
-            let sd = values.count > 1 ? GSL.standardDeviation(values) : 0
-            return mean - (try quantile()) * sd / Double(values.count).squareRoot()
+            // Scaled by a power of two (exact): margins near 10⁻²⁰⁰ would otherwise square to 0,
+            // and a spread of 0 from underflow would turn the t-test into an exact comparison.
+            let scale = RunningStatistics.powerOfTwo(atLeast: values.map { abs($0) }.filter(\.isFinite).max() ?? 0)
+            guard scale > 0 else { return values.reduce(0, +) / Double(values.count) }
+            let scaled = values.map { $0 / scale }
+            let mean = scaled.reduce(0, +) / Double(scaled.count)
+            let sd = scaled.count > 1 ? GSL.standardDeviation(scaled) : 0
+            return (mean - (try quantile()) * sd / Double(scaled.count).squareRoot()) * scale
         }
 
         /// The first point whose margin (a quantity ≤ 0 where the assumption holds, with an

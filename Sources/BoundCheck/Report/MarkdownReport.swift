@@ -55,8 +55,8 @@ public enum MarkdownReport {
             let bad = r.failedChecks.map { "\($0.isAssumption ? "assumption " : "")\($0.check) `\($0.verdict)`" }
             out += "> [!CAUTION]\n> **[\(r.name)](\(r.name).md)**: \((bad + r.unmatchedExpectations.map { "expectation \($0) matched nothing" }).joined(separator: ", "))\n\n"
         }
-        out += "| problem | result | holds | violated | inconclusive | not applicable | unsupported | diverged | assumption checks |\n"
-        out += "|---|---|---|---|---|---|---|---|---|\n"
+        out += "| problem | result | holds | violated | inconclusive | not applicable | unsupported | diverged | error | assumption checks |\n"
+        out += "|---|---|---|---|---|---|---|---|---|---|\n"
         for r in results {
             let verdicts = r.methods.flatMap { $0.bounds.map(\.verdict.verdict) }
             func count(_ v: Verdict) -> String { let n = verdicts.filter { $0 == v }.count; return n == 0 ? "·" : String(n) }
@@ -64,24 +64,24 @@ public enum MarkdownReport {
             let failing = checks.filter(\.fails).map(\.id)
             let probe = checks.isEmpty ? "—" : "\(checks.count - failing.count)/\(checks.count) as expected" + (failing.isEmpty ? "" : " (✗ \(failing.joined(separator: ", ")))")
             out += "| [\(r.name)](\(r.name).md) | \(r.passed ? "pass" : "**fail**") | \(count(.holds)) | \(count(.violated)) | \(count(.inconclusive)) | "
-            out += "\(count(.notApplicable)) | \(count(.unsupported)) | \(count(.diverged)) | \(probe) |\n"
+            out += "\(count(.notApplicable)) | \(count(.unsupported)) | \(count(.diverged)) | \(count(.error)) | \(probe) |\n"
         }
         let checks = results.reduce(0) { $0 + $1.methods.reduce(0) { $0 + $1.bounds.count } }
         out += "\n## Every bound\n\n<details><summary>All \(checks) bound checks, with tightness and floor</summary>\n\n"
-        out += "| problem | method | bound | kind | verdict | tightness | floor |\n|---|---|---|---|---|---|---|\n"
+        out += "| problem | method | bound | kind | verdict | tightness (late) | tightness (overall) | floor |\n|---|---|---|---|---|---|---|---|\n"
         for r in results {
             for m in r.methods {
                 for b in m.bounds {
-                    out += "| [\(r.name)](\(r.name).md) | \(m.method.id) | \(b.evaluation.id) | \(b.evaluation.kind.rawValue) | \(verdictCell(b)) | \(number(b.verdict.tightness)) | \(number(b.evaluation.floor)) |\n"
+                    out += "| [\(r.name)](\(r.name).md) | \(m.method.id) | \(b.evaluation.id) | \(b.evaluation.kind.rawValue) | \(verdictCell(b)) | \(number(b.verdict.tightness)) | \(number(b.verdict.tightnessOverall)) | \(number(b.evaluation.floor)) |\n"
                 }
-                if m.bounds.isEmpty { out += "| [\(r.name)](\(r.name).md) | \(m.method.id) | — | — | no bound selected | — | — |\n" }
+                if m.bounds.isEmpty { out += "| [\(r.name)](\(r.name).md) | \(m.method.id) | — | — | no bound selected | — | — | — |\n" }
             }
             for check in r.probe?.checks ?? [] where check.kind == "user" || check.verdict == .violated || check.expected != nil {
-                out += "| [\(r.name)](\(r.name).md) | probe | \(check.id) | assumption | \(assumptionCell(check)) | — | — |\n"
+                out += "| [\(r.name)](\(r.name).md) | probe | \(check.id) | assumption | \(assumptionCell(check)) | — | — | — |\n"
             }
         }
         out += "\n</details>\n"
-        out += "\nTightness is the largest observed/bound ratio over the checkpoints k ≥ 1; the floor is the bound's K → ∞ limit. "
+        out += "\nTightness is the largest observed/bound ratio over the late checkpoints k ≥ K/2 (overall: over all k ≥ 1, where a gap bound's maximum sits at k = 1 and says little); the floor is the bound's K → ∞ limit. "
         out += "GSL \(provenance.gslVersion), \(provenance.toolchain), commit \(provenance.commit).\n"
         return out
     }
@@ -93,7 +93,7 @@ public enum MarkdownReport {
         if !r.description.isEmpty { out += "\(r.description)\n\n" }
         out += r.passed ? "**Verdict: pass** — every bound as expected.\n\n" : "> [!CAUTION]\n> **Verdict: fail** — see the bounds marked ✗.\n\n"
         out += "Family `\(r.family)`, d = \(r.dimension), \(r.workers) worker(s); oracle: \(r.oracle.isEmpty ? "exact gradients" : r.oracle.map { "`\($0)`" }.joined(separator: " → "))"
-        out += r.oracleDeterministic ? " (deterministic: one seed, exact comparison).\n" : ".\n"
+        out += r.oracleDeterministic ? (r.seeds == 1 ? " (deterministic: one seed, exact comparison).\n" : " (deterministic oracle; a random method part needs seeds).\n") : ".\n"
         out += "Profile `\(r.profile)`: \(r.iterations) iterations, \(r.seeds) seed(s), confidence \(r.confidence) with a Bonferroni correction over \(r.comparisons + (r.probe?.comparisons ?? 0)) comparisons (\(r.comparisons) bound checks, \(r.probe?.comparisons ?? 0) probe tests).\n\n"
         out += "## Constants\n\nThe value the bounds use (declared in the file, or computed), beside what the assumption probe measured: "
         out += "the smallest value the probe points need (for m, ζ², M, σ², B², G² given the other constant of the pair), the largest secant for L, the smallest ‖∇f‖²/(2(f − f*)) for μ, the smallest f for f*.\n\n"
@@ -112,10 +112,10 @@ public enum MarkdownReport {
             }
             out += ".\n"
             if m.trace.divergedSeeds > 0 { out += "\n> [!WARNING]\n> \(m.trace.divergedSeeds) of \(m.trace.seeds) seeds diverged.\n" }
-            out += "\n| bound | kind | metric | verdict | tightness | final ratio | floor | plateau/floor | rate obs / pred | largest γ | source |\n|---|---|---|---|---|---|---|---|---|---|---|\n"
+            out += "\n| bound | kind | metric | verdict | tightness late (overall) | final ratio | floor | plateau/floor | rate obs / pred | largest γ | source |\n|---|---|---|---|---|---|---|---|---|---|---|\n"
             for b in m.bounds {
                 let e = b.evaluation
-                out += "| \(e.id) | \(e.kind.rawValue) | \(e.metric.rawValue) | \(verdictCell(b)) | \(number(b.verdict.tightness)) | \(number(b.verdict.finalRatio)) | \(number(e.floor)) | \(number(b.verdict.plateauOverFloor)) | \(rateCell(b.verdict.rate)) | \(number(e.largestStep)) | \(e.source) |\n"
+                out += "| \(e.id) | \(e.kind.rawValue) | \(e.metric.rawValue) | \(verdictCell(b)) | \(number(b.verdict.tightness)) (\(number(b.verdict.tightnessOverall))) | \(number(b.verdict.finalRatio)) | \(number(e.floor)) | \(number(b.verdict.plateauOverFloor)) | \(rateCell(b.verdict.rate)) | \(number(e.largestStep)) | \(e.source) |\n"
             }
             for b in m.bounds {
                 let e = b.evaluation
@@ -130,7 +130,7 @@ public enum MarkdownReport {
                 out += "\n"
                 if !b.verdict.comparisons.isEmpty {
                     out += "\n<details><summary>\(e.id): observed against bound at \(b.verdict.comparisons.count) checkpoints</summary>\n\n"
-                    out += "| k | bound | observed mean | confidence interval | observed/bound | verdict |\n|---|---|---|---|---|---|\n"
+                    out += "| k | bound | observed mean | [lower, upper] confidence limits | observed/bound | verdict |\n|---|---|---|---|---|---|\n"
                     for c in b.verdict.comparisons {
                         out += "| \(c.k) | \(fmt(c.bound)) | \(fmt(c.observed)) | [\(fmt(c.lower)), \(fmt(c.upper))] | \(c.bound > 0 ? fmt(c.observed / c.bound) : "—") | \(c.verdict.rawValue) |\n"
                     }

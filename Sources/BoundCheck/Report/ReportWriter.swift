@@ -106,9 +106,12 @@ public enum JSONReport {
                     "fails": b.fails,
                     "checkpoints": b.verdict.comparisons.map { ["k": $0.k, "bound": json($0.bound), "observed": json($0.observed),
                                                                "sd": json($0.sd), "lower": json($0.lower), "upper": json($0.upper),
+                                                               "student-lower": json($0.studentLower),
                                                                "verdict": $0.verdict.rawValue] as [String: Any] },
                 ]
                 entry["tightness"] = json(b.verdict.tightness)
+                entry["tightness-overall"] = json(b.verdict.tightnessOverall)
+                entry["round-off-floor"] = json(b.verdict.roundOffFloor)
                 entry["final-ratio"] = json(b.verdict.finalRatio)
                 entry["floor"] = json(b.evaluation.floor)
                 entry["plateau"] = json(b.verdict.plateau)

@@ -27,6 +27,15 @@ public struct BlockResult: Codable, Sendable, Equatable {
     public var gaps: [[Double]]
     public var identityDeviation: Double
     public var maxWorkerEstimateNorm2: Double
+    /// Per seed of the block: its metrics at each checkpoint, [seed][checkpoint][metric] (NaN
+    /// where not recorded).
+    public var samples: [[[Double?]]] = []
+    /// Per seed: minₜ ‖∇f(xᵗ)‖² over the window before each checkpoint, [seed][checkpoint].
+    public var windowMinima: [[Double?]] = []
+    /// Σ over the block's seeds of ‖∇f(xᵗ)‖² at the iterations ``GradPath`` keeps, and how many
+    /// seeds contributed (a diverged seed stops contributing). At most 4096 numbers per block.
+    public var gradPathSum: [Double] = []
+    public var gradPathCount: [Int] = []
 }
 
 /// The merged result of one method over all its seeds.
@@ -39,9 +48,40 @@ public struct MethodTrace: Codable, Sendable, Equatable {
     public var gaps: [[Double]]
     public var identityDeviation: Double
     public var maxWorkerEstimateNorm2: Double
+    /// Per seed, in seed order: metrics at each checkpoint, [seed][checkpoint][metric].
+    public var samples: [[[Double?]]] = []
+    /// Per seed: minₜ ‖∇f(xᵗ)‖² over the window kᶜ⁻¹ ≤ t < kᶜ, [seed][checkpoint].
+    public var windowMinima: [[Double?]] = []
+    /// (1/S) Σₛ ‖∇f(xᵗ)‖² at t = 0, s, 2s, … (``GradPath``; s = 1 up to K = 4096) — the mean over
+    /// seeds per iteration (summed in seed-block order, so bit-identical for any split), for
+    /// bounds on minₜ E‖∇f(xᵗ)‖².
+    public var gradMeanByIteration: [Double?] = []
+    /// The iteration stride of ``gradMeanByIteration``.
+    public var gradMeanStride: Int = 1
 
     public func statistics(_ metric: Metric, at checkpoint: Int) -> RunningStatistics {
         statistics[checkpoint][MetricIndex.index(metric)]
+    }
+
+    /// The seeds' values of `metric` at checkpoint `c` (finite ones only, in seed order).
+    public func values(_ metric: Metric, at c: Int) -> [Double] {
+        let m = MetricIndex.index(metric)
+        return samples.compactMap { $0.indices.contains(c) ? $0[c][m] : nil }
+    }
+
+    /// The seeds' window minima of ‖∇f‖² before checkpoint `c` (finite ones, seed order).
+    public func windowMinima(at c: Int) -> [Double] {
+        windowMinima.compactMap { $0.indices.contains(c) ? $0[c] : nil }
+    }
+
+    /// minₜ over t < k of the mean over seeds of ‖∇f(xᵗ)‖² (the quantity of a "minₜ E" bound).
+    public func minOfMeanGrad(before k: Int) -> Double? {
+        let stride = max(gradMeanStride, 1)
+        let n = min((k + stride - 1) / stride, gradMeanByIteration.count)   // indices i with i·s < k
+        guard n > 0 else { return nil }
+        var best = Double.infinity
+        for t in 0..<n { if let v = gradMeanByIteration[t], v < best { best = v } }
+        return best.isFinite ? best : nil
     }
 
     public var divergedSeeds: Int { divergedAt.compactMap { $0 }.count }
@@ -71,8 +111,17 @@ public struct Runner {
                                                count: checkpoints.count)
         var result = BlockResult(item: item, seeds: seeds, statistics: [], divergedAt: [], gaps: [],
                                  identityDeviation: 0, maxWorkerEstimateNorm2: 0)
+        result.gradPathSum = [Double](repeating: 0, count: GradPath.count(iterations: profile.iterations))
+        result.gradPathCount = [Int](repeating: 0, count: GradPath.count(iterations: profile.iterations))
         for seed in seeds {
             let outcome = simulation.run(seedIndex: seed, statistics: &statistics)
+            // Optionals, not NaN, mark missing values: results must compare equal to themselves.
+            result.samples.append(outcome.values.map { $0.map { $0.isFinite ? $0 : nil } })
+            result.windowMinima.append(outcome.windowMinima.map { $0.isFinite ? $0 : nil })
+            for (t, v) in outcome.gradPath.enumerated() where v.isFinite {
+                result.gradPathSum[t] += v
+                result.gradPathCount[t] += 1
+            }
             result.divergedAt.append(outcome.divergedAt)
             result.gaps.append(outcome.gaps)
             result.identityDeviation = max(result.identityDeviation, outcome.identityDeviation)
@@ -130,8 +179,18 @@ public struct Runner {
                                                    count: checkpoints.count)
             var trace = MethodTrace(method: method, seeds: 0, checkpoints: checkpoints, statistics: [], divergedAt: [],
                                     gaps: [], identityDeviation: 0, maxWorkerEstimateNorm2: 0)
+            var pathSum = [Double](repeating: 0, count: GradPath.count(iterations: profile.iterations))
+            var pathCount = [Int](repeating: 0, count: GradPath.count(iterations: profile.iterations))
             for block in mine {
                 for c in 0..<checkpoints.count { for m in 0..<MetricIndex.all.count { statistics[c][m].merge(block.statistics[c][m]) } }
+                trace.samples += block.samples
+                trace.windowMinima += block.windowMinima
+                // In block order: the same bits for any number of jobs or shards. Each term is
+                // divided by the seed count first, so the sum cannot overflow on finite input.
+                for t in 0..<min(pathSum.count, block.gradPathSum.count) {
+                    pathSum[t] += block.gradPathSum[t] / Double(max(profile.seeds, 1))
+                    pathCount[t] += block.gradPathCount[t]
+                }
                 trace.seeds += block.seeds.count
                 trace.divergedAt += block.divergedAt
                 trace.gaps += block.gaps
@@ -139,6 +198,11 @@ public struct Runner {
                 trace.maxWorkerEstimateNorm2 = max(trace.maxWorkerEstimateNorm2, block.maxWorkerEstimateNorm2)
             }
             trace.statistics = statistics
+            trace.gradMeanStride = GradPath.stride(iterations: profile.iterations)
+            // Rescaled to the seeds that reached t (all of them unless some diverged).
+            trace.gradMeanByIteration = zip(pathSum, pathCount).map { sum, n in
+                n > 0 ? sum * (Double(max(profile.seeds, 1)) / Double(n)) : nil
+            }
             return trace
         }
     }

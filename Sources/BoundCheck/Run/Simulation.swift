@@ -14,6 +14,8 @@ final class Simulation {
     let fstar: Double
     let stages: [OracleStageSpec]
     let composite: CompositeObjective?
+    /// Every how many iterations ‖∇f‖² is kept for the mean over seeds (``GradPath``).
+    let pathStride: Int
 
     // Shared buffers (length d).
     let x: Buffer, v: Buffer, g: Buffer, gradSum: Buffer, gi: Buffer, scratch: Buffer, aux: Buffer, aux2: Buffer
@@ -39,6 +41,7 @@ final class Simulation {
         fstar = instance.constants["fstar"] ?? 0
         stages = instance.spec.oracle
         composite = instance.objective as? CompositeObjective
+        pathStride = GradPath.stride(iterations: iterations)
         x = Buffer(count: d); v = Buffer(count: d); g = Buffer(count: d); gradSum = Buffer(count: d)
         gi = Buffer(count: d); scratch = Buffer(count: d); aux = Buffer(count: d); aux2 = Buffer(count: d)
         let perWorker = method.methodKind == .mdsgd || method.placement == MomentumPlacement.worker.rawValue
@@ -70,6 +73,26 @@ final class Simulation {
         var identityDeviation: Double
         /// Largest ‖gᵢ‖² a worker sent the server (M1's measured G²).
         var maxWorkerEstimateNorm2: Double
+        /// This seed's metrics at each checkpoint, [checkpoint][metric] (NaN where not recorded):
+        /// the distribution-free verdict needs the values, not only their mean.
+        var values: [[Double]]
+        /// minₜ ‖∇f(xᵗ)‖² over the window of iterations kᶜ⁻¹ ≤ t < kᶜ before each checkpoint
+        /// (NaN for the empty window at k = 0): a lower bound on ‖∇f(xᵗ)‖² for every t in it.
+        var windowMinima: [Double]
+        /// ‖∇f(xᵗ)‖² at t = 0, s, 2s, … < K with s = ``GradPath/stride(iterations:)`` (NaN after
+        /// divergence), for minₜ of the mean over seeds: every iteration up to K = 4096, a bounded
+        /// number beyond.
+        var gradPath: [Double]
+
+        init(checkpoints: Int, iterations: Int) {
+            divergedAt = nil
+            gaps = [Double](repeating: .nan, count: checkpoints)
+            identityDeviation = 0
+            maxWorkerEstimateNorm2 = 0
+            values = [[Double]](repeating: [Double](repeating: .nan, count: MetricIndex.all.count), count: checkpoints)
+            windowMinima = [Double](repeating: .nan, count: checkpoints)
+            gradPath = [Double](repeating: .nan, count: GradPath.count(iterations: iterations))
+        }
     }
 
     func reset(seedIndex: Int, purpose: StreamPurpose = .oracle) {
@@ -171,7 +194,8 @@ final class Simulation {
 
     /// Records checkpoint c; false if a value is not finite (the run diverged).
     @inline(__always)
-    private func record(_ c: Int, k: Int, grad2: Double, sumGrad2: Double, minGrad2: Double, virtual: UnsafeBufferPointer<Double>?,
+    private func record(_ c: Int, k: Int, grad2: Double, sumGrad2: Double /* the running mean of ‖∇f‖² over t < k */, minGrad2: Double, windowMin2: inout Double,
+                        virtual: UnsafeBufferPointer<Double>?,
                         statistics: inout [[RunningStatistics]], outcome: inout SeedOutcome) -> Bool {
         let gap = instance.objective.value(at: x.readOnly) - fstar
         let virtualGap = virtual.map { instance.objective.value(at: $0) - fstar } ?? .nan
@@ -180,17 +204,25 @@ final class Simulation {
         outcome.gaps[c] = gap
         statistics[c][0].add(gap)
         statistics[c][1].add(grad2)
+        outcome.values[c][0] = gap
+        outcome.values[c][1] = grad2
         if k > 0 {
-            statistics[c][2].add(sumGrad2 / Double(k))
+            // A running mean: Σ of k finite values could overflow.
+            let average = sumGrad2
+            statistics[c][2].add(average)
             statistics[c][3].add(minGrad2)
+            outcome.values[c][2] = average
+            outcome.values[c][3] = minGrad2
+            outcome.windowMinima[c] = windowMin2
         }
         statistics[c][4].add(virtualGap)
+        outcome.values[c][4] = virtualGap.isFinite ? virtualGap : .nan
+        windowMin2 = .infinity
         return true
     }
 
     private func runMomentum(statistics: inout [[RunningStatistics]]) -> SeedOutcome {
-        var outcome = SeedOutcome(divergedAt: nil, gaps: [Double](repeating: .nan, count: checkpoints.count),
-                                  identityDeviation: 0, maxWorkerEstimateNorm2: 0)
+        var outcome = SeedOutcome(checkpoints: checkpoints.count, iterations: iterations)
         let gamma = method.gamma, beta = method.beta
         let isSGD = method.methodKind == .sgd
         let workerMomentum = !workerA.isEmpty
@@ -198,7 +230,7 @@ final class Simulation {
         // Virtual iterate zᵏ = xᵏ − q vᵏ⁻¹, q = γ(1 − β)/β.
         let q = gamma * (1 - beta) / beta
         let invN = 1 / Double(n)
-        var sumGrad2 = 0.0, minGrad2 = Double.infinity
+        var sumGrad2 = 0.0, minGrad2 = Double.infinity, windowMin2 = Double.infinity
         var c = 0
         let xs = x.readOnly
         for k in 0...iterations {
@@ -206,7 +238,7 @@ final class Simulation {
                 let grad2 = exactGradient(at: xs)
                 for j in 0..<d { aux.pointer[j] = x.pointer[j] - q * v.pointer[j] }
                 if c < checkpoints.count, checkpoints[c] == k,
-                   !record(c, k: k, grad2: grad2, sumGrad2: sumGrad2, minGrad2: minGrad2, virtual: isSGD ? xs : aux.readOnly,
+                   !record(c, k: k, grad2: grad2, sumGrad2: sumGrad2, minGrad2: minGrad2, windowMin2: &windowMin2, virtual: isSGD ? xs : aux.readOnly,
                            statistics: &statistics, outcome: &outcome) {
                     outcome.divergedAt = k
                 }
@@ -231,7 +263,7 @@ final class Simulation {
             if k == 0 && firstGradient { Vec.copy(g.readOnly, v.pointer) }   // v⁻¹ = g⁰, so v⁰ = g⁰
             if c < checkpoints.count, checkpoints[c] == k {
                 for j in 0..<d { aux.pointer[j] = x.pointer[j] - q * v.pointer[j] }
-                if !record(c, k: k, grad2: grad2, sumGrad2: sumGrad2, minGrad2: minGrad2, virtual: isSGD ? xs : aux.readOnly,
+                if !record(c, k: k, grad2: grad2, sumGrad2: sumGrad2, minGrad2: minGrad2, windowMin2: &windowMin2, virtual: isSGD ? xs : aux.readOnly,
                            statistics: &statistics, outcome: &outcome) {
                     outcome.divergedAt = k
                     break
@@ -240,8 +272,10 @@ final class Simulation {
             }
             let step2 = Vec.normSquared(g.pointer)
             guard grad2.isFinite, step2.isFinite else { outcome.divergedAt = k; break }
-            sumGrad2 += grad2
+            if k % pathStride == 0 { outcome.gradPath[k / pathStride] = grad2 }
+            sumGrad2 += (grad2 - sumGrad2) / Double(k + 1)
             minGrad2 = min(minGrad2, grad2)
+            windowMin2 = min(windowMin2, grad2)
             if isSGD {
                 Vec.axpy(-gamma, g.readOnly, x.pointer)
             } else {
@@ -260,8 +294,7 @@ final class Simulation {
     /// w^{t−1} − w^t for the global-momentum variant, g accumulates the sent (1/p) Σ sₖ and
     /// gradSum ∇f(w).
     private func runMemory(statistics: inout [[RunningStatistics]]) -> SeedOutcome {
-        var outcome = SeedOutcome(divergedAt: nil, gaps: [Double](repeating: .nan, count: checkpoints.count),
-                                  identityDeviation: 0, maxWorkerEstimateNorm2: 0)
+        var outcome = SeedOutcome(checkpoints: checkpoints.count, iterations: iterations)
         let eta = method.gamma, beta = method.beta
         let global = method.variant == MDSGDMomentum.global.rawValue
         let invN = 1 / Double(n)
@@ -269,7 +302,7 @@ final class Simulation {
         let sparsifier = method.sparsifier
         Vec.copy(x.readOnly, v.pointer)   // w̃⁰ = w⁰ (memories start at 0)
         Vec.fill(aux.pointer, 0)
-        var sumGrad2 = 0.0, minGrad2 = Double.infinity
+        var sumGrad2 = 0.0, minGrad2 = Double.infinity, windowMin2 = Double.infinity
         var c = 0
         let ws = x.readOnly
         // Buffers: workerA[i] = uᵢ, workerB[i] = mᵢ; uMean, mMean = (1/p) Σ uᵢ, (1/p) Σ mᵢ; sent = sₖ.
@@ -278,7 +311,7 @@ final class Simulation {
             if t == iterations {
                 let grad2 = exactGradient(at: ws)
                 if c < checkpoints.count, checkpoints[c] == t,
-                   !record(c, k: t, grad2: grad2, sumGrad2: sumGrad2, minGrad2: minGrad2, virtual: v.readOnly,
+                   !record(c, k: t, grad2: grad2, sumGrad2: sumGrad2, minGrad2: minGrad2, windowMin2: &windowMin2, virtual: v.readOnly,
                            statistics: &statistics, outcome: &outcome) {
                     outcome.divergedAt = t
                 }
@@ -311,7 +344,7 @@ final class Simulation {
             }
             let grad2 = Vec.normSquared(gradSum.pointer)
             if c < checkpoints.count, checkpoints[c] == t {
-                if !record(c, k: t, grad2: grad2, sumGrad2: sumGrad2, minGrad2: minGrad2, virtual: v.readOnly,
+                if !record(c, k: t, grad2: grad2, sumGrad2: sumGrad2, minGrad2: minGrad2, windowMin2: &windowMin2, virtual: v.readOnly,
                            statistics: &statistics, outcome: &outcome) {
                     outcome.divergedAt = t
                     break
@@ -319,8 +352,10 @@ final class Simulation {
                 c += 1
             }
             guard grad2.isFinite, Vec.normSquared(g.pointer).isFinite else { outcome.divergedAt = t; break }
-            sumGrad2 += grad2
+            if t % pathStride == 0 { outcome.gradPath[t / pathStride] = grad2 }
+            sumGrad2 += (grad2 - sumGrad2) / Double(t + 1)
             minGrad2 = min(minGrad2, grad2)
+            windowMin2 = min(windowMin2, grad2)
             // w^{t+1} = w^t − (1/p) Σ sₖ; w^t − w^{t+1} is next step's global momentum.
             Vec.copy(g.readOnly, aux.pointer)
             Vec.axpy(-1, g.readOnly, x.pointer)
@@ -334,5 +369,20 @@ final class Simulation {
             outcome.identityDeviation = max(outcome.identityDeviation, deviation / scale)
         }
         return outcome
+    }
+}
+
+/// Which iterations' ‖∇f(xᵗ)‖² the runs keep for the mean over seeds ("minₜ E" bounds): every
+/// iteration while K ≤ 4096, else every s-th with s = ⌈K/4096⌉, so a seed keeps at most 4096
+/// numbers however long it runs. (Beyond 4096 the minimum over t is taken over those t: at
+/// least the true minimum of the mean, and the verdict's lower limit does not use it.)
+public enum GradPath {
+    public static let maximumPoints = 4096
+
+    public static func stride(iterations: Int) -> Int { max(1, (iterations + maximumPoints - 1) / maximumPoints) }
+
+    public static func count(iterations: Int) -> Int {
+        let s = stride(iterations: iterations)
+        return iterations <= 0 ? 0 : (iterations - 1) / s + 1
     }
 }

@@ -721,13 +721,14 @@ final class SpecBuilder {
             if profile == "quick", let node = top["run"]?.mapping?[key] { return (node, "run.\(key)") }
             return (top[profile] ?? top["run"], profile)
         }
-        let random = oracle.contains(where: OracleStageSpec.isRandom)
-        if random {
+        let randomOracle = oracle.contains(where: OracleStageSpec.isRandom)
+        if randomOracle || methods.contains(where: \.isRandom) {
+            let what = randomOracle ? "the oracle is random" : "a method is random (rand-k sparsifier)"
             var reported: Set<String> = []
             for (profile, r) in [("run", run), ("quick", quick)] where r.seeds < 2 {
                 let (node, path) = setting("seeds", of: profile)
                 guard reported.insert(path).inserted else { continue }
-                reader.error(node, path, "the oracle is random, so confidence intervals need at least 2 seeds (found \(r.seeds)); use ≥ 8 for useful intervals")
+                reader.error(node, path, "\(what), so confidence intervals need at least 2 seeds (found \(r.seeds)); use ≥ 8 for useful intervals")
             }
         }
         // The work and memory caps judge the profile that will run, with --seeds applied.
@@ -761,6 +762,14 @@ final class SpecBuilder {
                 reader.error(item.node, item.path, "mdsgd with the composite oracle is not supported (its bounds need unbiased worker gradients); use sgdm or sgd, or another oracle")
             }
         }
+    }
+}
+
+extension MethodSpec {
+    /// Whether the method itself draws random numbers (a Rand-K sparsifier).
+    public var isRandom: Bool {
+        if case .randK = sparsifier { return true }
+        return false
     }
 }
 
