@@ -23,14 +23,17 @@ public struct SpecLoader {
     public var seedsOverride: Int?
     /// Threads the run will use (`--jobs`): each holds its own simulation buffers.
     public var jobs: Int
+    /// The plug-ins a file may name.
+    public var catalog: Catalog
 
     public init(allowLarge: Bool = false, quick: Bool = false, expressionLimits: ExpressionLimits = .default,
-                seedsOverride: Int? = nil, jobs: Int = 1) {
+                seedsOverride: Int? = nil, jobs: Int = 1, catalog: Catalog = .standard) {
         self.allowLarge = allowLarge
         self.quick = quick
         self.expressionLimits = expressionLimits
         self.seedsOverride = seedsOverride
         self.jobs = jobs
+        self.catalog = catalog
     }
 
     /// Loads one file; throws ``SpecErrors`` listing every problem.
