@@ -312,7 +312,10 @@ struct OutputPathTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         // Methods whose ids run into metric names and into each other once joined with '-' or '.'.
         let methods = "[{id: m, method: sgd, step: 0.02}, {id: m-virtual, method: sgd, step: 0.02}, {id: m.virtual, method: sgd, step: 0.02}, "
-            + "{id: m-gap, method: sgd, step: 0.02}, {id: gap, method: sgd, step: 0.02}, {id: m.gap, method: sgd, step: 0.02}]"
+            + "{id: m-gap, method: sgd, step: 0.02}, {id: gap, method: sgd, step: 0.02}, {id: m.gap, method: sgd, step: 0.02}, "
+            // Momentum-against-SGD pairings whose ids run into each other once joined with '-vs-'.
+            + "{id: b-vs-c, method: sgdm, beta: 0.5, step: 0.02}, {id: b, method: sgdm, beta: 0.5, step: 0.02}, "
+            + "{id: c-vs-d, method: sgd, step: 0.02}, {id: d, method: sgd, step: 0.01}]"
         let names = ["a", "a-m", "a.m", "a-m-virtual", "index2", "plots2", "junit-x"]
         var pages: [(result: ExperimentResult, provenance: Provenance)] = []
         for name in names {
@@ -326,7 +329,8 @@ struct OutputPathTests {
         try ReportSet.write(pages, formats: ReportSet.formats, to: writer, indexProvenance: Provenance(commit: "c", toolchain: "t", wallTimeSeconds: 0))
         let paths = writer.written
         #expect(Set(paths.map { $0.lowercased() }).count == paths.count, "\(paths)")
-        #expect(paths.filter { $0.hasSuffix(".svg") }.count >= names.count * 6, "every method has plots")
+        #expect(paths.filter { $0.hasSuffix(".svg") }.count >= names.count * 10, "every method has plots")
+        #expect(paths.filter { $0.contains("+vs+") }.count >= names.count * 2, "the pairings have plots")
         #expect(paths.contains("index.md") && paths.contains("junit.xml"))
         // The writer itself refuses a second write to a path (any case).
         #expect(throws: BoundError.self) { try writer.write("x", to: "A.JSON") }

@@ -145,8 +145,11 @@ enum ReportPlots {
                         series: series)
     }
 
-    /// The file name of a pairing's plot.
+    /// The file name of a pairing's plot, in the problem's plot folder beside its methods' plots.
+    /// '+' cannot occur in a method id, so the two ids and the pairing are told apart whatever
+    /// the ids contain, and no name meets a method plot's `<method>.<metric>.svg`.
     static func momentumPlotFile(_ r: ExperimentResult, _ c: MomentumComparison) -> String {
-        "plots/\(r.name)-\(c.momentum)-vs-\(c.sgd).svg"
+        let pairing = c.pairing == .equalStep ? "equal-step" : "equal-effective-step"
+        return "plots/\(r.name)/\(c.momentum)+vs+\(c.sgd)+\(pairing).svg"
     }
 }
