@@ -6,6 +6,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "BoundCheck", targets: ["BoundCheck"]),
+        // The command line as a library: a user's package starts it over its own catalog.
+        .library(name: "BoundCheckCLI", targets: ["BoundCheckCLI"]),
         .executable(name: "boundcheck", targets: ["boundcheck"]),
     ],
     dependencies: [
@@ -25,11 +27,13 @@ let package = Package(
             name: "BoundCheck",
             dependencies: ["GSL", .product(name: "Yams", package: "Yams")]
         ),
-        .executableTarget(
-            name: "boundcheck",
+        .target(
+            name: "BoundCheckCLI",
             dependencies: ["BoundCheck", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        .executableTarget(name: "boundcheck", dependencies: ["BoundCheck", "BoundCheckCLI"]),
         .testTarget(name: "GSLTests", dependencies: ["GSL"]),
+        .testTarget(name: "BoundCheckCLITests", dependencies: ["BoundCheck", "BoundCheckCLI"]),
         .testTarget(
             name: "BoundCheckTests",
             dependencies: ["BoundCheck", "GSL", .product(name: "PropertyBased", package: "swift-property-based"),
