@@ -23,9 +23,11 @@ let package = Package(
             providers: [.apt(["libgsl-dev"])]
         ),
         .target(name: "GSL", dependencies: ["CGSL"]),
+        // Line charts as SVG: a general chart library the reports use, not BoundCheck API.
+        .target(name: "SVGChart"),
         .target(
             name: "BoundCheck",
-            dependencies: ["GSL", .product(name: "Yams", package: "Yams")]
+            dependencies: ["GSL", "SVGChart", .product(name: "Yams", package: "Yams")]
         ),
         .target(
             name: "BoundCheckCLI",
@@ -33,10 +35,11 @@ let package = Package(
         ),
         .executableTarget(name: "boundcheck", dependencies: ["BoundCheck", "BoundCheckCLI"]),
         .testTarget(name: "GSLTests", dependencies: ["GSL"]),
+        .testTarget(name: "SVGChartTests", dependencies: ["SVGChart"]),
         .testTarget(name: "BoundCheckCLITests", dependencies: ["BoundCheck", "BoundCheckCLI"]),
         .testTarget(
             name: "BoundCheckTests",
-            dependencies: ["BoundCheck", "GSL", .product(name: "PropertyBased", package: "swift-property-based"),
+            dependencies: ["BoundCheck", "GSL", "SVGChart", .product(name: "PropertyBased", package: "swift-property-based"),
                            .product(name: "Yams", package: "Yams")],
             resources: [.copy("Snapshots")]
         ),
