@@ -74,7 +74,7 @@ struct Check: ParsableCommand {
             throw ExitCode(Exit.badInput)
         }
         if let only {
-            let ids = ProblemFiles.checkIDs(of: specs)
+            let ids = ProblemFiles.checkIDs(of: specs, catalog: Session.catalog)
             if !ids.contains(only) {
                 printError("error: --only \(only): no such bound or assumption; known: \(ids.sorted().joined(separator: ", "))")
                 throw ExitCode(Exit.badInput)

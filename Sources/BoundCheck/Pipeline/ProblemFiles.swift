@@ -90,8 +90,9 @@ public enum ProblemFiles {
     }
 
     /// Every id `--only` may name for these specs: their own bounds and assumptions, the
-    /// catalog's bounds and the probed assumptions.
-    public static func checkIDs(of specs: [ExperimentSpec]) -> Set<String> {
+    /// catalog's bounds and the probed assumptions. (The built-in bounds are listed here until
+    /// `catalog` holds them.)
+    public static func checkIDs(of specs: [ExperimentSpec], catalog: Catalog = .standard) -> Set<String> {
         Set(specs.flatMap { $0.userBounds.map(\.id) + $0.assumptions.map(\.id) } + CatalogBoundID.allCases.map(\.rawValue)
             + ["F2-x"] + ProbedAssumption.allCases.map(\.rawValue))
     }
