@@ -43,9 +43,11 @@ public enum BoundCheckCLI {
 
     /// Runs the command line on `arguments` (without the program name) over `catalog` in this
     /// process and returns the exit code instead of exiting: for embedding and tests. Output
-    /// goes to standard output and standard error as with ``main(catalog:)``.
+    /// goes to standard output and standard error as with ``main(catalog:)``. As in the tool,
+    /// `check` and `merge` ignore SIGINT and SIGTERM while they replace the output folder; the
+    /// dispositions found are put back on return.
     public static func run(arguments: [String], catalog: Catalog) -> Int32 {
-        Session.$catalog.withValue(catalog) { () -> Int32 in
+        restoringInterrupts { Session.$catalog.withValue(catalog) { () -> Int32 in
             if arguments.first == "--version" {
                 print(VersionInfo.line())
                 return Exit.pass
@@ -66,7 +68,7 @@ public enum BoundCheckCLI {
                 }
                 return code.rawValue
             }
-        }
+        } }
     }
 }
 

@@ -46,6 +46,31 @@ import BoundCheck
         }
     }
 
+    @Test func mergeLoadsTheShardsProblemFilesWithTheCatalogItWasStartedOver() throws {
+        let problem = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Problems/ef-sgd-single.yaml")
+        let prepared = try ProblemFiles.prepare(try ProblemFiles.load([problem.path], with: SpecLoader(quick: true)), quick: true)
+        let request = CheckRequest(settings: CheckSettings(quick: true, seeds: nil, confidence: nil, strict: false, only: nil),
+                                   jobs: 1, shard: try Shard(index: 1, count: 1), commit: "c", toolchain: "t")
+        // merge accepts shards of the running build only: here, the test process.
+        guard case .shard(let file, _) = try CheckRun.run(prepared, request: request, cache: nil,
+                                                          codeVersion: CodeVersion.ofRunningExecutable(), events: { _ in })
+        else { Issue.record("expected a shard"); return }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("entry-merge-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try file.write(into: folder.appendingPathComponent("shards").path)
+        let (code, catalogs) = run(["merge", folder.appendingPathComponent("shards").path, "--out", folder.appendingPathComponent("out").path],
+                                   catalogName: "test-catalog-merge")
+        #expect(code == 0, "the problem file passes")
+        #expect(catalogs == ["test-catalog-merge"])
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/ef-sgd-single.md").path))
+        // Writing the reports ignored interrupts; the host process must get its handlers back.
+        var action = sigaction()
+        sigaction(SIGINT, nil, &action)
+        let handler = action.__sigaction_handler.sa_handler.map { unsafeBitCast($0, to: Int.self) } ?? 0
+        #expect(handler != unsafeBitCast(SIG_IGN, to: Int.self), "SIGINT is no longer ignored after an in-process merge")
+    }
+
     @Test func anotherStartIsNotAffected() {
         // The catalog is scoped to one start: outside it, the session is the standard catalog.
         #expect(Session.catalog.name == Catalog.standard.name)
