@@ -6,6 +6,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "BoundCheck", targets: ["BoundCheck"]),
+        // The command line as a library: a user's package starts it over its own catalog.
+        .library(name: "BoundCheckCLI", targets: ["BoundCheckCLI"]),
         .executable(name: "boundcheck", targets: ["boundcheck"]),
     ],
     dependencies: [
@@ -21,18 +23,23 @@ let package = Package(
             providers: [.apt(["libgsl-dev"])]
         ),
         .target(name: "GSL", dependencies: ["CGSL"]),
+        // Line charts as SVG: a general chart library the reports use, not BoundCheck API.
+        .target(name: "SVGChart"),
         .target(
             name: "BoundCheck",
-            dependencies: ["GSL", .product(name: "Yams", package: "Yams")]
+            dependencies: ["GSL", "SVGChart", .product(name: "Yams", package: "Yams")]
         ),
-        .executableTarget(
-            name: "boundcheck",
+        .target(
+            name: "BoundCheckCLI",
             dependencies: ["BoundCheck", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        .executableTarget(name: "boundcheck", dependencies: ["BoundCheck", "BoundCheckCLI"]),
         .testTarget(name: "GSLTests", dependencies: ["GSL"]),
+        .testTarget(name: "SVGChartTests", dependencies: ["SVGChart"]),
+        .testTarget(name: "BoundCheckCLITests", dependencies: ["BoundCheck", "BoundCheckCLI"]),
         .testTarget(
             name: "BoundCheckTests",
-            dependencies: ["BoundCheck", "GSL", .product(name: "PropertyBased", package: "swift-property-based"),
+            dependencies: ["BoundCheck", "GSL", "SVGChart", .product(name: "PropertyBased", package: "swift-property-based"),
                            .product(name: "Yams", package: "Yams")],
             resources: [.copy("Snapshots")]
         ),

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import BoundCheck
+import SVGChart
 
 // The page's plots tell the verdict: the band is the verdict's interval, the legend carries the
 // verdict, floors are lines, coinciding bounds are told apart, the y axis names the formula;

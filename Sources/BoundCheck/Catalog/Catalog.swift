@@ -8,6 +8,10 @@
 public struct Catalog: Sendable {
     public init() {}
 
+    /// What the catalog is called ("standard" for the built-ins): for messages, and for tests
+    /// that follow a catalog from the command line's entry point to the loader.
+    public var name = "standard"
+
     /// Every built-in plug-in.
     public static let standard = Catalog()
 }

@@ -1,3 +1,5 @@
+import SVGChart
+
 /// `Reports/junit.xml` (docs/verdicts.md, "JUnit"): one test suite per problem file, one test case
 /// per bound check (method × bound) and per assumption check, for CI systems that read JUnit.
 ///

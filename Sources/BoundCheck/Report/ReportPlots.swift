@@ -1,4 +1,5 @@
 import Foundation
+import SVGChart
 import GSL
 
 /// The plots of a problem's page.

@@ -53,7 +53,7 @@ public final class ReportWriter {
 public enum ReportSet {
     /// `summary` writes summary.md (SummaryReport); `github` writes nothing here: the command
     /// prints its annotations (GitHubAnnotations) to standard output.
-    public static let formats: Set<String> = ["md", "json", "junit", "summary", "github"]
+    public static let formats: Set<String> = Set(ReportFormat.allCases.map(\.rawValue))
     /// Problem names that would give a report the path of one of the run's own files (the
     /// index, junit.xml, the plots folder), or of files a format may add; compared ignoring case.
     public static let reservedNames: Set<String> = ["index", "junit", "plots", "summary", "github"]

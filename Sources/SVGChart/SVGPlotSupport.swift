@@ -4,7 +4,7 @@ import Foundation
 // formatting, XML escaping, the colour palette, text-width estimation and a
 // little 2-D geometry used to place the legend.
 
-enum SVGFormat {
+public enum SVGFormat {
     /// Formats a coordinate with at most two decimals and no trailing zeros
     /// ("12", "12.5", "-3.25"). Integer arithmetic keeps the output independent
     /// of locale and of `Double.description`; `-0` never appears. Non-finite
@@ -63,7 +63,7 @@ enum SVGFormat {
     /// Escapes text for use in XML character data and attribute values. Control
     /// characters that XML 1.0 forbids are replaced by a space so the document
     /// always parses.
-    static func escape(_ text: String) -> String {
+    public static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
@@ -88,8 +88,8 @@ enum SVGFormat {
 
 /// The Okabe–Ito colour-blind-safe palette, ordered so that the first colours
 /// are the most distinct on a white background (the yellow comes last).
-enum PlotPalette {
-    static let colors = [
+public enum PlotPalette {
+    public static let colors = [
         "#0072B2", // blue
         "#D55E00", // vermillion
         "#009E73", // bluish green
@@ -100,7 +100,8 @@ enum PlotPalette {
         "#F0E442", // yellow
     ]
 
-    static func color(_ index: Int) -> String {
+    /// The colour of series `index` (the palette repeats; negative indices wrap too).
+    public static func color(_ index: Int) -> String {
         colors[((index % colors.count) + colors.count) % colors.count]
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 import FoundationXML
 #endif
 import Testing
-@testable import BoundCheck
+@testable import SVGChart
 
 /// A minimal DOM built with XMLParser: every element in document order with
 /// its attributes, its own character data and its parent's index.

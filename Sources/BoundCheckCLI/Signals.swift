@@ -20,3 +20,18 @@ func deferInterrupts() {
     signal(SIGINT, SIG_IGN)
     signal(SIGTERM, SIG_IGN)
 }
+
+/// Runs `body` and puts back the dispositions of SIGINT and SIGTERM it found: an in-process
+/// start of the command line (``BoundCheckCLI/run(arguments:catalog:)``) must not leave its
+/// host ignoring interrupts after ``deferInterrupts()`` (children would inherit that too).
+func restoringInterrupts<T>(_ body: () -> T) -> T {
+    var savedInt = sigaction()
+    var savedTerm = sigaction()
+    sigaction(SIGINT, nil, &savedInt)
+    sigaction(SIGTERM, nil, &savedTerm)
+    defer {
+        sigaction(SIGINT, &savedInt, nil)
+        sigaction(SIGTERM, &savedTerm, nil)
+    }
+    return body()
+}

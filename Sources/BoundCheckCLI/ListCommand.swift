@@ -1,0 +1,49 @@
+import ArgumentParser
+import BoundCheck
+import Foundation
+
+/// `boundcheck list`: everything a problem file can name. Each section is to be rendered from
+/// the catalog the command line was started over (`Session.catalog`), so a user's plug-ins
+/// are listed with the built-ins.
+struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List families, oracles, methods and bounds (with kind and source).")
+
+    func run() {
+        print("""
+        families (problem.family):
+          quadratic       ½(x − cᵢ)ᵀA(x − cᵢ); spectrum: {min, max, zeros, spacing: linear|log}, rotate: bool
+          pl-sine         Σ xⱼ² + 3 sin² xⱼ, tilted per worker; pl-constant: computed|published
+          rational        Σ xⱼ²/(1 + xⱼ²), tilted per worker; bounded gradients
+          logistic-ncvx   logistic loss + λ Σ xⱼ²/(1+xⱼ²); samples-per-worker, lambda; bounded gradients
+          composite       (1/N) Σ log cosh(aₛᵀx − yₛ); samples-per-worker, target-noise; bounded gradients
+
+        oracle stages (oracle: [...], per worker, in order):
+          gaussian-noise  {variance: s²}           u + ξ, E‖ξ‖² = s²
+          relative-noise  {variance: s²}           u ⊙ (1 + ε), ε ~ N(0, s²)
+          scale           {factor: c}              c·u (bias m = (1 − c)²)
+          additive-bias   {norm: ζ}                u + c, ‖c‖ = ζ (same c on every worker)
+          top-k           {k: K} | {fraction: f}   keep the K largest entries (ties by index)
+          rand-k          {k: K} | {fraction: f}   K random entries scaled by d/K (unbiased)
+          scaled-sign                              (‖u‖₁/d)·sign(u)
+          clip            {tau: τ, constants: relative|absolute}   min{1, τ/‖u‖}·u
+          composite       {inner-samples: m_in, inner-noise: σ_g}  inner values seen through m_in samples
+
+        methods (methods: [...]):
+          sgdm   beta ∈ (0, 1], step, init: zero|first-gradient, momentum: server|worker
+          sgd    step (β = 1)
+          mdsgd  beta ∈ [0, 1), step (η), sparsifier: {top-k|rand-k: {k}} | scaled-sign, variant: local|global
+          step:  a number, theory, or {theory: factor}
+
+        bounds:
+        """)
+        for bound in BoundCatalog.all {
+            print("  \(bound.id.padding(toLength: 7, withPad: " ", startingAt: 0)) \(bound.kind.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(bound.metric.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(bound.formula)")
+            print("          source: \(bound.source)")
+        }
+        print("\nassumption checks (boundcheck probe; expect: {A4: violated} and the like):")
+        for a in ProbedAssumption.allCases {
+            print("  \(a.rawValue)      \(a.statement.padding(toLength: 36, withPad: " ", startingAt: 0)) constants: \(a.constants.joined(separator: ", "))")
+        }
+        print("\nexpression functions: " + BoundExpression.functions.map(\.name).joined(separator: ", "))
+    }
+}
