@@ -318,10 +318,18 @@ struct ToolFaultTests {
         for name in names {
             var isFolder: ObjCBool = false
             _ = FileManager.default.fileExists(atPath: folder.appendingPathComponent("single/\(name)").path, isDirectory: &isFolder)
-            // plots/ holds the SVGs: compared file by file.
+            // plots/ holds a folder of SVGs per problem: compared file by file, at any depth.
+            let root = folder.appendingPathComponent("single/\(name)").path
             let files = isFolder.boolValue
-                ? try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("single/\(name)").path).sorted().map { "\(name)/\($0)" }
+                ? try FileManager.default.subpathsOfDirectory(atPath: root).sorted().filter { sub in
+                    var nested: ObjCBool = false
+                    return FileManager.default.fileExists(atPath: root + "/" + sub, isDirectory: &nested) && !nested.boolValue
+                }.map { "\(name)/\($0)" }
                 : [name]
+            if isFolder.boolValue {
+                #expect(try FileManager.default.subpathsOfDirectory(atPath: folder.appendingPathComponent("merged/\(name)").path).sorted()
+                        == FileManager.default.subpathsOfDirectory(atPath: root).sorted())
+            }
             for file in files {
                 #expect(try comparable(folder.appendingPathComponent("merged/\(file)")) == comparable(folder.appendingPathComponent("single/\(file)")), "\(file)")
             }
