@@ -211,8 +211,8 @@ struct Check: ParsableCommand {
             throw ExitCode(Exit.badInput)
         }
         if let only {
-            let ids = Set(specs.flatMap { $0.userBounds.map(\.id) + $0.assumptions.map(\.id) } + CatalogBoundID.allCases.map(\.rawValue)
-                          + ["F2-x"] + ProbedAssumption.allCases.map(\.rawValue))
+            let ids = Set(specs.flatMap { $0.userBounds.map(\.id) + $0.assumptions.map(\.id) } + Catalog.standard.selectableBoundIDs
+                          + ProbedAssumption.allCases.map(\.rawValue))
             if !ids.contains(only) {
                 printError("error: --only \(only): no such bound or assumption; known: \(ids.sorted().joined(separator: ", "))")
                 throw ExitCode(Exit.badInput)
@@ -493,10 +493,7 @@ struct List: ParsableCommand {
 
         bounds:
         """)
-        for bound in BoundCatalog.all {
-            print("  \(bound.id.padding(toLength: 7, withPad: " ", startingAt: 0)) \(bound.kind.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(bound.metric.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(bound.formula)")
-            print("          source: \(bound.source)")
-        }
+        for entry in Catalog.standard.boundListing { print(entry.text) }
         print("\nassumption checks (boundcheck probe; expect: {A4: violated} and the like):")
         for a in ProbedAssumption.allCases {
             print("  \(a.rawValue)      \(a.statement.padding(toLength: 36, withPad: " ", startingAt: 0)) constants: \(a.constants.joined(separator: ", "))")

@@ -17,9 +17,8 @@ struct F1HalfRho: Bound {
     let metric = Metric.avgGrad
     let formula = "2Δ₀/(γ(1−m)K) + ζ²/(1−m) + (Lγσ²/(1−m))(1 + 2Lγ(1−β)²/β²)"
 
-    func concerns(_ method: MethodSpec, instance: Instance) -> Bool {
-        method.kind == .sgdm || method.kind == .sgd
-    }
+    // The methods it is proved for: no other method gets it, however similar.
+    let provedFor: Set<MethodKind> = [.sgdm, .sgd]
 
     func conditions(_ c: BoundContext) -> [BoundCondition] {
         [BoundCondition("A4 with m < 1") { $0.m < 1 ? 1 : -1 },

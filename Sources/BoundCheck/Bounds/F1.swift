@@ -28,7 +28,7 @@ public struct F1: Bound {
     /// A1 (f*), A2 (L), A4 (m, ζ²), A5 (M, σ²).
     public let assumptions: Set<String> = ["A1", "A2", "A4", "A5"]
 
-    public func concerns(_ method: MethodSpec, instance: Instance) -> Bool { method.kind == .sgdm || method.kind == .sgd }
+    public let provedFor: Set<MethodKind> = [.sgdm, .sgd]
 
     static func q(_ c: BoundContext) -> Double { c.gamma * (1 - c.beta) / c.beta }
 

@@ -3,11 +3,35 @@
 /// contract tests all read it; ``Catalog/standard`` holds the built-ins, and a user's package
 /// adds its own plug-ins with `register` and starts the command line over the extended catalog.
 ///
-/// (Skeleton: the plug-in protocols and registration are being filled in; until then the
-/// loader ignores the catalog it is given.)
+/// The built-ins go through exactly the same `register` calls as a user's plug-ins.
 public struct Catalog: Sendable {
+    /// The registered bounds, in registration order (the order of reports and `list`).
+    public private(set) var bounds: [any Bound] = []
+
     public init() {}
 
     /// Every built-in plug-in.
-    public static let standard = Catalog()
+    public static let standard: Catalog = {
+        var catalog = Catalog()
+        catalog.register(AS1())
+        catalog.register(AS2())
+        catalog.register(F1())
+        catalog.register(F2(onX: false))
+        catalog.register(F2(onX: true))
+        catalog.register(M1())
+        catalog.register(EFSGD())
+        return catalog
+    }()
+
+    /// Adds a bound. From then on a problem file may name it (or its group) in `bounds:` and
+    /// `expect:`, `--only` accepts it, every run of a method it is proved for checks it, and its
+    /// verdict counts toward the exit code like a built-in's.
+    ///
+    /// A bound's id must be new, and must not be a probed assumption's id (A1 … A6): a
+    /// registration that breaks this is a programming error and stops the program.
+    public mutating func register(_ bound: any Bound) {
+        precondition(!bounds.contains { $0.id == bound.id }, "a bound with id '\(bound.id)' is already registered")
+        precondition(ProbedAssumption(rawValue: bound.id) == nil, "'\(bound.id)' is the id of a probed assumption, not available to a bound")
+        bounds.append(bound)
+    }
 }
