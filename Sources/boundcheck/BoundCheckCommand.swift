@@ -383,8 +383,8 @@ struct Bounds: ParsableCommand {
         print("\(spec.name): \(spec.problem.family.name), d = \(spec.problem.dimension), n = \(spec.problem.workers), \(prepared.profile.iterations) iterations\n")
         print("constants:")
         for name in ConstantTable.order {
-            guard let e = prepared.instance.constants.entries[name] else { continue }
-            print("  \(name.padding(toLength: 8, withPad: " ", startingAt: 0)) \(String(format: "%-12.6g", e.value)) \(e.how)")
+            guard let e = prepared.instance.constants.entry(name) else { continue }
+            print("  \(name.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(String(format: "%-12.6g", e.value)) \(e.how)")
         }
         for (method, bounds) in zip(prepared.methods, evaluations) {
             print("\n\(method.id): \(method.kind), β = \(method.beta), γ = \(String(format: "%.6g", method.gamma)) — \(method.stepRule)")
@@ -496,7 +496,7 @@ struct List: ParsableCommand {
         for entry in Catalog.standard.boundListing { print(entry.text) }
         print("\nassumption checks (boundcheck probe; expect: {A4: violated} and the like):")
         for a in ProbedAssumption.allCases {
-            print("  \(a.rawValue)      \(a.statement.padding(toLength: 36, withPad: " ", startingAt: 0)) constants: \(a.constants.joined(separator: ", "))")
+            print("  \(a.rawValue)      \(a.statement.padding(toLength: 36, withPad: " ", startingAt: 0)) constants: \(a.constants.map(\.rawValue).joined(separator: ", "))")
         }
         print("\nexpression functions: " + BoundExpression.functions.map(\.name).joined(separator: ", "))
     }

@@ -32,14 +32,14 @@ public struct BoundContext: Sendable {
     /// Largest ‖gᵢ‖² a worker sent during the runs (M1, EF-SGD's measured G² / σ²), when known.
     public var measuredSecondMoment: Double?
 
-    public var L: Double { constants["L"] ?? .nan }
+    public var L: Double { constants[.L] ?? .nan }
     public var gamma: Double { method.gamma }
     public var beta: Double { method.beta }
-    public var m: Double { constants["m"] ?? 0 }
-    public var zeta2: Double { constants["zeta2"] ?? 0 }
-    public var D0: Double { constants["D0"] ?? .nan }
-    public var workers: Int { Int(constants["n"] ?? 1) }
-    public var dimension: Int { Int(constants["d"] ?? 1) }
+    public var m: Double { constants[.m] ?? 0 }
+    public var zeta2: Double { constants[.zeta2] ?? 0 }
+    public var D0: Double { constants[.D0] ?? .nan }
+    public var workers: Int { Int(constants[.n] ?? 1) }
+    public var dimension: Int { Int(constants[.d] ?? 1) }
 
     /// The same context with another step size (for root finding on conditions).
     public func with(gamma: Double) -> BoundContext {

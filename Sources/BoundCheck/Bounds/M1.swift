@@ -33,7 +33,7 @@ public struct M1: Bound {
     }
 
     static func secondMoment(_ c: BoundContext) -> (value: Double, measured: Bool)? {
-        if let bound = c.constants["Gmax2"] { return (bound, false) }
+        if let bound = c.constants[.Gmax2] { return (bound, false) }
         if let measured = c.measuredSecondMoment { return (measured, true) }
         return nil
     }

@@ -193,7 +193,7 @@ public enum Experiment {
             var checked: [CheckedBound] = []
             for evaluation in evaluations[index] {
                 var verdict = try rule.judge(evaluation: evaluation, trace: trace, deterministic: prepared.isDeterministic(method: index),
-                                             fstar: prepared.instance.constants["fstar"] ?? 0)
+                                             fstar: prepared.instance.constants[.fstar] ?? 0)
                 let broken = evaluation.assumptions.filter(contradicted.contains)
                 if !broken.isEmpty, verdict.verdict != .notApplicable, verdict.verdict != .error {
                     verdict.reason = "the probe contradicts \(broken.joined(separator: ", ")), which this bound relies on "

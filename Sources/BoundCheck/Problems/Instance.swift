@@ -102,39 +102,42 @@ public struct ConstantTable: Codable, Equatable, Sendable {
 
     public var entries: [String: Entry]
 
-    public subscript(_ name: String) -> Double? { entries[name]?.value }
+    public subscript(_ name: ConstantName) -> Double? { entries[name.rawValue]?.value }
+
+    /// The entry of a constant, when the instance has it.
+    public func entry(_ name: ConstantName) -> Entry? { entries[name.rawValue] }
 
     /// The names in a fixed reading order.
-    public static let order = ["L", "mu", "fstar", "D0", "B2", "G2", "d", "n", "m", "zeta2", "M", "sigma2", "Mf", "sigmaf2", "delta", "tau", "Gmax2"]
+    public static let order = ConstantName.allCases
 
     public init(problem: ProblemConstants, oracle: OracleConstants, startValue: Double, dimension: Int, workers: Int,
                 declared: DeclaredConstants) {
         var e: [String: Entry] = [:]
-        func put(_ name: String, _ value: Double?, _ how: String) {
-            if let value { e[name] = Entry(value: value, how: how, declared: false, computed: nil) }
+        func put(_ name: ConstantName, _ value: Double?, _ how: String) {
+            if let value { e[name.rawValue] = Entry(value: value, how: how, declared: false, computed: nil) }
         }
-        put("L", problem.L.value, problem.L.how)
-        put("mu", problem.mu?.value, problem.mu?.how ?? "")
-        put("fstar", problem.fstar.value, problem.fstar.how)
-        put("B2", problem.B2.value, problem.B2.how)
-        put("G2", problem.G2.value, problem.G2.how)
-        put("d", Double(dimension), "dimension")
-        put("n", Double(workers), "workers")
-        put("m", oracle.m, oracle.how["m"] ?? "")
-        put("zeta2", oracle.zeta2, oracle.how["zeta2"] ?? "")
-        put("M", oracle.M, oracle.how["M"] ?? "")
-        put("sigma2", oracle.sigma2, oracle.how["sigma2"] ?? "")
-        put("Mf", oracle.Mf, "noise against ‖∇f‖² (before the A5 conversion)")
-        put("sigmaf2", oracle.sigmaf2, "noise floor against ‖∇f‖²")
-        put("delta", oracle.delta, "contraction of the oracle's compressor")
-        put("tau", oracle.tau, "clipping threshold")
-        put("Gmax2", oracle.secondMomentBound, "E‖gᵢ‖² bound from bounded gradients")
+        put(.L, problem.L.value, problem.L.how)
+        put(.mu, problem.mu?.value, problem.mu?.how ?? "")
+        put(.fstar, problem.fstar.value, problem.fstar.how)
+        put(.B2, problem.B2.value, problem.B2.how)
+        put(.G2, problem.G2.value, problem.G2.how)
+        put(.d, Double(dimension), "dimension")
+        put(.n, Double(workers), "workers")
+        put(.m, oracle.m, oracle.how["m"] ?? "")
+        put(.zeta2, oracle.zeta2, oracle.how["zeta2"] ?? "")
+        put(.M, oracle.M, oracle.how["M"] ?? "")
+        put(.sigma2, oracle.sigma2, oracle.how["sigma2"] ?? "")
+        put(.Mf, oracle.Mf, "noise against ‖∇f‖² (before the A5 conversion)")
+        put(.sigmaf2, oracle.sigmaf2, "noise floor against ‖∇f‖²")
+        put(.delta, oracle.delta, "contraction of the oracle's compressor")
+        put(.tau, oracle.tau, "clipping threshold")
+        put(.Gmax2, oracle.secondMomentBound, "E‖gᵢ‖² bound from bounded gradients")
         for (name, value) in declared.values {
-            let computed = e[name]?.value
-            e[name] = Entry(value: value, how: "declared in the problem file", declared: true, computed: computed)
+            let computed = e[name.rawValue]?.value
+            e[name.rawValue] = Entry(value: value, how: "declared in the problem file", declared: true, computed: computed)
         }
-        let fstar = e["fstar"]?.value ?? 0
-        put("D0", startValue - fstar, "f(x⁰) − f\(problem.fstarIsLowerBound ? "_inf" : "*")")
+        let fstar = e[ConstantName.fstar.rawValue]?.value ?? 0
+        put(.D0, startValue - fstar, "f(x⁰) − f\(problem.fstarIsLowerBound ? "_inf" : "*")")
         entries = e
     }
 

@@ -38,7 +38,7 @@ final class Simulation {
         self.checkpoints = checkpoints
         d = instance.dimension
         n = instance.workers
-        fstar = instance.constants["fstar"] ?? 0
+        fstar = instance.constants[.fstar] ?? 0
         stages = instance.spec.oracle
         composite = instance.objective as? CompositeObjective
         pathStride = GradPath.stride(iterations: iterations)

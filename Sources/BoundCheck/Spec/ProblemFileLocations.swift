@@ -70,7 +70,7 @@ public struct ProblemFileLocations: Sendable {
         if let p = expect[id] { return p }
         if let p = assumptions[id] { return p }
         if let probed = ProbedAssumption(rawValue: id) {
-            if let p = probed.constants.compactMap({ constants[$0] }).min(by: { ($0.line, $0.column) < ($1.line, $1.column) }) {
+            if let p = probed.constants.compactMap({ constants[$0.rawValue] }).min(by: { ($0.line, $0.column) < ($1.line, $1.column) }) {
                 return p
             }
             let part = probed == .bias || probed == .variance ? "oracle" : "problem"

@@ -487,13 +487,14 @@ final class SpecBuilder {
     }
 
     func buildDeclared(_ node: Node) -> DeclaredConstants {
-        guard let m = reader.mapping(node, "constants", allowed: DeclaredConstants.names, what: "declared constants") else { return DeclaredConstants() }
-        var values: [String: Double] = [:]
+        guard let m = reader.mapping(node, "constants", allowed: DeclaredConstants.names.map(\.rawValue), what: "declared constants") else { return DeclaredConstants() }
+        var values: [ConstantName: Double] = [:]
         for (key, value) in m {
-            let range: NumberRange = key == "fstar" ? .any : (key == "L" ? .positive : .nonNegative)
-            if let v = reader.double(value, "constants.\(key)", range) { values[key] = v }
+            guard let name = ConstantName(rawValue: key) else { continue }   // refused by mapping(allowed:)
+            let range: NumberRange = name == .fstar ? .any : (name == .L ? .positive : .nonNegative)
+            if let v = reader.double(value, "constants.\(key)", range) { values[name] = v }
         }
-        if let m = values["m"], m >= 1, let n = node.mapping?["m"] {
+        if let m = values[.m], m >= 1, let n = node.mapping?["m"] {
             reader.error(n, "constants.m", "m = \(m) is not < 1; the bias model A4 needs 0 ≤ m < 1")
         }
         return DeclaredConstants(values)
@@ -536,7 +537,7 @@ final class SpecBuilder {
         switch family {
         case .quadratic, .plSine, nil: break
         default:
-            if declared.values["mu"] == nil { out["mu"] = "the family has no PL constant (declare one under constants: if you know it)" }
+            if declared.values[.mu] == nil { out["mu"] = "the family has no PL constant (declare one under constants: if you know it)" }
         }
         if !oracle.contains(where: { if case .clip = $0 { return true }; return false }) {
             out["tau"] = "the oracle has no clip stage"
