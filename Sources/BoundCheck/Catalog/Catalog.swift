@@ -7,6 +7,8 @@
 public struct Catalog: Sendable {
     /// The registered bounds, in registration order (the order of reports and `list`).
     public private(set) var bounds: [any Bound] = []
+    /// The registered problem families (their types: a family's parameters are its values).
+    public private(set) var families: [any ProblemFamily.Type] = []
 
     public init() {}
 
@@ -20,6 +22,11 @@ public struct Catalog: Sendable {
         catalog.register(F2(onX: true))
         catalog.register(M1())
         catalog.register(EFSGD())
+        catalog.register(family: QuadraticFamily.self)
+        catalog.register(family: PLSineFamily.self)
+        catalog.register(family: RationalFamily.self)
+        catalog.register(family: LogisticNonconvexFamily.self)
+        catalog.register(family: CompositeFamily.self)
         return catalog
     }()
 
@@ -33,5 +40,11 @@ public struct Catalog: Sendable {
         precondition(!bounds.contains { $0.id == bound.id }, "a bound with id '\(bound.id)' is already registered")
         precondition(ProbedAssumption(rawValue: bound.id) == nil, "'\(bound.id)' is the id of a probed assumption, not available to a bound")
         bounds.append(bound)
+    }
+
+    /// Adds a problem family; its name must be new.
+    public mutating func register(family: any ProblemFamily.Type) {
+        precondition(!families.contains { $0.name == family.name }, "a family named '\(family.name)' is already registered")
+        families.append(family)
     }
 }

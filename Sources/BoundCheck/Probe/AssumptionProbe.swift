@@ -413,7 +413,7 @@ public enum AssumptionProbe {
         let d = instance.dimension
         let scale = max((Vec.normSquared(instance.start) / Double(d)).squareRoot(), 1)
         for j in 0..<settings.randomPoints {
-            var rng = RandomStream(key: StreamKey(problemSeed: instance.spec.seed, purpose: .probe, seedIndex: 1 << 40, worker: j))
+            var rng = RandomStream(key: StreamKey(problemSeed: instance.seed, purpose: .probe, seedIndex: 1 << 40, worker: j))
             let x = instance.start.map { $0 + scale * rng.nextGaussian() }
             locations.append(Location(label: "random \(j + 1)", methodID: firstID, x: x))
         }

@@ -4,7 +4,14 @@
 /// Everything random here comes from the file's seed through keyed streams, so the same file
 /// always gives the same instance.
 public struct Instance: Sendable {
-    public let spec: ExperimentSpec
+    /// The family the objective comes from, with its parameters.
+    public let family: any ProblemFamily
+    /// The file's seed: every random stream of the instance, the runs and the probe derives from it.
+    public let seed: UInt64
+    /// The oracle pipeline each worker's estimate goes through.
+    public let oracle: [OracleStageSpec]
+    public let dimension: Int
+    public let workers: Int
     public let objective: any Objective
     public let problemConstants: ProblemConstants
     public let workerBounds: [EstimateBounds]
@@ -17,62 +24,53 @@ public struct Instance: Sendable {
     /// The constants bounds are evaluated with: computed ones, replaced by any the file declares.
     public let constants: ConstantTable
 
-    public var dimension: Int { spec.problem.dimension }
-    public var workers: Int { spec.problem.workers }
-
+    /// The instance a problem file describes.
     public init(spec: ExperimentSpec) throws {
-        self.spec = spec
         let p = spec.problem
-        var rng = RandomStream(key: StreamKey(problemSeed: spec.seed, purpose: .instance))
-        let built: BuiltProblem
-        switch p.family {
-        case let .quadratic(lo, hi, zeros, log, rotate):
-            let params = QuadraticFamily.Parameters(minEigenvalue: lo, maxEigenvalue: hi, zeroEigenvalues: zeros,
-                                                    logSpacing: log, rotate: rotate)
-            built = try QuadraticFamily.build(params, dimension: p.dimension, workers: p.workers,
-                                              heterogeneity: p.heterogeneity, rng: &rng)
-        case .plSine(let published):
-            built = try PLSineFamily.build(dimension: p.dimension, workers: p.workers, heterogeneity: p.heterogeneity,
-                                           publishedMu: published, rng: &rng)
-        case .rational:
-            built = try RationalFamily.build(dimension: p.dimension, workers: p.workers,
-                                             heterogeneity: p.heterogeneity, rng: &rng)
-        case let .logisticNonconvex(r, lambda):
-            built = try LogisticNonconvexFamily.build(.init(samplesPerWorker: r, lambda: lambda), dimension: p.dimension,
-                                                      workers: p.workers, heterogeneity: p.heterogeneity, rng: &rng)
-        case let .composite(r, noise):
-            built = try CompositeFamily.build(.init(samplesPerWorker: r, targetNoise: noise), dimension: p.dimension,
-                                              workers: p.workers, heterogeneity: p.heterogeneity, rng: &rng)
-        }
+        try self.init(family: p.family.family, dimension: p.dimension, workers: p.workers, heterogeneity: p.heterogeneity,
+                      start: p.start, seed: spec.seed, oracle: spec.oracle, declared: spec.declared)
+    }
+
+    /// An instance of `family` with plain parameters: the problem's size and heterogeneity, the
+    /// start point, the seed, the oracle pipeline and the constants the file declares.
+    public init(family: any ProblemFamily, dimension: Int, workers: Int, heterogeneity: Double, start startSpec: StartSpec,
+                seed: UInt64, oracle: [OracleStageSpec], declared: DeclaredConstants = DeclaredConstants()) throws {
+        self.family = family
+        self.seed = seed
+        self.oracle = oracle
+        self.dimension = dimension
+        self.workers = workers
+        var rng = RandomStream(key: StreamKey(problemSeed: seed, purpose: .instance))
+        let built = try family.build(dimension: dimension, workers: workers, heterogeneity: heterogeneity, rng: &rng)
         objective = built.objective
         problemConstants = built.constants
 
         // The start point and the bias direction have streams of their own, so changing one
         // never changes the other or the instance.
-        switch p.start {
+        switch startSpec {
         case .at(let x): start = x
         case .gaussian(let scale):
-            var startRNG = RandomStream(key: StreamKey(problemSeed: spec.seed, purpose: .instance, worker: 1))
-            start = (0..<p.dimension).map { _ in scale * startRNG.nextGaussian() }
+            var startRNG = RandomStream(key: StreamKey(problemSeed: seed, purpose: .instance, worker: 1))
+            start = (0..<dimension).map { _ in scale * startRNG.nextGaussian() }
         }
         startValue = built.objective.value(at: start)
 
         var bias: [Double]?
         var bounds = [EstimateBounds]()
-        for i in 0..<p.workers {
+        for i in 0..<workers {
             let gmax = built.constants.workerGradientBounds?[i]
             var b = EstimateBounds.exact(normBound: gmax)
-            for stage in spec.oracle {
+            for stage in oracle {
                 if case let .composite(mIn, noise) = stage, let c = built.objective as? CompositeObjective {
                     b = OracleStageSpec.compositeSource(innerSamples: mIn, innerNoise: noise,
                                                         meanRowNormSquared: c.data.meanRowNormSquared(worker: i),
                                                         rows: c.data.rowsPerWorker, normBound: gmax)
                 } else {
-                    b = stage.propagate(b, dimension: p.dimension)
+                    b = stage.propagate(b, dimension: dimension)
                 }
                 if case .additiveBias(let norm) = stage, bias == nil {
-                    var biasRNG = RandomStream(key: StreamKey(problemSeed: spec.seed, purpose: .instance, worker: 2))
-                    let direction = (0..<p.dimension).map { _ in biasRNG.nextGaussian() }
+                    var biasRNG = RandomStream(key: StreamKey(problemSeed: seed, purpose: .instance, worker: 2))
+                    let direction = (0..<dimension).map { _ in biasRNG.nextGaussian() }
                     let length = Vec.normSquared(direction).squareRoot()
                     bias = direction.map { norm * $0 / length }
                 }
@@ -83,9 +81,9 @@ public struct Instance: Sendable {
         workerBounds = bounds
         oracleConstants = OracleConstants.aggregate(bounds, B2: built.constants.B2.value, G2: built.constants.G2.value,
                                                     workerGradientBounds: built.constants.workerGradientBounds,
-                                                    stages: spec.oracle, dimension: p.dimension)
+                                                    stages: oracle, dimension: dimension)
         constants = ConstantTable(problem: built.constants, oracle: oracleConstants, startValue: startValue,
-                                  dimension: p.dimension, workers: p.workers, declared: spec.declared)
+                                  dimension: dimension, workers: workers, declared: declared)
     }
 }
 
