@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import BoundCheck   // not @testable: registering a bound must work through the public API
 
@@ -106,5 +107,33 @@ struct CatalogBoundTests {
         #expect(ef?.text.contains("step: prescribes γ = 1/√(T+1)") == true)
         #expect(entries.first { $0.id == "F2-x" }?.text.contains("group: F2") == true)
         #expect(entries.first { $0.id == "F2" }?.text.contains("group:") == false)
+    }
+}
+
+@Suite("docs/bounds.md's catalog table against the catalog")
+struct BoundDocsTableTests {
+    @Test("the table lists every registered bound once, in catalog order, with its methods, metric, kind and step rule")
+    func tableMatchesCatalog() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let text = try String(contentsOf: root.appendingPathComponent("docs/bounds.md"), encoding: .utf8)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard let header = lines.firstIndex(where: { $0.hasPrefix("| id | methods | metric | kind |") }) else {
+            Issue.record("docs/bounds.md has no catalog table")
+            return
+        }
+        let rows = lines[(header + 2)...].prefix { $0.hasPrefix("|") }.map { row in
+            row.split(separator: "|", omittingEmptySubsequences: false).dropFirst().dropLast().map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        #expect(rows.map { $0[0] } == Catalog.standard.bounds.map(\.id))
+        for (row, bound) in zip(rows, Catalog.standard.bounds) {
+            for kind in bound.provedFor { #expect(row[1].contains(kind.rawValue), "\(bound.id): methods column names \(kind.rawValue)") }
+            #expect(row[2] == bound.metric.rawValue, "\(bound.id)")
+            #expect(row[3].hasPrefix(bound.kind.rawValue), "\(bound.id)")
+            if case .prescribes(let formula) = bound.stepRule {
+                #expect(row[6] == "prescribes γ = \(formula)", "\(bound.id)")
+            } else {
+                #expect(!row[6].hasPrefix("prescribes"), "\(bound.id)")
+            }
+        }
     }
 }
