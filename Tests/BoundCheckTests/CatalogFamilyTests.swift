@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import BoundCheck
 
@@ -49,5 +50,36 @@ struct CatalogFamilyTests {
         #expect(direct.constants == fromSpec.constants)
         #expect(direct.start == fromSpec.start && direct.biasVector == fromSpec.biasVector)
         #expect(direct.constants[.sigma2] == 0.5 && direct.seed == spec.seed && direct.family.name == "pl-sine")
+    }
+}
+
+@Suite("docs/problem-files.md's family and bound tables against the catalog")
+struct ProblemFileDocsTableTests {
+    static func table(_ header: String) throws -> [[String]] {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let lines = try String(contentsOf: root.appendingPathComponent("docs/problem-files.md"), encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let start = try #require(lines.firstIndex { $0.hasPrefix(header) }, "no table headed \(header)")
+        return lines[(start + 2)...].prefix { $0.hasPrefix("|") }.map { row in
+            row.split(separator: "|", omittingEmptySubsequences: false).dropFirst().dropLast().map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+    }
+
+    @Test("the families table names every registered family in order, with its bounded-gradient and PL guarantees")
+    func families() throws {
+        let rows = try Self.table("| Family | f | Bounded gradients | PL (μ) |")
+        #expect(rows.map { $0[0] } == Catalog.standard.families.map { "`\($0.name)`" })
+        for row in rows {
+            let spec = try #require(CatalogFamilyTests.families.first { "`\($0.name)`" == row[0] })
+            #expect(row[2] == (spec.family.guarantees.boundedGradients ? "yes" : "no"), "\(row[0])")
+            #expect(row[3] == (spec.family.guarantees.pl ? "yes" : "no"), "\(row[0])")
+        }
+    }
+
+    @Test("the bounds table names every registered bound in catalog order")
+    func bounds() throws {
+        let rows = try Self.table("| Id | Concerns | Metric | What it is |")
+        #expect(rows.map { $0[0] } == Catalog.standard.bounds.map { "`\($0.id)`" })
+        #expect(zip(rows, Catalog.standard.bounds).allSatisfy { row, bound in row[2] == bound.metric.rawValue })
     }
 }
