@@ -81,7 +81,7 @@ struct Check: ParsableCommand {
             }
         }
         let prepared: [PreparedExperiment]
-        do { prepared = try ProblemFiles.prepare(specs, quick: quick, seedsOverride: seeds) } catch {
+        do { prepared = try ProblemFiles.prepare(specs, quick: quick, seedsOverride: seeds, catalog: Session.catalog) } catch {
             emitAnnotations(error.diagnostics, formats: formats)
             error.messages.forEach(printError)
             printError("nothing was run and no report was written.")

@@ -36,13 +36,10 @@ struct List: ParsableCommand {
 
         bounds:
         """)
-        for bound in BoundCatalog.all {
-            print("  \(bound.id.padding(toLength: 7, withPad: " ", startingAt: 0)) \(bound.kind.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(bound.metric.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(bound.formula)")
-            print("          source: \(bound.source)")
-        }
+        for entry in Session.catalog.boundListing { print(entry.text) }
         print("\nassumption checks (boundcheck probe; expect: {A4: violated} and the like):")
         for a in ProbedAssumption.allCases {
-            print("  \(a.rawValue)      \(a.statement.padding(toLength: 36, withPad: " ", startingAt: 0)) constants: \(a.constants.joined(separator: ", "))")
+            print("  \(a.rawValue)      \(a.statement.padding(toLength: 36, withPad: " ", startingAt: 0)) constants: \(a.constants.map(\.rawValue).joined(separator: ", "))")
         }
         print("\nexpression functions: " + BoundExpression.functions.map(\.name).joined(separator: ", "))
     }

@@ -57,7 +57,7 @@ struct SingleFileOptions: ParsableArguments {
     /// Loads and prepares the file, or prints every problem and exits with the bad-input code.
     func prepare() throws -> (ExperimentSpec, PreparedExperiment) {
         guard let spec = loadAll([file], allowLarge: allowLarge, quick: quick)?.first else { throw ExitCode(Exit.badInput) }
-        do { return (spec, try PreparedExperiment(spec: spec, quick: quick)) } catch let errors as SpecErrors {
+        do { return (spec, try PreparedExperiment(spec: spec, quick: quick, catalog: Session.catalog)) } catch let errors as SpecErrors {
             errors.diagnostics.forEach { printError($0.description) }
             throw ExitCode(Exit.badInput)
         } catch {

@@ -43,7 +43,7 @@ func loadAll(_ files: [String], allowLarge: Bool, quick: Bool, seeds: Int? = nil
 /// Prints an annotation for every failing check when `formats` asks for them.
 func emitAnnotations(_ results: [ExperimentResult], formats: Set<ReportFormat>) {
     guard formats.contains(.github) else { return }
-    let text = GitHubAnnotations.render(results)
+    let text = GitHubAnnotations.render(results, catalog: Session.catalog)
     if !text.isEmpty { print(text, terminator: "") }
 }
 

@@ -10,7 +10,7 @@ import BoundCheck
     /// Runs the command line over a catalog named `name` and returns the exit code and the
     /// names of the catalogs of every loader it made.
     private func run(_ arguments: [String], catalogName name: String) -> (code: Int32, catalogs: [String]) {
-        var catalog = Catalog()
+        var catalog = Catalog.standard   // the built-ins, told apart by name
         catalog.name = name
         let seen = Mutex<[String]>([])
         let code = Session.$loaderMade.withValue({ loader in seen.withLock { $0.append(loader.catalog.name) } }) {

@@ -558,7 +558,7 @@ struct BadInputTests {
         #expect(spec.quick == RunSpec(iterations: 50, seeds: 4, checkpoints: 10))
         #expect(spec.bounds == ["AS-2", "F1", "F2"])
         #expect(spec.confidence == 0.99)
-        #expect(spec.declared.values == ["sigma2": 0.5])
+        #expect(spec.declared.values == [.sigma2: 0.5])
         #expect(spec.userBounds.map(\.id) == ["my-floor"])
         #expect(spec.userBounds.first?.expressionPosition.line == 27)
         #expect(spec.userBounds.first?.expressionPosition.column == 18)

@@ -37,12 +37,12 @@ struct BoundCatalogTests {
         for beta in [0.1, 0.3, 0.7] {
             let spec = Self.spec(beta: beta)
             let probe = try Self.context(spec, gamma: 1, beta: beta)
-            let M1 = (probe.constants["M"] ?? 0) + 1
+            let M1 = (probe.constants[.M] ?? 0) + 1
             let gamma = beta / (4 * probe.L * M1)       // makes ρ = ½ admissible
             let c = try Self.context(spec, gamma: gamma, beta: beta)
             let best = try F1().value(c, K: 50)
             func f1(rho: Double) -> Double {
-                let sigma2 = c.constants["sigma2"]!, m = c.m
+                let sigma2 = c.constants[.sigma2]!, m = c.m
                 return 2 * c.D0 / (gamma * (1 - m) * 50) + c.zeta2 / (1 - m)
                     + c.L * gamma * sigma2 / (1 - m) * (1 + c.L * gamma * (1 - beta) * (1 - beta) / (rho * beta * beta))
             }
@@ -61,7 +61,7 @@ struct BoundCatalogTests {
         for beta in [0.05, 0.3, 0.9, 1.0] {
             let spec = Self.spec(beta: beta)
             let c0 = try Self.context(spec, gamma: 1, beta: beta)
-            let M1 = (c0.constants["M"] ?? 0) + 1
+            let M1 = (c0.constants[.M] ?? 0) + 1
             let f1Step = beta / (4 * c0.L * M1)
             #expect(F1().failedConditions(c0.with(gamma: f1Step)).isEmpty)
             let largest = try #require(try StepSizes.largestStep(F1(), context: c0))

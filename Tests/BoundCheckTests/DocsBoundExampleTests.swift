@@ -17,18 +17,17 @@ struct F1HalfRho: Bound {
     let metric = Metric.avgGrad
     let formula = "2Δ₀/(γ(1−m)K) + ζ²/(1−m) + (Lγσ²/(1−m))(1 + 2Lγ(1−β)²/β²)"
 
-    func concerns(_ method: MethodSpec, instance: Instance) -> Bool {
-        method.kind == .sgdm || method.kind == .sgd
-    }
+    // The methods it is proved for: no other method gets it, however similar.
+    let provedFor: Set<MethodKind> = [.sgdm, .sgd]
 
     func conditions(_ c: BoundContext) -> [BoundCondition] {
         [BoundCondition("A4 with m < 1") { $0.m < 1 ? 1 : -1 },
          BoundCondition("A5 constants (M, σ²) available") {
-             $0.constants["M"] == nil || $0.constants["sigma2"] == nil ? -1 : 1
+             $0.constants[.M] == nil || $0.constants[.sigma2] == nil ? -1 : 1
          },
          // Decreasing in γ, so `limitsStep: true` lets `step: theory` find its root.
          BoundCondition("ρ = ½ admissible: ½ − Lγ(M+1) ≥ 2L²q²(M+1)", limitsStep: true) { c in
-             let M1 = (c.constants["M"] ?? .nan) + 1
+             let M1 = (c.constants[.M] ?? .nan) + 1
              let q = c.gamma * (1 - c.beta) / c.beta
              return 0.5 - c.L * c.gamma * M1 - 2 * c.L * c.L * q * q * M1
          }]
@@ -36,7 +35,7 @@ struct F1HalfRho: Bound {
 
     func value(_ c: BoundContext, K: Double) throws -> Double {
         let oneMinusM = 1 - c.m
-        let sigma2 = c.constants["sigma2"] ?? .nan
+        let sigma2 = c.constants[.sigma2] ?? .nan
         let momentum = 1 + 2 * c.L * c.gamma * (1 - c.beta) * (1 - c.beta) / (c.beta * c.beta)
         return 2 * c.D0 / (c.gamma * oneMinusM * K) + c.zeta2 / oneMinusM
             + c.L * c.gamma * sigma2 / oneMinusM * momentum
@@ -72,7 +71,7 @@ struct DocsBoundExampleTests {
         for (half, best) in zip(example.values, catalog.values) {
             if let half, let best { #expect(best <= half * (1 + 1e-12)) }
         }
-        let M1 = (context.constants["M"] ?? .nan) + 1
+        let M1 = (context.constants[.M] ?? .nan) + 1
         let step = try #require(example.largestStep)
         #expect(step >= context.beta / (4 * context.L * M1))
         // The step F1-half allows is at most F1's: ρ = ½ is one admissible ρ among others.

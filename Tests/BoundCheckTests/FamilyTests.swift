@@ -280,9 +280,9 @@ struct FamilyTests {
         let published = try makeInstance(plSinePublished)
         #expect(published.problemConstants.mu?.value == 1.0 / 32)
         #expect(published.problemConstants.mu?.how.contains("1/32") == true)
-        #expect(published.constants["mu"] == 1.0 / 32)
+        #expect(published.constants[.mu] == 1.0 / 32)
         let computed = try makeInstance(plSineComputed)
-        #expect(try #require(computed.constants["mu"]) > 5 * (1.0 / 32))
+        #expect(try #require(computed.constants[.mu]) > 5 * (1.0 / 32))
         // Everything else is the same instance.
         #expect(published.problemConstants.L == computed.problemConstants.L)
         #expect(published.problemConstants.G2 == computed.problemConstants.G2)

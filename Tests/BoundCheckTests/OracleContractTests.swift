@@ -146,7 +146,7 @@ private func checkDeclaredConstants(_ instance: Instance, at x: [Double], sample
                 "variance \(s.variance) ± \(s.varianceSE) above M‖h‖² + σ² = \(declared)", sourceLocation: sourceLocation)
     }
     // The table the bounds read says the same.
-    #expect(instance.constants["m"] == c.m && instance.constants["zeta2"] == c.zeta2, sourceLocation: sourceLocation)
+    #expect(instance.constants[.m] == c.m && instance.constants[.zeta2] == c.zeta2, sourceLocation: sourceLocation)
     return s
 }
 
@@ -495,7 +495,7 @@ struct OracleContractPipelineTests {
         for (family, stages) in cases {
             let instance = try makeInstance(family, d: 5, n: 3, oracle: stages)
             let bound = try #require(instance.oracleConstants.secondMomentBound)
-            #expect(instance.constants["Gmax2"] == bound)
+            #expect(instance.constants[.Gmax2] == bound)
             let method = ResolvedMethod(MethodSpec(id: "ef", kind: .mdsgd, beta: 0.5, step: .fixed(0.05), sparsifier: .topK(k: 2)),
                                         gamma: 0.05, stepRule: "fixed")
             let profile = RunSpec(iterations: 100, seeds: 1, checkpoints: 3)

@@ -41,7 +41,7 @@ struct RateFitTests {
         let c = try BoundCatalogTests.context(spec, gamma: 0.05, beta: 1)
         let ks = checkpointIterations(iterations: 500, count: 20)
         let as2 = BoundEvaluator.evaluate(AS2(), context: c, checkpoints: ks)
-        let r = 1 - 0.05 * (c.constants["mu"] ?? .nan) * (1 - c.m)
+        let r = 1 - 0.05 * (c.constants[.mu] ?? .nan) * (1 - c.m)
         #expect(abs(try #require(as2.rateSlope) - log(r)) < 1e-9)
         let as1 = BoundEvaluator.evaluate(AS1(), context: c, checkpoints: ks)
         #expect(abs(try #require(as1.rateSlope) + 1) < 1e-9)

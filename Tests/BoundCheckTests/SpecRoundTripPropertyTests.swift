@@ -431,10 +431,10 @@ private func generate(_ rng: inout any SeededRandomNumberGenerator) -> Generated
     var declared = DeclaredConstants()
     if w.bool(0.4) {
         var pairs: [(String, YAML)] = []
-        for key in DeclaredConstants.names where w.bool(0.3) {
-            let value = key == "fstar" ? w.double(-5...5) : (key == "L" ? w.double(0.1...10) : (key == "m" ? w.double(0...0.99) : w.double(0...5)))
-            declared.values[key] = value
-            pairs.append((key, w.number(value)))
+        for name in DeclaredConstants.names where w.bool(0.3) {
+            let value = name == .fstar ? w.double(-5...5) : (name == .L ? w.double(0.1...10) : (name == .m ? w.double(0...0.99) : w.double(0...5)))
+            declared.values[name] = value
+            pairs.append((name.rawValue, w.number(value)))
         }
         top.append(("constants", .mapping(pairs, flow: w.bool())))
     }

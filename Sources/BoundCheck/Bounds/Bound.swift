@@ -32,14 +32,14 @@ public struct BoundContext: Sendable {
     /// Largest ‖gᵢ‖² a worker sent during the runs (M1, EF-SGD's measured G² / σ²), when known.
     public var measuredSecondMoment: Double?
 
-    public var L: Double { constants["L"] ?? .nan }
+    public var L: Double { constants[.L] ?? .nan }
     public var gamma: Double { method.gamma }
     public var beta: Double { method.beta }
-    public var m: Double { constants["m"] ?? 0 }
-    public var zeta2: Double { constants["zeta2"] ?? 0 }
-    public var D0: Double { constants["D0"] ?? .nan }
-    public var workers: Int { Int(constants["n"] ?? 1) }
-    public var dimension: Int { Int(constants["d"] ?? 1) }
+    public var m: Double { constants[.m] ?? 0 }
+    public var zeta2: Double { constants[.zeta2] ?? 0 }
+    public var D0: Double { constants[.D0] ?? .nan }
+    public var workers: Int { Int(constants[.n] ?? 1) }
+    public var dimension: Int { Int(constants[.d] ?? 1) }
 
     /// The same context with another step size (for root finding on conditions).
     public func with(gamma: Double) -> BoundContext {
@@ -79,20 +79,49 @@ public struct BoundCondition: Sendable {
     }
 }
 
+/// Whether a bound limits the step size (its step conditions give a largest admissible γ, as
+/// most bounds do) or prescribes it (the bound is stated for one step only, EF-SGD's
+/// γ = 1/√(T+1)). `step: theory` takes a prescribed step where the bound applies, else the
+/// smallest of the limits.
+public enum BoundStepRule: Sendable, Equatable {
+    case limits
+    /// The bound holds at the step ``Bound/prescribedStep(_:)`` gives; `formula` says it in words.
+    case prescribes(formula: String)
+
+    /// "limits" or "prescribes γ = FORMULA", for `list`.
+    public var description: String {
+        switch self {
+        case .limits: "limits γ"
+        case .prescribes(let formula): "prescribes γ = \(formula)"
+        }
+    }
+}
+
 /// A convergence bound: a formula in K for an expected metric, valid under conditions.
 ///
 /// Every catalog bound documents, in this order: its formula, its conditions, its kind and its
 /// source. `value(K)` splits into a rate part (decaying in K) and a floor (the K → ∞
 /// limit, the residual error caused by the bias and noise).
+///
+/// A bound is registered in a ``Catalog``; from there it is selectable in `bounds:`, `expect:`
+/// and `--only`, checked on every method it is proved for, and listed by `boundcheck list`.
 public protocol Bound: Sendable {
+    /// The id a problem file names the bound by (`bounds:`, `expect:`, `--only`).
     var id: String { get }
+    /// The group the bound belongs to: naming the group selects every member (`F2` selects F2
+    /// and its variant F2-x). Default: the bound's own id.
+    var group: String { get }
     var kind: BoundKind { get }
     var source: String { get }
     var metric: Metric { get }
     /// The formula as text, for reports and `list`.
     var formula: String { get }
-    /// Whether the bound is about this kind of method at all (others never list it).
-    func concerns(_ method: MethodSpec, instance: Instance) -> Bool
+    /// The methods the bound is proved for. A method not named here never gets the bound — a
+    /// new method, however close to one of these, opts in only by being added.
+    var provedFor: Set<MethodKind> { get }
+    /// Within ``provedFor``, whether the bound is about this configuration at all (AS-1: SGDM
+    /// only at β = 1). Default: yes.
+    func concerns(_ method: MethodSpec) -> Bool
     /// Conditions on constants and parameters; each failing one is a reason for *not applicable*.
     func conditions(_ context: BoundContext) -> [BoundCondition]
     /// The bound at K iterations; K = +∞ gives the floor.
@@ -105,9 +134,23 @@ public protocol Bound: Sendable {
     /// ``ProbedAssumption``). A declaration the probe contradicts makes the bound *unsupported*.
     /// Default: all of them.
     var assumptions: Set<String> { get }
+    /// Whether the bound limits the step (default) or prescribes it.
+    var stepRule: BoundStepRule { get }
+    /// The step the bound prescribes in this context (``BoundStepRule/prescribes(formula:)``
+    /// bounds only; default nil).
+    func prescribedStep(_ context: BoundContext) -> Double?
 }
 
 extension Bound {
+    public var group: String { id }
+    public func concerns(_ method: MethodSpec) -> Bool { true }
+    public var stepRule: BoundStepRule { .limits }
+    public func prescribedStep(_ context: BoundContext) -> Double? { nil }
+
+    /// Whether the bound is checked on `method`: it is proved for the method's kind and concerns
+    /// this configuration.
+    public func isChecked(on method: MethodSpec) -> Bool { provedFor.contains(method.kind) && concerns(method) }
+
     public func isStated(at k: Int, context: BoundContext) -> Bool {
         switch metric {
         case .avgGrad, .minGrad: k >= 1

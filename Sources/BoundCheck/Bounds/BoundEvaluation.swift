@@ -71,7 +71,7 @@ public enum BoundEvaluator {
             let g0 = Simulation.aggregatedEstimate(instance: instance, at: instance.start)
             let q = method.gamma * (1 - method.beta) / method.beta
             let z0 = zip(instance.start, g0).map { $0 - q * $1 }
-            context.firstGradientGap = instance.objective.value(at: z0) - (instance.constants["fstar"] ?? 0)
+            context.firstGradientGap = instance.objective.value(at: z0) - (instance.constants[.fstar] ?? 0)
             context.firstGradientNorm2 = Vec.normSquared(g0)
         }
         return context

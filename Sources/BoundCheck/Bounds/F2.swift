@@ -7,12 +7,16 @@
 /// with r = 1 − γμ(1−m)/2. Conditions: γ ≤ β/(5L(M+1)); A3 (μ-PL); A4 with m < 1; A5; f* exact;
 /// v⁻¹ = 0.
 ///
+/// The two are one group, `F2`: a file naming `F2` in `bounds:` or `expect:` selects both.
+///
 /// Kind: derived. Source: docs/bounds.md F2 (ρ = ½ step of F1, PL, a Lyapunov function
 /// Ψᵏ = E[f(zᵏ) − f*] + (3γL²q²/β) E‖vᵏ⁻¹‖²; proof sketch in docs/bounds.md).
 public struct F2: Bound {
     public let onX: Bool
     public init(onX: Bool) { self.onX = onX }
     public var id: String { onX ? "F2-x" : "F2" }
+    /// Both variants form the group F2: naming `F2` selects both, `F2-x` only the variant on x.
+    public let group = "F2"
     public let kind = BoundKind.derived
     public let source = "docs/bounds.md F2, derived for SGDM of Beikmohammadi, Khirirat & Magnússon (arXiv 2403.00853)"
     public var metric: Metric { onX ? .gap : .virtualGap }
@@ -23,7 +27,7 @@ public struct F2: Bound {
     /// A1 (f*), A2 (L), A3 (μ), A4 (m, ζ²), A5 (M, σ²).
     public let assumptions: Set<String> = ["A1", "A2", "A3", "A4", "A5"]
 
-    public func concerns(_ method: MethodSpec, instance: Instance) -> Bool { method.kind == .sgdm || method.kind == .sgd }
+    public let provedFor: Set<MethodKind> = [.sgdm, .sgd]
 
     public func conditions(_ c: BoundContext) -> [BoundCondition] {
         [Conditions.plConstant, Conditions.exactOptimum, Conditions.biasBelowOne, Conditions.varianceAvailable,

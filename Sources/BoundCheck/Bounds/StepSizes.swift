@@ -45,7 +45,8 @@ public enum StepSizes {
 
     /// Resolves a method's step: fixed, or `theory × factor` = factor × the smallest of the
     /// largest steps of the selected bounds that concern the method and whose other conditions
-    /// hold. EF-SGD prescribes γ = 1/√(T+1) instead of limiting it.
+    /// hold. A bound that prescribes its step (``BoundStepRule/prescribes(formula:)``, EF-SGD's
+    /// γ = 1/√(T+1)) sets it instead where it applies.
     public static func resolve(_ method: MethodSpec, instance: Instance, bounds: [any Bound],
                                contextFor: (ResolvedMethod) -> BoundContext) throws -> ResolvedMethod {
         switch method.step {
@@ -56,17 +57,17 @@ public enum StepSizes {
             let context = contextFor(probe)
             var best: (gamma: Double, bound: String, binding: String)?
             var skipped: [(bound: String, reason: String)] = []
-            // EF-SGD prescribes its step rather than limiting it: where it applies, its step is the
+            // The first bound that prescribes its step (EF-SGD) and applies at that step sets the
             // theory step (other bounds then judge that step, and may not apply to it).
-            if let ef = bounds.first(where: { $0 is EFSGD }) {
-                let gamma = 1 / Double(context.iterations).squareRoot()
-                if ef.failedConditions(context.with(gamma: gamma)).isEmpty {
-                    let rule = "theory\(factor == 1 ? "" : " × \(fmt(factor))"): EF-SGD's prescribed γ = 1/√(T+1) = \(fmt(gamma))"
+            for bound in bounds {
+                guard case .prescribes(let formula) = bound.stepRule, let gamma = bound.prescribedStep(context) else { continue }
+                if bound.failedConditions(context.with(gamma: gamma)).isEmpty {
+                    let rule = "theory\(factor == 1 ? "" : " × \(fmt(factor))"): \(bound.id)'s prescribed γ = \(formula) = \(fmt(gamma))"
                     return ResolvedMethod(method, gamma: factor * gamma, stepRule: rule)
                 }
             }
             for bound in bounds {
-                if bound is EFSGD { continue }
+                if case .prescribes = bound.stepRule { continue }
                 // Conditions that do not involve the step must hold for the bound to have a say.
                 let fixedFailures = bound.conditions(context).filter { !$0.limitsStep && !($0.margin(context) >= 0) }
                 if !fixedFailures.isEmpty {

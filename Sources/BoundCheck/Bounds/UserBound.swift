@@ -32,8 +32,13 @@ public struct UserBound: Bound {
         ProbedAssumption.using(expression.variables.union(requirements.flatMap(\.expression.variables)))
     }
 
-    public func concerns(_ method: MethodSpec, instance: Instance) -> Bool {
-        spec.method == method.id || spec.method == method.kind.rawValue
+    /// The method kind the file names, or every kind when it names a method by its id.
+    public var provedFor: Set<MethodKind> {
+        MethodKind(rawValue: spec.method).map { [$0] } ?? Set(MethodKind.allCases)
+    }
+
+    public func concerns(_ method: MethodSpec) -> Bool {
+        spec.method == method.id || MethodKind(rawValue: spec.method) == method.kind
     }
 
     static func variables(_ c: BoundContext, K: Double) -> [String: Double] {

@@ -3,9 +3,13 @@
 /// contract tests all read it; ``Catalog/standard`` holds the built-ins, and a user's package
 /// adds its own plug-ins with `register` and starts the command line over the extended catalog.
 ///
-/// (Skeleton: the plug-in protocols and registration are being filled in; until then the
-/// loader ignores the catalog it is given.)
+/// The built-ins go through exactly the same `register` calls as a user's plug-ins.
 public struct Catalog: Sendable {
+    /// The registered bounds, in registration order (the order of reports and `list`).
+    public private(set) var bounds: [any Bound] = []
+    /// The registered problem families (their types: a family's parameters are its values).
+    public private(set) var families: [any ProblemFamily.Type] = []
+
     public init() {}
 
     /// What the catalog is called ("standard" for the built-ins): for messages, and for tests
@@ -13,5 +17,38 @@ public struct Catalog: Sendable {
     public var name = "standard"
 
     /// Every built-in plug-in.
-    public static let standard = Catalog()
+    public static let standard: Catalog = {
+        var catalog = Catalog()
+        catalog.register(AS1())
+        catalog.register(AS2())
+        catalog.register(F1())
+        catalog.register(F2(onX: false))
+        catalog.register(F2(onX: true))
+        catalog.register(M1())
+        catalog.register(EFSGD())
+        catalog.register(family: QuadraticFamily.self)
+        catalog.register(family: PLSineFamily.self)
+        catalog.register(family: RationalFamily.self)
+        catalog.register(family: LogisticNonconvexFamily.self)
+        catalog.register(family: CompositeFamily.self)
+        return catalog
+    }()
+
+    /// Adds a bound. From then on a problem file may name it (or its group) in `bounds:` and
+    /// `expect:`, `--only` accepts it, every run of a method it is proved for checks it, and its
+    /// verdict counts toward the exit code like a built-in's.
+    ///
+    /// A bound's id must be new, and must not be a probed assumption's id (A1 … A6): a
+    /// registration that breaks this is a programming error and stops the program.
+    public mutating func register(_ bound: any Bound) {
+        precondition(!bounds.contains { $0.id == bound.id }, "a bound with id '\(bound.id)' is already registered")
+        precondition(ProbedAssumption(rawValue: bound.id) == nil, "'\(bound.id)' is the id of a probed assumption, not available to a bound")
+        bounds.append(bound)
+    }
+
+    /// Adds a problem family; its name must be new.
+    public mutating func register(family: any ProblemFamily.Type) {
+        precondition(!families.contains { $0.name == family.name }, "a family named '\(family.name)' is already registered")
+        families.append(family)
+    }
 }

@@ -2,7 +2,7 @@
 /// (and which bound limited it).
 public struct ResolvedMethod: Sendable, Equatable, Codable {
     public var id: String
-    public var kind: String
+    public var kind: MethodKind
     /// SGDM: β ∈ (0, 1]. SGD: 1. M-DSGD: its momentum β ∈ [0, 1).
     public var beta: Double
     /// γ (SGDM, SGD) or η (M-DSGD).
@@ -17,7 +17,7 @@ public struct ResolvedMethod: Sendable, Equatable, Codable {
 
     public init(_ spec: MethodSpec, gamma: Double, stepRule: String) {
         id = spec.id
-        kind = spec.kind.rawValue
+        kind = spec.kind
         beta = spec.kind == .sgd ? 1 : spec.beta
         self.gamma = gamma
         self.stepRule = stepRule
@@ -31,5 +31,8 @@ public struct ResolvedMethod: Sendable, Equatable, Codable {
         variant = spec.kind == .mdsgd ? spec.mdsgdMomentum.rawValue : nil
     }
 
-    var methodKind: MethodKind { MethodKind(rawValue: kind)! }
+    var methodKind: MethodKind { kind }
 }
+
+/// Encoded as its problem-file word ("sgdm"), as the kind was when it was a string.
+extension MethodKind: Codable {}

@@ -10,10 +10,13 @@ public struct PreparedExperiment: Sendable {
     public let methods: [ResolvedMethod]
     public let userBounds: [UserBound]
     public let checkpoints: [Int]
+    /// The plug-ins the file was read against: its bounds are checked, its groups select.
+    public let catalog: Catalog
 
     /// Builds the instance and settles every method's step (`step: theory` from the bounds).
-    public init(spec: ExperimentSpec, quick: Bool = false, seedsOverride: Int? = nil) throws {
+    public init(spec: ExperimentSpec, quick: Bool = false, seedsOverride: Int? = nil, catalog: Catalog = .standard) throws {
         self.spec = spec
+        self.catalog = catalog
         var profile = quick ? spec.quick : spec.run
         if let seeds = seedsOverride { profile.seeds = seeds }
         // Every seed would be identical only if nothing in the pipeline draws random numbers:
@@ -29,7 +32,7 @@ public struct PreparedExperiment: Sendable {
         var resolved: [ResolvedMethod] = []
         var problems: [Diagnostic] = []
         for (index, method) in spec.methods.enumerated() {
-            let bounds = BoundCatalog.bounds(for: method, instance: instance, userBounds: [])
+            let bounds = catalog.bounds(for: method, fileSelection: spec.bounds, userBounds: [])
             do {
                 resolved.append(try StepSizes.resolve(method, instance: instance, bounds: bounds) { resolved in
                     // A run-measured G² does not affect any step condition; a placeholder lets M1 limit the step.
@@ -73,7 +76,7 @@ public struct PreparedExperiment: Sendable {
             let measured = traces?[index].maxWorkerEstimateNorm2 ?? (assumeMeasured ? 1 : nil)
             let context = BoundEvaluator.context(instance: instance, method: methods[index], spec: methodSpec,
                                                  iterations: profile.iterations, measuredSecondMoment: measured)
-            return BoundCatalog.bounds(for: methodSpec, instance: instance, userBounds: userBounds).map {
+            return catalog.bounds(for: methodSpec, fileSelection: spec.bounds, userBounds: userBounds).map {
                 BoundEvaluator.evaluate($0, context: context, checkpoints: checkpoints)
             }
         }
@@ -169,7 +172,7 @@ public enum Experiment {
         let spec = prepared.spec
         var evaluations = prepared.evaluateBounds(traces: traces)
         if let only {
-            evaluations = evaluations.map { $0.filter { $0.id == only || ($0.id == "F2-x" && only == "F2") } }
+            evaluations = evaluations.map { $0.filter { prepared.catalog.bound($0.id, isNamedBy: only) } }
         }
         // Bonferroni over every checkpoint × bound compared in this report.
         let comparisons = evaluations.enumerated().reduce(0) { total, entry in
@@ -190,14 +193,16 @@ public enum Experiment {
             var checked: [CheckedBound] = []
             for evaluation in evaluations[index] {
                 var verdict = try rule.judge(evaluation: evaluation, trace: trace, deterministic: prepared.isDeterministic(method: index),
-                                             fstar: prepared.instance.constants["fstar"] ?? 0)
+                                             fstar: prepared.instance.constants[.fstar] ?? 0)
                 let broken = evaluation.assumptions.filter(contradicted.contains)
                 if !broken.isEmpty, verdict.verdict != .notApplicable, verdict.verdict != .error {
                     verdict.reason = "the probe contradicts \(broken.joined(separator: ", ")), which this bound relies on "
                         + "(see the assumption probe); against the runs alone it would be \(verdict.verdict.rawValue): \(verdict.reason)"
                     verdict.verdict = .unsupported
                 }
-                let keys = ["\(methodID)/\(evaluation.id)", evaluation.id] + (evaluation.id == "F2-x" ? ["\(methodID)/F2", "F2"] : [])
+                // The bound's own id first, then its group's (`F2` expects F2 and F2-x alike).
+                let group = prepared.catalog.group(ofBound: evaluation.id)
+                let keys = ["\(methodID)/\(evaluation.id)", evaluation.id] + (group != evaluation.id ? ["\(methodID)/\(group)", group] : [])
                 let key = keys.first { spec.expect[$0] != nil }
                 let expected = key.flatMap { spec.expect[$0] }.flatMap { Verdict(rawValue: $0.rawValue) }
                 if let key { matched.insert(key) }

@@ -73,12 +73,13 @@ public enum ProblemFiles {
     }
 
     /// Prepares every loaded spec (instances, methods, bounds), collecting every failure.
-    public static func prepare(_ specs: [ExperimentSpec], quick: Bool, seedsOverride: Int? = nil) throws(PreparationErrors) -> [PreparedExperiment] {
+    public static func prepare(_ specs: [ExperimentSpec], quick: Bool, seedsOverride: Int? = nil,
+                               catalog: Catalog = .standard) throws(PreparationErrors) -> [PreparedExperiment] {
         var prepared: [PreparedExperiment] = []
         var messages: [String] = []
         var diagnostics: [Diagnostic] = []
         for spec in specs {
-            do { prepared.append(try PreparedExperiment(spec: spec, quick: quick, seedsOverride: seedsOverride)) } catch let errors as SpecErrors {
+            do { prepared.append(try PreparedExperiment(spec: spec, quick: quick, seedsOverride: seedsOverride, catalog: catalog)) } catch let errors as SpecErrors {
                 messages += errors.diagnostics.map(\.description)
                 diagnostics += errors.diagnostics
             } catch {
@@ -90,10 +91,9 @@ public enum ProblemFiles {
     }
 
     /// Every id `--only` may name for these specs: their own bounds and assumptions, the
-    /// catalog's bounds and the probed assumptions. (The built-in bounds are listed here until
-    /// `catalog` holds them.)
+    /// catalog's bounds and the probed assumptions.
     public static func checkIDs(of specs: [ExperimentSpec], catalog: Catalog = .standard) -> Set<String> {
-        Set(specs.flatMap { $0.userBounds.map(\.id) + $0.assumptions.map(\.id) } + CatalogBoundID.allCases.map(\.rawValue)
-            + ["F2-x"] + ProbedAssumption.allCases.map(\.rawValue))
+        let own: [String] = specs.flatMap { $0.userBounds.map(\.id) + $0.assumptions.map(\.id) }
+        return Set(own + catalog.selectableBoundIDs + ProbedAssumption.allCases.map(\.rawValue))
     }
 }

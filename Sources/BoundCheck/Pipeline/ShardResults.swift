@@ -141,7 +141,8 @@ public struct MergedRun {
         for (index, entry) in first.problems.enumerated() {
             let spec = try loader.load(yaml: entry.text, file: entry.file, defaultName: entry.defaultName)
             guard spec.specHash == entry.specHash else { throw WorkStoreError("\(entry.file): stored text does not match its spec hash") }
-            let prepared = try PreparedExperiment(spec: spec, quick: first.settings.quick, seedsOverride: first.settings.seeds)
+            let prepared = try PreparedExperiment(spec: spec, quick: first.settings.quick, seedsOverride: first.settings.seeds,
+                                                   catalog: loader.catalog)
             var byItem: [WorkItem: BlockResult] = [:]
             var seconds = 0.0
             for (file, s) in shards {

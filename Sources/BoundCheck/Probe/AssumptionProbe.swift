@@ -8,14 +8,14 @@ public enum ProbedAssumption: String, CaseIterable, Codable, Sendable {
     case lowerBound = "A1", smoothness = "A2", pl = "A3", bias = "A4", variance = "A5", heterogeneity = "A6"
 
     /// The constants whose declared (or computed) values the check tests.
-    public var constants: [String] {
+    public var constants: [ConstantName] {
         switch self {
-        case .lowerBound: ["fstar", "D0"]
-        case .smoothness: ["L"]
-        case .pl: ["mu"]
-        case .bias: ["m", "zeta2"]
-        case .variance: ["M", "sigma2"]
-        case .heterogeneity: ["B2", "G2"]
+        case .lowerBound: [.fstar, .D0]
+        case .smoothness: [.L]
+        case .pl: [.mu]
+        case .bias: [.m, .zeta2]
+        case .variance: [.M, .sigma2]
+        case .heterogeneity: [.B2, .G2]
         }
     }
 
@@ -32,7 +32,7 @@ public enum ProbedAssumption: String, CaseIterable, Codable, Sendable {
 
     /// The assumptions whose constants appear among `variables` (for user bounds).
     public static func using(_ variables: Set<String>) -> Set<String> {
-        Set(allCases.filter { !variables.isDisjoint(with: $0.constants) }.map(\.rawValue))
+        Set(allCases.filter { !variables.isDisjoint(with: $0.constants.map(\.rawValue)) }.map(\.rawValue))
     }
 }
 
@@ -162,8 +162,8 @@ public enum AssumptionProbe {
         // Bonferroni: one comparison per point for every statistical check.
         var statistical = 0
         if !deterministic {
-            if constants["m"] != nil { statistical += measured.count }
-            if constants["M"] != nil { statistical += measured.count }
+            if constants[.m] != nil { statistical += measured.count }
+            if constants[.M] != nil { statistical += measured.count }
             statistical += userAssumptions.filter { $0.1.isInequality }.count * measured.count
         }
         let others = boundComparisons ?? prepared.plannedBoundComparisons
@@ -180,7 +180,7 @@ public enum AssumptionProbe {
         let fstarExact = !instance.problemConstants.fstarIsLowerBound
 
         // A1: f(x) ≥ f* (exact).
-        if let fstar = constants["fstar"] {
+        if let fstar = constants[.fstar] {
             let worst = points.min { $0.gap < $1.gap }!
             let violated = worst.gap < -roundOff * max(abs(fstar), abs(worst.gap + fstar), 1e-300)
             checks.append(AssumptionCheck(
@@ -194,7 +194,7 @@ public enum AssumptionProbe {
         // ε·√d·‖∇fᵢ‖, which the tilts of the workers can make far larger than ∇f itself; pairs
         // closer than 10⁻⁶ of the points' spread are skipped, and the rounding error over the
         // distance is added to the tolerance.
-        if let L = constants["L"] {
+        if let L = constants[.L] {
             var worst = 0.0, worstPair = "", violated = false
             let spread = measured.map { Vec.normSquared($0.x) }.max().map { $0.squareRoot() } ?? 0
             for a in 0..<measured.count {
@@ -220,9 +220,9 @@ public enum AssumptionProbe {
         }
 
         // A3: PL (exact), where f* is exact and gaps are above round-off.
-        if let mu = constants["mu"], fstarExact {
-            let fstar = constants["fstar"] ?? 0
-            let L = constants["L"] ?? 0
+        if let mu = constants[.mu], fstarExact {
+            let fstar = constants[.fstar] ?? 0
+            let L = constants[.L] ?? 0
             // Absolute round-off of f − f* and of ‖∇f‖ at a point (docs/verdicts.md): the gap
             // cancels f against f*, so it is known to 256·ε·(|f| + |f*|) plus what the rounding of
             // x itself (ε‖x‖ per coordinate) changes f by, ½L(ε‖x‖)²·256; ∇f is known to
@@ -253,12 +253,12 @@ public enum AssumptionProbe {
             } else {
                 notChecked["A3"] = "no point with f − f* above round-off"
             }
-        } else if constants["mu"] != nil {
+        } else if constants[.mu] != nil {
             notChecked["A3"] = "f* is only a lower bound"
         }
 
         // A6: heterogeneity (exact).
-        if let B2 = constants["B2"], let G2 = constants["G2"] {
+        if let B2 = constants[.B2], let G2 = constants[.G2] {
             var violatedAt: ProbePoint?
             var g2Hat = 0.0, b2Hat = 0.0
             for p in points {
@@ -276,7 +276,7 @@ public enum AssumptionProbe {
         }
 
         // A4: bias.
-        if let m = constants["m"], let zeta2 = constants["zeta2"] {
+        if let m = constants[.m], let zeta2 = constants[.zeta2] {
             var zetaHat = 0.0, mHat = 0.0
             for sample in measured {
                 let bias2 = try test.lowerLimit(sample.bias2), p = sample.point
@@ -301,7 +301,7 @@ public enum AssumptionProbe {
         // A5: affine variance against ‖h‖².
         if deterministic {
             notChecked["A5"] = "deterministic oracle: no noise"
-        } else if let M = constants["M"], let sigma2 = constants["sigma2"] {
+        } else if let M = constants[.M], let sigma2 = constants[.sigma2] {
             var sigmaHat = 0.0, MHat = 0.0
             for sample in measured {
                 let p = sample.point
@@ -370,7 +370,7 @@ public enum AssumptionProbe {
                                           declared: [:], measured: [:], test: how, reason: reason, expected: nil, fails: violated || unevaluable))
         }
         for a in ProbedAssumption.allCases where notChecked[a.rawValue] == nil && !checks.contains(where: { $0.id == a.rawValue }) {
-            notChecked[a.rawValue] = "the constants \(a.constants.filter { $0 != "D0" }.joined(separator: ", ")) are not defined for this problem"
+            notChecked[a.rawValue] = "the constants \(a.constants.filter { $0 != .D0 }.map(\.rawValue).joined(separator: ", ")) are not defined for this problem"
         }
         return ProbeReport(samples: samples, batches: batches, confidence: level, comparisons: statistical, bonferroni: divisor,
                            points: points, checks: checks, notChecked: notChecked)
@@ -413,7 +413,7 @@ public enum AssumptionProbe {
         let d = instance.dimension
         let scale = max((Vec.normSquared(instance.start) / Double(d)).squareRoot(), 1)
         for j in 0..<settings.randomPoints {
-            var rng = RandomStream(key: StreamKey(problemSeed: instance.spec.seed, purpose: .probe, seedIndex: 1 << 40, worker: j))
+            var rng = RandomStream(key: StreamKey(problemSeed: instance.seed, purpose: .probe, seedIndex: 1 << 40, worker: j))
             let x = instance.start.map { $0 + scale * rng.nextGaussian() }
             locations.append(Location(label: "random \(j + 1)", methodID: firstID, x: x))
         }
@@ -466,7 +466,7 @@ public enum AssumptionProbe {
         }
         let average = { (values: [Double]) in values.reduce(0, +) / Double(values.count) }
         let point = ProbePoint(label: label, methodID: methodID, grad2: Vec.normSquared(gradient),
-                               gap: objective.value(at: x) - (instance.constants["fstar"] ?? 0),
+                               gap: objective.value(at: x) - (instance.constants[.fstar] ?? 0),
                                bias2: average(bias2), variance: average(variance), h2: average(h2), workerGrad2: workerGrad2)
         return Measurement(point: point, x: x, gradient: gradient, bias2: bias2, variance: variance, h2: h2)
     }

@@ -103,7 +103,28 @@ final class CompositeObjective: Objective, Sendable {
     }
 }
 
-enum CompositeFamily {
+/// **composite** — f = (1/N) Σ φ(aₛᵀx − yₛ) with φ(t) = log cosh t on planted data (`samples`
+/// rows per worker, targets with noise `target-noise`).
+///
+/// Constants: L = λ_max((1/N) Σ aₛaₛᵀ) by GSL; f* = 0 exact with noiseless targets, else a lower
+/// bound f_inf = 0; gradient bounds (1/Nᵢ) Σ‖aₛ‖. Guarantees: smooth, bounded gradients; not PL;
+/// exact f* only without target noise.
+public struct CompositeFamily: ProblemFamily {
+    public static let name = "composite"
+    var parameters: Parameters
+
+    public init(samplesPerWorker: Int = 50, targetNoise: Double = 0) {
+        parameters = Parameters(samplesPerWorker: samplesPerWorker, targetNoise: targetNoise)
+    }
+
+    public var guarantees: FamilyGuarantees {
+        FamilyGuarantees(smooth: true, pl: false, boundedGradients: true, exactOptimum: parameters.targetNoise == 0)
+    }
+
+    public func build(dimension: Int, workers: Int, heterogeneity: Double, rng: inout RandomStream) throws -> BuiltProblem {
+        try Self.build(parameters, dimension: dimension, workers: workers, heterogeneity: heterogeneity, rng: &rng)
+    }
+
     struct Parameters: Sendable, Equatable {
         var samplesPerWorker = 50
         /// Standard deviation of the targets' noise; 0 makes f* = 0 exact.

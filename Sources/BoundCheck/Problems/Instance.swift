@@ -4,7 +4,14 @@
 /// Everything random here comes from the file's seed through keyed streams, so the same file
 /// always gives the same instance.
 public struct Instance: Sendable {
-    public let spec: ExperimentSpec
+    /// The family the objective comes from, with its parameters.
+    public let family: any ProblemFamily
+    /// The file's seed: every random stream of the instance, the runs and the probe derives from it.
+    public let seed: UInt64
+    /// The oracle pipeline each worker's estimate goes through.
+    public let oracle: [OracleStageSpec]
+    public let dimension: Int
+    public let workers: Int
     public let objective: any Objective
     public let problemConstants: ProblemConstants
     public let workerBounds: [EstimateBounds]
@@ -17,62 +24,53 @@ public struct Instance: Sendable {
     /// The constants bounds are evaluated with: computed ones, replaced by any the file declares.
     public let constants: ConstantTable
 
-    public var dimension: Int { spec.problem.dimension }
-    public var workers: Int { spec.problem.workers }
-
+    /// The instance a problem file describes.
     public init(spec: ExperimentSpec) throws {
-        self.spec = spec
         let p = spec.problem
-        var rng = RandomStream(key: StreamKey(problemSeed: spec.seed, purpose: .instance))
-        let built: BuiltProblem
-        switch p.family {
-        case let .quadratic(lo, hi, zeros, log, rotate):
-            let params = QuadraticFamily.Parameters(minEigenvalue: lo, maxEigenvalue: hi, zeroEigenvalues: zeros,
-                                                    logSpacing: log, rotate: rotate)
-            built = try QuadraticFamily.build(params, dimension: p.dimension, workers: p.workers,
-                                              heterogeneity: p.heterogeneity, rng: &rng)
-        case .plSine(let published):
-            built = try PLSineFamily.build(dimension: p.dimension, workers: p.workers, heterogeneity: p.heterogeneity,
-                                           publishedMu: published, rng: &rng)
-        case .rational:
-            built = try RationalFamily.build(dimension: p.dimension, workers: p.workers,
-                                             heterogeneity: p.heterogeneity, rng: &rng)
-        case let .logisticNonconvex(r, lambda):
-            built = try LogisticNonconvexFamily.build(.init(samplesPerWorker: r, lambda: lambda), dimension: p.dimension,
-                                                      workers: p.workers, heterogeneity: p.heterogeneity, rng: &rng)
-        case let .composite(r, noise):
-            built = try CompositeFamily.build(.init(samplesPerWorker: r, targetNoise: noise), dimension: p.dimension,
-                                              workers: p.workers, heterogeneity: p.heterogeneity, rng: &rng)
-        }
+        try self.init(family: p.family.family, dimension: p.dimension, workers: p.workers, heterogeneity: p.heterogeneity,
+                      start: p.start, seed: spec.seed, oracle: spec.oracle, declared: spec.declared)
+    }
+
+    /// An instance of `family` with plain parameters: the problem's size and heterogeneity, the
+    /// start point, the seed, the oracle pipeline and the constants the file declares.
+    public init(family: any ProblemFamily, dimension: Int, workers: Int, heterogeneity: Double, start startSpec: StartSpec,
+                seed: UInt64, oracle: [OracleStageSpec], declared: DeclaredConstants = DeclaredConstants()) throws {
+        self.family = family
+        self.seed = seed
+        self.oracle = oracle
+        self.dimension = dimension
+        self.workers = workers
+        var rng = RandomStream(key: StreamKey(problemSeed: seed, purpose: .instance))
+        let built = try family.build(dimension: dimension, workers: workers, heterogeneity: heterogeneity, rng: &rng)
         objective = built.objective
         problemConstants = built.constants
 
         // The start point and the bias direction have streams of their own, so changing one
         // never changes the other or the instance.
-        switch p.start {
+        switch startSpec {
         case .at(let x): start = x
         case .gaussian(let scale):
-            var startRNG = RandomStream(key: StreamKey(problemSeed: spec.seed, purpose: .instance, worker: 1))
-            start = (0..<p.dimension).map { _ in scale * startRNG.nextGaussian() }
+            var startRNG = RandomStream(key: StreamKey(problemSeed: seed, purpose: .instance, worker: 1))
+            start = (0..<dimension).map { _ in scale * startRNG.nextGaussian() }
         }
         startValue = built.objective.value(at: start)
 
         var bias: [Double]?
         var bounds = [EstimateBounds]()
-        for i in 0..<p.workers {
+        for i in 0..<workers {
             let gmax = built.constants.workerGradientBounds?[i]
             var b = EstimateBounds.exact(normBound: gmax)
-            for stage in spec.oracle {
+            for stage in oracle {
                 if case let .composite(mIn, noise) = stage, let c = built.objective as? CompositeObjective {
                     b = OracleStageSpec.compositeSource(innerSamples: mIn, innerNoise: noise,
                                                         meanRowNormSquared: c.data.meanRowNormSquared(worker: i),
                                                         rows: c.data.rowsPerWorker, normBound: gmax)
                 } else {
-                    b = stage.propagate(b, dimension: p.dimension)
+                    b = stage.propagate(b, dimension: dimension)
                 }
                 if case .additiveBias(let norm) = stage, bias == nil {
-                    var biasRNG = RandomStream(key: StreamKey(problemSeed: spec.seed, purpose: .instance, worker: 2))
-                    let direction = (0..<p.dimension).map { _ in biasRNG.nextGaussian() }
+                    var biasRNG = RandomStream(key: StreamKey(problemSeed: seed, purpose: .instance, worker: 2))
+                    let direction = (0..<dimension).map { _ in biasRNG.nextGaussian() }
                     let length = Vec.normSquared(direction).squareRoot()
                     bias = direction.map { norm * $0 / length }
                 }
@@ -83,9 +81,9 @@ public struct Instance: Sendable {
         workerBounds = bounds
         oracleConstants = OracleConstants.aggregate(bounds, B2: built.constants.B2.value, G2: built.constants.G2.value,
                                                     workerGradientBounds: built.constants.workerGradientBounds,
-                                                    stages: spec.oracle, dimension: p.dimension)
+                                                    stages: oracle, dimension: dimension)
         constants = ConstantTable(problem: built.constants, oracle: oracleConstants, startValue: startValue,
-                                  dimension: p.dimension, workers: p.workers, declared: spec.declared)
+                                  dimension: dimension, workers: workers, declared: declared)
     }
 }
 
@@ -102,39 +100,42 @@ public struct ConstantTable: Codable, Equatable, Sendable {
 
     public var entries: [String: Entry]
 
-    public subscript(_ name: String) -> Double? { entries[name]?.value }
+    public subscript(_ name: ConstantName) -> Double? { entries[name.rawValue]?.value }
+
+    /// The entry of a constant, when the instance has it.
+    public func entry(_ name: ConstantName) -> Entry? { entries[name.rawValue] }
 
     /// The names in a fixed reading order.
-    public static let order = ["L", "mu", "fstar", "D0", "B2", "G2", "d", "n", "m", "zeta2", "M", "sigma2", "Mf", "sigmaf2", "delta", "tau", "Gmax2"]
+    public static let order = ConstantName.allCases
 
     public init(problem: ProblemConstants, oracle: OracleConstants, startValue: Double, dimension: Int, workers: Int,
                 declared: DeclaredConstants) {
         var e: [String: Entry] = [:]
-        func put(_ name: String, _ value: Double?, _ how: String) {
-            if let value { e[name] = Entry(value: value, how: how, declared: false, computed: nil) }
+        func put(_ name: ConstantName, _ value: Double?, _ how: String) {
+            if let value { e[name.rawValue] = Entry(value: value, how: how, declared: false, computed: nil) }
         }
-        put("L", problem.L.value, problem.L.how)
-        put("mu", problem.mu?.value, problem.mu?.how ?? "")
-        put("fstar", problem.fstar.value, problem.fstar.how)
-        put("B2", problem.B2.value, problem.B2.how)
-        put("G2", problem.G2.value, problem.G2.how)
-        put("d", Double(dimension), "dimension")
-        put("n", Double(workers), "workers")
-        put("m", oracle.m, oracle.how["m"] ?? "")
-        put("zeta2", oracle.zeta2, oracle.how["zeta2"] ?? "")
-        put("M", oracle.M, oracle.how["M"] ?? "")
-        put("sigma2", oracle.sigma2, oracle.how["sigma2"] ?? "")
-        put("Mf", oracle.Mf, "noise against ‖∇f‖² (before the A5 conversion)")
-        put("sigmaf2", oracle.sigmaf2, "noise floor against ‖∇f‖²")
-        put("delta", oracle.delta, "contraction of the oracle's compressor")
-        put("tau", oracle.tau, "clipping threshold")
-        put("Gmax2", oracle.secondMomentBound, "E‖gᵢ‖² bound from bounded gradients")
+        put(.L, problem.L.value, problem.L.how)
+        put(.mu, problem.mu?.value, problem.mu?.how ?? "")
+        put(.fstar, problem.fstar.value, problem.fstar.how)
+        put(.B2, problem.B2.value, problem.B2.how)
+        put(.G2, problem.G2.value, problem.G2.how)
+        put(.d, Double(dimension), "dimension")
+        put(.n, Double(workers), "workers")
+        put(.m, oracle.m, oracle.how["m"] ?? "")
+        put(.zeta2, oracle.zeta2, oracle.how["zeta2"] ?? "")
+        put(.M, oracle.M, oracle.how["M"] ?? "")
+        put(.sigma2, oracle.sigma2, oracle.how["sigma2"] ?? "")
+        put(.Mf, oracle.Mf, "noise against ‖∇f‖² (before the A5 conversion)")
+        put(.sigmaf2, oracle.sigmaf2, "noise floor against ‖∇f‖²")
+        put(.delta, oracle.delta, "contraction of the oracle's compressor")
+        put(.tau, oracle.tau, "clipping threshold")
+        put(.Gmax2, oracle.secondMomentBound, "E‖gᵢ‖² bound from bounded gradients")
         for (name, value) in declared.values {
-            let computed = e[name]?.value
-            e[name] = Entry(value: value, how: "declared in the problem file", declared: true, computed: computed)
+            let computed = e[name.rawValue]?.value
+            e[name.rawValue] = Entry(value: value, how: "declared in the problem file", declared: true, computed: computed)
         }
-        let fstar = e["fstar"]?.value ?? 0
-        put("D0", startValue - fstar, "f(x⁰) − f\(problem.fstarIsLowerBound ? "_inf" : "*")")
+        let fstar = e[ConstantName.fstar.rawValue]?.value ?? 0
+        put(.D0, startValue - fstar, "f(x⁰) − f\(problem.fstarIsLowerBound ? "_inf" : "*")")
         entries = e
     }
 

@@ -57,7 +57,25 @@ final class LogisticNonconvexObjective: Objective, Sendable {
     }
 }
 
-enum LogisticNonconvexFamily {
+/// **logistic-ncvx** — logistic regression on planted data with the nonconvex regulariser
+/// λ Σ xⱼ²/(1 + xⱼ²) (`samples` rows per worker, `lambda`).
+///
+/// Constants: L by GSL from the data, f_inf = 0 a lower bound only, gradient bounds from the
+/// rows' norms. Guarantees: smooth, bounded gradients; not PL; f_inf only.
+public struct LogisticNonconvexFamily: ProblemFamily {
+    public static let name = "logistic-ncvx"
+    var parameters: Parameters
+
+    public init(samplesPerWorker: Int = 50, lambda: Double = 0.1) {
+        parameters = Parameters(samplesPerWorker: samplesPerWorker, lambda: lambda)
+    }
+
+    public var guarantees: FamilyGuarantees { FamilyGuarantees(smooth: true, pl: false, boundedGradients: true, exactOptimum: false) }
+
+    public func build(dimension: Int, workers: Int, heterogeneity: Double, rng: inout RandomStream) throws -> BuiltProblem {
+        try Self.build(parameters, dimension: dimension, workers: workers, heterogeneity: heterogeneity, rng: &rng)
+    }
+
     struct Parameters: Sendable, Equatable {
         var samplesPerWorker = 50
         var lambda = 0.1

@@ -119,7 +119,28 @@ final class QuadraticObjective: Objective, Sendable {
     }
 }
 
-enum QuadraticFamily {
+/// **quadratic** — f = (1/n) Σᵢ ½(x − cᵢ)ᵀA(x − cᵢ) with a prescribed spectrum of A (`spectrum:
+/// {min, max, zeros, log}`, optionally `rotate`d by a random orthogonal matrix).
+///
+/// Constants: L = λ_max(A) and μ = the smallest positive eigenvalue (from the spectrum, or by
+/// GSL for a rotated A), f* exact, B² = 1 and G² exact (a common A).
+/// Guarantees: smooth, PL, exact f*; gradients unbounded.
+public struct QuadraticFamily: ProblemFamily {
+    public static let name = "quadratic"
+    var parameters: Parameters
+
+    public init(minEigenvalue: Double = 1, maxEigenvalue: Double = 10, zeroEigenvalues: Int = 0,
+                logSpacing: Bool = false, rotate: Bool = false) {
+        parameters = Parameters(minEigenvalue: minEigenvalue, maxEigenvalue: maxEigenvalue, zeroEigenvalues: zeroEigenvalues,
+                                logSpacing: logSpacing, rotate: rotate)
+    }
+
+    public var guarantees: FamilyGuarantees { FamilyGuarantees(smooth: true, pl: true, boundedGradients: false, exactOptimum: true) }
+
+    public func build(dimension: Int, workers: Int, heterogeneity: Double, rng: inout RandomStream) throws -> BuiltProblem {
+        try Self.build(parameters, dimension: dimension, workers: workers, heterogeneity: heterogeneity, rng: &rng)
+    }
+
     struct Parameters: Sendable, Equatable {
         var minEigenvalue = 1.0
         var maxEigenvalue = 10.0

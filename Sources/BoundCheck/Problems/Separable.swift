@@ -80,7 +80,24 @@ final class TiltedSeparableObjective: Objective, Sendable {
     }
 }
 
-enum PLSineFamily {
+/// **pl-sine** — f = (1/n) Σᵢ Σⱼ φ(xⱼ) + tilts, φ(t) = t² + 3 sin² t: nonconvex yet PL.
+///
+/// Constants: L = sup |φ''| and μ (the published 1/32 with `mu: published`, else the true
+/// inf φ'²/(2φ)), both by GSL; f* = 0 exact; B² = 1, G² from the generated tilts.
+/// Guarantees: smooth, PL, exact f*; gradients unbounded.
+public struct PLSineFamily: ProblemFamily {
+    public static let name = "pl-sine"
+    /// Whether μ is the published constant 1/32 rather than the computed one.
+    public var usesPublishedMu: Bool
+
+    public init(publishedMu: Bool = false) { usesPublishedMu = publishedMu }
+
+    public var guarantees: FamilyGuarantees { FamilyGuarantees(smooth: true, pl: true, boundedGradients: false, exactOptimum: true) }
+
+    public func build(dimension: Int, workers: Int, heterogeneity: Double, rng: inout RandomStream) throws -> BuiltProblem {
+        try Self.build(dimension: dimension, workers: workers, heterogeneity: heterogeneity, publishedMu: usesPublishedMu, rng: &rng)
+    }
+
     /// φ(t) = t² + 3 sin² t: nonconvex (φ'' = 2 + 6 cos 2t dips to −4) yet PL (Karimi,
     /// Nutini and Schmidt 2016).
     static let profile = TiltedSeparableObjective.Profile(
@@ -124,7 +141,22 @@ enum PLSineFamily {
     }
 }
 
-enum RationalFamily {
+/// **rational** — f = (1/n) Σᵢ Σⱼ φ(xⱼ) + tilts, φ(t) = t²/(1 + t²): nonconvex, not PL.
+///
+/// Constants: L = sup |φ''| by GSL; f* = 0 exact; B² = 1, G² from the tilts; gradient bounds
+/// G_max,i = √d · sup|φ'| + ‖aᵢ‖.
+/// Guarantees: smooth, bounded gradients, exact f*; not PL.
+public struct RationalFamily: ProblemFamily {
+    public static let name = "rational"
+
+    public init() {}
+
+    public var guarantees: FamilyGuarantees { FamilyGuarantees(smooth: true, pl: false, boundedGradients: true, exactOptimum: true) }
+
+    public func build(dimension: Int, workers: Int, heterogeneity: Double, rng: inout RandomStream) throws -> BuiltProblem {
+        try Self.build(dimension: dimension, workers: workers, heterogeneity: heterogeneity, rng: &rng)
+    }
+
     /// φ(t) = t²/(1 + t²): nonconvex, not PL (flat at infinity), bounded gradients.
     static let profile = TiltedSeparableObjective.Profile(
         value: { t in t * t / (1 + t * t) },

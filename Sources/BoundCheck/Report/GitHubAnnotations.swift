@@ -49,8 +49,8 @@ public enum GitHubAnnotations {
 
     /// One annotation per failing check of every result. `sources` gives a problem file's text by
     /// its path; by default the file is read from disk (an unreadable file puts the annotation at
-    /// line 1).
-    public static func render(_ results: [ExperimentResult], sources: [String: String] = [:]) -> String {
+    /// line 1). `catalog` gives the bounds' groups, whose `expect` entries locate them too.
+    public static func render(_ results: [ExperimentResult], sources: [String: String] = [:], catalog: Catalog = .standard) -> String {
         var lines: [String] = []
         for r in results {
             let path = r.sourcePath ?? "\(r.name).yaml"
@@ -58,7 +58,7 @@ public enum GitHubAnnotations {
             let locations = text.flatMap { ProblemFileLocations(text: $0, file: path) }
             for (index, m) in r.methods.enumerated() {
                 for b in m.bounds where b.fails {
-                    let p = locations?.bound(b.evaluation.id, methodID: m.method.id, methodIndex: index)
+                    let p = locations?.bound(b.evaluation.id, group: catalog.group(ofBound: b.evaluation.id), methodID: m.method.id, methodIndex: index)
                     let check = "\(m.method.id)/\(b.evaluation.id)"
                     lines.append(command(file: path, line: p?.line ?? 1, column: p?.column,
                                          title: "\(r.name): \(check) \(FailureDetail.outcome(b))",

@@ -25,14 +25,15 @@ public enum MarkdownReport {
     }
 
     /// What the probe measured for a constant, for the constants table.
-    static func measured(_ name: String, _ probe: ProbeReport?) -> String {
+    static func measured(_ name: ConstantName, _ probe: ProbeReport?) -> String {
         guard let probe else { return "—" }
-        let lookup: [String: (String, String)] = [
-            "L": ("A2", "L"), "mu": ("A3", "mu"), "fstar": ("A1", "min f"), "m": ("A4", "m given zeta2"),
-            "zeta2": ("A4", "zeta2 given m"), "M": ("A5", "M given sigma2"), "sigma2": ("A5", "sigma2 given M"),
-            "B2": ("A6", "B2 given G2"), "G2": ("A6", "G2 given B2"),
+        let lookup: [ConstantName: (ProbedAssumption, String)] = [
+            .L: (.smoothness, "L"), .mu: (.pl, "mu"), .fstar: (.lowerBound, "min f"), .m: (.bias, "m given zeta2"),
+            .zeta2: (.bias, "zeta2 given m"), .M: (.variance, "M given sigma2"), .sigma2: (.variance, "sigma2 given M"),
+            .B2: (.heterogeneity, "B2 given G2"), .G2: (.heterogeneity, "G2 given B2"),
         ]
-        guard let (id, key) = lookup[name], let check = probe.checks.first(where: { $0.id == id }), let value = check.measured[key] else { return "—" }
+        guard let (assumption, key) = lookup[name], let check = probe.checks.first(where: { $0.id == assumption.rawValue }),
+              let value = check.measured[key] else { return "—" }
         return check.verdict == .violated ? "**\(fmt(value))** ✗" : fmt(value)
     }
 
@@ -98,16 +99,17 @@ public enum MarkdownReport {
         out += "## Constants\n\nThe value the bounds use (declared in the file, or computed), beside what the assumption probe measured: "
         out += "the smallest value the probe points need (for m, ζ², M, σ², B², G² given the other constant of the pair), the largest secant for L, the smallest ‖∇f‖²/(2(f − f*)) for μ, the smallest f for f*.\n\n"
         out += "| name | value | measured (probe) | how obtained |\n|---|---|---|---|\n"
-        for name in ConstantTable.order {
-            guard let e = r.constants.entries[name] else { continue }
+        for constant in ConstantTable.order {
+            guard let e = r.constants.entry(constant) else { continue }
+            let name = constant.rawValue
             let declared = e.declared ? " (declared; computed \(number(e.computed)))" : ""
-            out += "| \(name) | \(fmt(e.value))\(declared) | \(measured(name, r.probe)) | \(e.how) |\n"
+            out += "| \(name) | \(fmt(e.value))\(declared) | \(measured(constant, r.probe)) | \(e.how) |\n"
         }
         if r.fstarIsLowerBound { out += "\nf* is not known: `fstar` is a lower bound f_inf, so gradient bounds stay valid (looser) and gap bounds do not apply.\n" }
         for m in r.methods {
             let method = m.method
-            out += "\n## \(method.id)\n\n`\(method.kind)`, β = \(fmt(method.beta)), γ = \(fmt(method.gamma)) (\(method.stepRule))"
-            if method.kind == "mdsgd" {
+            out += "\n## \(method.id)\n\n`\(method.kind.rawValue)`, β = \(fmt(method.beta)), γ = \(fmt(method.gamma)) (\(method.stepRule))"
+            if method.kind == .mdsgd {
                 out += ", sparsifier `\(method.sparsifier ?? "")`, \(method.variant ?? "") momentum. Transformation identity: max relative deviation \(number(m.trace.identityDeviation))"
             }
             out += ".\n"

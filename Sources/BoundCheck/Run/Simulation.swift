@@ -38,8 +38,8 @@ final class Simulation {
         self.checkpoints = checkpoints
         d = instance.dimension
         n = instance.workers
-        fstar = instance.constants["fstar"] ?? 0
-        stages = instance.spec.oracle
+        fstar = instance.constants[.fstar] ?? 0
+        stages = instance.oracle
         composite = instance.objective as? CompositeObjective
         pathStride = GradPath.stride(iterations: iterations)
         x = Buffer(count: d); v = Buffer(count: d); g = Buffer(count: d); gradSum = Buffer(count: d)
@@ -49,7 +49,7 @@ final class Simulation {
         workerB = method.methodKind == .mdsgd ? (0..<instance.workers).map { _ in Buffer(count: instance.dimension) } : []
         rngs = .allocate(capacity: instance.workers)
         rngs.initialize(repeating: RandomStream(seed: 0), count: instance.workers)
-        let needsPermutation = instance.spec.oracle.contains { if case .randK = $0 { return true }; return false }
+        let needsPermutation = instance.oracle.contains { if case .randK = $0 { return true }; return false }
             || method.sparsifier == SparsifierSpec.randK(k: 1).name
         permutations = needsPermutation ? (0..<instance.workers).map { _ in .allocate(capacity: instance.dimension) } : []
         bias = instance.biasVector.map { Buffer(copying: $0) }
@@ -100,7 +100,7 @@ final class Simulation {
         for b in workerA { Vec.fill(b.pointer, 0) }
         for b in workerB { Vec.fill(b.pointer, 0) }
         for i in 0..<n {
-            rngs[i] = RandomStream(key: StreamKey(problemSeed: instance.spec.seed, purpose: purpose, seedIndex: seedIndex, worker: i))
+            rngs[i] = RandomStream(key: StreamKey(problemSeed: instance.seed, purpose: purpose, seedIndex: seedIndex, worker: i))
         }
         for p in permutations { for j in 0..<d { p[j] = j } }
     }

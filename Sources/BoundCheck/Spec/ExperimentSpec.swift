@@ -213,10 +213,10 @@ public struct RunSpec: Sendable, Equatable {
 
 /// Constants a file declares explicitly; each replaces the computed value (and reports say so).
 public struct DeclaredConstants: Sendable, Equatable {
-    public var values: [String: Double] = [:]
-    public init(_ values: [String: Double] = [:]) { self.values = values }
+    public var values: [ConstantName: Double] = [:]
+    public init(_ values: [ConstantName: Double] = [:]) { self.values = values }
     /// Names a file may declare.
-    public static let names = ["L", "mu", "fstar", "B2", "G2", "m", "zeta2", "M", "sigma2"]
+    public static let names: [ConstantName] = [.L, .mu, .fstar, .B2, .G2, .m, .zeta2, .M, .sigma2]
 }
 
 /// Where an expression sits in its file, so errors inside it point at the right column.

@@ -51,9 +51,10 @@ public struct ProblemFileLocations: Sendable {
 
     /// Where a bound check of method `methodIndex` (id `methodID`) and bound `boundID` belongs: its
     /// `expect` entry when there is one (an unmet expectation is the cause), else the user bound's
-    /// entry, else the method's entry, else the top of the file.
-    public func bound(_ boundID: String, methodID: String, methodIndex: Int) -> Position {
-        let base = boundID == "F2-x" ? "F2" : boundID
+    /// entry, else the method's entry, else the top of the file. `group` is the bound's group
+    /// (``Bound/group``), whose `expect` entry applies to the bound too.
+    public func bound(_ boundID: String, group: String? = nil, methodID: String, methodIndex: Int) -> Position {
+        let base = group ?? boundID
         for key in ["\(methodID)/\(boundID)", boundID, "\(methodID)/\(base)", base] {
             if let p = expect[key] { return p }
         }
@@ -69,7 +70,7 @@ public struct ProblemFileLocations: Sendable {
         if let p = expect[id] { return p }
         if let p = assumptions[id] { return p }
         if let probed = ProbedAssumption(rawValue: id) {
-            if let p = probed.constants.compactMap({ constants[$0] }).min(by: { ($0.line, $0.column) < ($1.line, $1.column) }) {
+            if let p = probed.constants.compactMap({ constants[$0.rawValue] }).min(by: { ($0.line, $0.column) < ($1.line, $1.column) }) {
                 return p
             }
             let part = probed == .bias || probed == .variance ? "oracle" : "problem"

@@ -1,12 +1,3 @@
-/// The ids of the catalog bounds (docs/theory.md §4), known to the loader so a misspelt `bounds:` entry
-/// gets a did-you-mean. The catalog itself lives in Bounds/.
-public enum CatalogBoundID: String, CaseIterable, Sendable {
-    case as1 = "AS-1", as2 = "AS-2", f1 = "F1", f2 = "F2"
-    /// F2 on x rather than on the virtual iterate; naming `F2` selects both.
-    case f2x = "F2-x"
-    case m1 = "M1", efsgd = "EF-SGD"
-}
-
 /// Builds an ``ExperimentSpec`` from a YAML tree; every problem goes to the reader's diagnostics.
 final class SpecBuilder {
     let reader: YAMLReader
@@ -23,6 +14,8 @@ final class SpecBuilder {
     /// Whether the quick profile is the one that will run (the work cap judges it).
     let quick: Bool
     let limits: ExpressionLimits
+    /// The plug-ins a file may name (bound ids for `bounds:` and `expect:`).
+    let catalog: Catalog
     /// `--seeds` and `--jobs`, which the work and memory caps take into account.
     var seedsOverride: Int?
     var jobs = 1
@@ -43,7 +36,8 @@ final class SpecBuilder {
     private var methodItems: [(node: Node, path: String)] = []
 
     init(reader: YAMLReader, defaultName: String, sourcePath: String, source: String, specHash: String,
-         allowLarge: Bool, quick: Bool = false, limits: ExpressionLimits) {
+         allowLarge: Bool, quick: Bool = false, limits: ExpressionLimits, catalog: Catalog = .standard) {
+        self.catalog = catalog
         self.reader = reader
         self.defaultName = defaultName
         self.sourcePath = sourcePath
@@ -123,7 +117,7 @@ final class SpecBuilder {
         let methodIDs = methods.map(\.id)
         let userBounds = top["user-bounds"].map { buildUserBounds($0, methods: methods) } ?? []
         let assumptions = top["assumptions"].map(buildAssumptions) ?? []
-        let catalog = Set(CatalogBoundID.allCases.map(\.rawValue)).union(ProbedAssumption.allCases.map(\.rawValue))
+        let catalog = Set(self.catalog.selectableBoundIDs).union(ProbedAssumption.allCases.map(\.rawValue))
         var known = catalog
         for (id, node, path) in ids {
             if catalog.contains(id) {
@@ -488,18 +482,19 @@ final class SpecBuilder {
 
     func buildBoundList(_ node: Node, _ path: String) -> [String]? {
         guard let items = reader.sequence(node, path, what: "bound ids") else { return nil }
-        let ids = CatalogBoundID.allCases.map(\.rawValue)
+        let ids = catalog.selectableBoundIDs
         return items.enumerated().compactMap { reader.choice($1, YAMLReader.join(path, index: $0), among: ids, what: "catalog bound") }
     }
 
     func buildDeclared(_ node: Node) -> DeclaredConstants {
-        guard let m = reader.mapping(node, "constants", allowed: DeclaredConstants.names, what: "declared constants") else { return DeclaredConstants() }
-        var values: [String: Double] = [:]
+        guard let m = reader.mapping(node, "constants", allowed: DeclaredConstants.names.map(\.rawValue), what: "declared constants") else { return DeclaredConstants() }
+        var values: [ConstantName: Double] = [:]
         for (key, value) in m {
-            let range: NumberRange = key == "fstar" ? .any : (key == "L" ? .positive : .nonNegative)
-            if let v = reader.double(value, "constants.\(key)", range) { values[key] = v }
+            guard let name = ConstantName(rawValue: key) else { continue }   // refused by mapping(allowed:)
+            let range: NumberRange = name == .fstar ? .any : (name == .L ? .positive : .nonNegative)
+            if let v = reader.double(value, "constants.\(key)", range) { values[name] = v }
         }
-        if let m = values["m"], m >= 1, let n = node.mapping?["m"] {
+        if let m = values[.m], m >= 1, let n = node.mapping?["m"] {
             reader.error(n, "constants.m", "m = \(m) is not < 1; the bias model A4 needs 0 ≤ m < 1")
         }
         return DeclaredConstants(values)
@@ -542,7 +537,7 @@ final class SpecBuilder {
         switch family {
         case .quadratic, .plSine, nil: break
         default:
-            if declared.values["mu"] == nil { out["mu"] = "the family has no PL constant (declare one under constants: if you know it)" }
+            if declared.values[.mu] == nil { out["mu"] = "the family has no PL constant (declare one under constants: if you know it)" }
         }
         if !oracle.contains(where: { if case .clip = $0 { return true }; return false }) {
             out["tau"] = "the oracle has no clip stage"
