@@ -26,7 +26,7 @@
  * Build: cc -O3 -march=native -fopenmp reference-b.c -o reference-b -lopenblas -lm
  *        (Debian: apt-get install libopenblas-dev; the include path is found by pkg-config or
  *        -I/usr/include/x86_64-linux-gnu)
- * Usage: reference-b [threads] [iterations] (8 seeds); prints seconds, throughput and the metrics.
+ * Usage: reference-b [threads] [iterations] [instance seed] (8 seeds); prints seconds, throughput and the metrics.
  */
 #include <cblas.h>
 #include <math.h>
@@ -79,8 +79,9 @@ static inline uint64_t below(rng1 *r, uint64_t bound) {
 static double *A, y[ROWS], x0[D];
 static int checkpoints[CHECKPOINTS + 2], ncheck;
 
+static uint64_t instance_seed = 12;
 static void build_instance(void) {
-    rng1 r; seed1(&r, 12);
+    rng1 r; seed1(&r, instance_seed);
     A = aligned_alloc(64, (size_t)ROWS * D * sizeof(double));
     double sd = 1 / sqrt((double)D), shift[D], truth[D];
     for (int i = 0; i < N; i++) {
@@ -206,6 +207,7 @@ static void values(int S, const double *W, double *out, double *Z) {
 int main(int argc, char **argv) {
     int threads = argc > 1 ? atoi(argv[1]) : 1;
     int K = argc > 2 ? atoi(argv[2]) : 500;
+    if (argc > 3) instance_seed = strtoull(argv[3], 0, 10);
     const int S = SEEDS;   /* fixed at compile time: the kernels unroll over the seeds */
     const int use_blas = !(getenv("REFERENCE_B_BLAS") && atoi(getenv("REFERENCE_B_BLAS")) == 0);
     omp_set_num_threads(threads);
