@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Runs the benchmarks of Benchmarks/README.md and writes Benchmarks/results.md.
+"""Runs the benchmarks of docs/performance.md and writes Benchmarks/results.md.
 
 Every measurement is a whole process (start to exit, as a user sees it), timed with a
 monotonic clock; peak memory is the child's getrusage max RSS (os.wait4). Runs of the things
