@@ -6,8 +6,6 @@ import Testing
 // the exit code, that the message is one plain sentence (no Swift or NSError dump), and that no
 // user file was lost or changed.
 
-private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent()
 
 private func scratch() throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("boundcheck-tool-\(UUID().uuidString)")
@@ -15,22 +13,10 @@ private func scratch() throws -> URL {
     return url
 }
 
-private func binary() throws -> URL {
-    var candidates: [URL] = []
-    if let first = CommandLine.arguments.first { candidates.append(URL(fileURLWithPath: first).deletingLastPathComponent()) }
-    candidates.append(Bundle.main.bundleURL)
-    candidates.append(Bundle.main.bundleURL.deletingLastPathComponent())
-    for folder in [".build/debug", ".build/release"] { candidates.append(repositoryRoot.appendingPathComponent(folder)) }
-    for c in candidates {
-        let url = c.appendingPathComponent("boundcheck")
-        if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-    }
-    throw WorkStoreError("the boundcheck executable was not found; run `swift build --build-tests` first")
-}
 
 private func start(_ arguments: [String], in folder: URL) throws -> (process: Process, output: URL) {
     let process = Process()
-    process.executableURL = try binary()
+    process.executableURL = try boundcheckBinary()
     process.arguments = arguments
     process.currentDirectoryURL = folder
     let output = FileManager.default.temporaryDirectory.appendingPathComponent("boundcheck-output-\(UUID().uuidString).txt")

@@ -8,8 +8,6 @@ import Testing
 
 // MARK: - Helpers
 
-private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent()
 
 private func temporaryFolder() throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("boundcheck-test-\(UUID().uuidString)")
@@ -153,19 +151,6 @@ struct ScaleOutTests {
 
 // MARK: - The built tool, interrupted for real
 
-/// The `boundcheck` executable of this build (next to the test bundle in the build products).
-private func boundcheckBinary() throws -> URL {
-    var candidates: [URL] = []
-    if let first = CommandLine.arguments.first { candidates.append(URL(fileURLWithPath: first).deletingLastPathComponent()) }
-    candidates.append(Bundle.main.bundleURL)
-    candidates.append(Bundle.main.bundleURL.deletingLastPathComponent())
-    for folder in [".build/debug", ".build/release"] { candidates.append(repositoryRoot.appendingPathComponent(folder)) }
-    for c in candidates {
-        let url = c.appendingPathComponent("boundcheck")
-        if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-    }
-    throw WorkStoreError("the boundcheck executable was not found next to the tests (looked in \(candidates.map(\.path))); run `swift build --build-tests` first")
-}
 
 private struct Launched {
     let process: Process
