@@ -60,6 +60,7 @@ public struct BoundExpression: Sendable, Hashable, CustomStringConvertible {
     /// Compiles `text`.
     ///
     /// - Parameters:
+    ///   - text: the expression as written in the problem file.
     ///   - allowedVariables: the names the expression may use as variables.
     ///   - expecting: the type the caller needs (a bound is a number, an assumption a
     ///     condition); `nil` accepts either.

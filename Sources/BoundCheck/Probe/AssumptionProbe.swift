@@ -131,9 +131,15 @@ public struct ProbeReport: Codable, Sendable, Equatable {
 public enum AssumptionProbe {
     static let roundOff = 1e-9
 
-    /// - Parameter boundComparisons: how many bound comparisons the report will make (they
-    ///   share the Bonferroni correction); default: every stated checkpoint of every applicable
-    ///   bound, which is at least what the runs give.
+    /// Runs the probe on a prepared experiment.
+    ///
+    /// - Parameters:
+    ///   - prepared: the experiment whose declared constants are checked.
+    ///   - confidence: the report's confidence (default: the file's).
+    ///   - settings: points and samples per point.
+    ///   - boundComparisons: how many bound comparisons the report will make (they
+    ///     share the Bonferroni correction); default: every stated checkpoint of every applicable
+    ///     bound, which is at least what the runs give.
     public static func run(_ prepared: PreparedExperiment, confidence: Double? = nil,
                            settings: ProbeSettings = .standard, boundComparisons: Int? = nil) throws -> ProbeReport {
         let instance = prepared.instance

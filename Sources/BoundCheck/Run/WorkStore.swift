@@ -280,7 +280,7 @@ public struct WorkCache: Sendable {
 }
 
 extension Experiment {
-    /// What ``runItems(_:items:jobs:cache:resume:progress:)`` did.
+    /// What ``Experiment/runItems(_:items:jobs:cache:resume:alongside:progress:)`` did.
     public struct ItemRun: Sendable {
         /// The results, in the order of the items asked for.
         public var results: [BlockResult]

@@ -72,7 +72,7 @@ public struct RandomStream: RandomNumberGenerator {
     }
 
     /// A standard normal draw by the ziggurat method (Marsaglia and Tsang 2000) with 256
-    /// layers and the tables of ``GaussianZiggurat``: one 64-bit draw gives the layer (low 8 bits)
+    /// layers and the tables of `GaussianZiggurat`: one 64-bit draw gives the layer (low 8 bits)
     /// and a signed uniform (high 52 bits, independent of the layer bits, as Doornik 2005
     /// advises); about 99% of draws return on that fast path, the rest fall back to an exact
     /// rejection step, so the output is exactly N(0, 1) up to floating-point rounding.
