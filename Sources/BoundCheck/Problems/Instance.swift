@@ -12,13 +12,17 @@ public struct Instance: Sendable {
     public let start: [Double]
     /// f(x⁰)
     public let startValue: Double
-    /// The additive-bias vector c (same on every worker), when the oracle has that stage.
-    public let biasVector: [Double]?
     /// The constants bounds are evaluated with: computed ones, replaced by any the file declares.
     public let constants: ConstantTable
 
     public var dimension: Int { spec.problem.dimension }
     public var workers: Int { spec.problem.workers }
+
+    /// What the oracle's stages see of the problem.
+    public var oracleEnvironment: OracleEnvironment {
+        OracleEnvironment(dimension: dimension, workers: workers, problemSeed: spec.seed, objective: objective,
+                          workerGradientBounds: problemConstants.workerGradientBounds)
+    }
 
     public init(spec: ExperimentSpec) throws {
         self.spec = spec
@@ -57,29 +61,10 @@ public struct Instance: Sendable {
         }
         startValue = built.objective.value(at: start)
 
-        var bias: [Double]?
-        var bounds = [EstimateBounds]()
-        for i in 0..<p.workers {
-            let gmax = built.constants.workerGradientBounds?[i]
-            var b = EstimateBounds.exact(normBound: gmax)
-            for stage in spec.oracle {
-                if case let .composite(mIn, noise) = stage, let c = built.objective as? CompositeObjective {
-                    b = OracleStageSpec.compositeSource(innerSamples: mIn, innerNoise: noise,
-                                                        meanRowNormSquared: c.data.meanRowNormSquared(worker: i),
-                                                        rows: c.data.rowsPerWorker, normBound: gmax)
-                } else {
-                    b = stage.propagate(b, dimension: p.dimension)
-                }
-                if case .additiveBias(let norm) = stage, bias == nil {
-                    var biasRNG = RandomStream(key: StreamKey(problemSeed: spec.seed, purpose: .instance, worker: 2))
-                    let direction = (0..<p.dimension).map { _ in biasRNG.nextGaussian() }
-                    let length = Vec.normSquared(direction).squareRoot()
-                    bias = direction.map { norm * $0 / length }
-                }
-            }
-            bounds.append(b)
-        }
-        biasVector = bias
+        let environment = OracleEnvironment(dimension: p.dimension, workers: p.workers, problemSeed: spec.seed,
+                                            objective: built.objective,
+                                            workerGradientBounds: built.constants.workerGradientBounds)
+        let bounds = (0..<p.workers).map { spec.oracle.propagate(worker: $0, environment: environment) }
         workerBounds = bounds
         oracleConstants = OracleConstants.aggregate(bounds, B2: built.constants.B2.value, G2: built.constants.G2.value,
                                                     workerGradientBounds: built.constants.workerGradientBounds,

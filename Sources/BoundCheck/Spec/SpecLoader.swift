@@ -86,7 +86,8 @@ public struct SpecLoader {
                                          message: "the file is empty; a problem file needs at least problem, methods and run")])
         }
         let builder = SpecBuilder(reader: reader, defaultName: defaultName, sourcePath: file, source: text,
-                                  specHash: Self.hash(text), allowLarge: allowLarge, quick: quick, limits: expressionLimits)
+                                  specHash: Self.hash(text), allowLarge: allowLarge, quick: quick, limits: expressionLimits,
+                                  catalog: catalog)
         builder.seedsOverride = seedsOverride
         builder.jobs = jobs
         let spec = builder.build(root)
