@@ -6,6 +6,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "BoundCheck", targets: ["BoundCheck"]),
+        // The contract checks users run on their own plug-ins (oracle stages).
+        .library(name: "BoundCheckTesting", targets: ["BoundCheckTesting"]),
         .executable(name: "boundcheck", targets: ["boundcheck"]),
     ],
     dependencies: [
@@ -25,6 +27,7 @@ let package = Package(
             name: "BoundCheck",
             dependencies: ["GSL", .product(name: "Yams", package: "Yams")]
         ),
+        .target(name: "BoundCheckTesting", dependencies: ["BoundCheck"]),
         .executableTarget(
             name: "boundcheck",
             dependencies: ["BoundCheck", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -32,7 +35,7 @@ let package = Package(
         .testTarget(name: "GSLTests", dependencies: ["GSL"]),
         .testTarget(
             name: "BoundCheckTests",
-            dependencies: ["BoundCheck", "GSL", .product(name: "PropertyBased", package: "swift-property-based"),
+            dependencies: ["BoundCheck", "BoundCheckTesting", "GSL", .product(name: "PropertyBased", package: "swift-property-based"),
                            .product(name: "Yams", package: "Yams")],
             resources: [.copy("Snapshots")]
         ),
