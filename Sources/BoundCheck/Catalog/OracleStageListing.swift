@@ -18,7 +18,7 @@ extension Catalog {
         var lines: [String] = []
         for stage in oracleStageListing {
             let s = stage.synopsis
-            lines.append("  \(stage.name.padding(toLength: 15, withPad: " ", startingAt: 0)) \(s.parameters.padding(toLength: max(24, s.parameters.count), withPad: " ", startingAt: 0)) \(s.action)")
+            lines.append("  \(stage.name.padding(toLength: max(15, stage.name.count), withPad: " ", startingAt: 0)) \(s.parameters.padding(toLength: max(24, s.parameters.count), withPad: " ", startingAt: 0)) \(s.action)")
             let variables = stage.variables.isEmpty ? "" : "; expression variables: \(stage.variables.joined(separator: ", "))"
             lines.append("                  \(s.randomness); constants: \(s.constants)\(variables)")
         }
