@@ -387,7 +387,7 @@ struct Bounds: ParsableCommand {
             print("  \(name.padding(toLength: 8, withPad: " ", startingAt: 0)) \(String(format: "%-12.6g", e.value)) \(e.how)")
         }
         for (method, bounds) in zip(prepared.methods, evaluations) {
-            print("\n\(method.id): \(method.kind), β = \(method.beta), γ = \(String(format: "%.6g", method.gamma)) — \(method.stepRule)")
+            print("\n\(method.id): \(method.kind.rawValue), β = \(method.beta), γ = \(String(format: "%.6g", method.gamma)) — \(method.stepRule)")
             for b in bounds {
                 print("  \(b.id) [\(b.kind.rawValue), \(b.metric.rawValue)] \(b.formula)")
                 print("    source: \(b.source)")

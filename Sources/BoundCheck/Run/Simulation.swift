@@ -45,15 +45,15 @@ final class Simulation {
         pathStride = GradPath.stride(iterations: iterations)
         x = Buffer(count: d); v = Buffer(count: d); g = Buffer(count: d); gradSum = Buffer(count: d)
         gi = Buffer(count: d); scratch = Buffer(count: d); aux = Buffer(count: d); aux2 = Buffer(count: d)
-        let perWorker = method.methodKind == .mdsgd || method.placement == MomentumPlacement.worker.rawValue
+        let perWorker = method.kind == .mdsgd || method.placement == .worker
         workerA = perWorker ? (0..<instance.workers).map { _ in Buffer(count: instance.dimension) } : []
-        workerB = method.methodKind == .mdsgd ? (0..<instance.workers).map { _ in Buffer(count: instance.dimension) } : []
+        workerB = method.kind == .mdsgd ? (0..<instance.workers).map { _ in Buffer(count: instance.dimension) } : []
         rngs = .allocate(capacity: instance.workers)
         rngs.initialize(repeating: RandomStream(seed: 0), count: instance.workers)
         let needsPermutation = instance.spec.oracle.contains { type(of: $0.stage).usesPermutation }
             || method.sparsifier == SparsifierSpec.randK(k: 1).name
         permutations = needsPermutation ? (0..<instance.workers).map { _ in .allocate(capacity: instance.dimension) } : []
-        let memory = method.methodKind == .mdsgd
+        let memory = method.kind == .mdsgd
         memoryMean = memory ? Buffer(count: instance.dimension) : nil
         sentBuffer = memory ? Buffer(count: instance.dimension) : nil
     }
@@ -164,7 +164,7 @@ final class Simulation {
     /// Runs one seed, adding its metrics to `statistics[checkpoint][metric]`.
     func run(seedIndex: Int, statistics: inout [[RunningStatistics]]) -> SeedOutcome {
         reset(seedIndex: seedIndex)
-        switch method.methodKind {
+        switch method.kind {
         case .sgdm, .sgd: return runMomentum(statistics: &statistics)
         case .mdsgd: return runMemory(statistics: &statistics)
         }
@@ -202,9 +202,9 @@ final class Simulation {
     private func runMomentum(statistics: inout [[RunningStatistics]]) -> SeedOutcome {
         var outcome = SeedOutcome(checkpoints: checkpoints.count, iterations: iterations)
         let gamma = method.gamma, beta = method.beta
-        let isSGD = method.methodKind == .sgd
+        let isSGD = method.kind == .sgd
         let workerMomentum = !workerA.isEmpty
-        let firstGradient = method.initialization == MomentumInit.firstGradient.rawValue
+        let firstGradient = method.initialization == .firstGradient
         // Virtual iterate zᵏ = xᵏ − q vᵏ⁻¹, q = γ(1 − β)/β.
         let q = gamma * (1 - beta) / beta
         let invN = 1 / Double(n)
@@ -274,7 +274,7 @@ final class Simulation {
     private func runMemory(statistics: inout [[RunningStatistics]]) -> SeedOutcome {
         var outcome = SeedOutcome(checkpoints: checkpoints.count, iterations: iterations)
         let eta = method.gamma, beta = method.beta
-        let global = method.variant == MDSGDMomentum.global.rawValue
+        let global = method.variant == .global
         let invN = 1 / Double(n)
         let k = method.sparsifierK ?? d
         let sparsifier = method.sparsifier

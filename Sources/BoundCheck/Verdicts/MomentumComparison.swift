@@ -55,8 +55,8 @@ public struct MomentumComparison: Codable, Sendable, Equatable {
     public static func all(_ traces: [MethodTrace], confidence: Double, deterministic: Bool = true) throws -> [MomentumComparison] {
         var out: [MomentumComparison] = []
         func same(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-9 * max(abs(a), abs(b)) }
-        for s in traces where s.method.kind == "sgdm" && s.method.beta < 1 {
-            for g in traces where g.method.kind == "sgd" {
+        for s in traces where s.method.kind == .sgdm && s.method.beta < 1 {
+            for g in traces where g.method.kind == .sgd {
                 if same(g.method.gamma, s.method.gamma) {
                     out.append(try compare(s, g, .equalStep, confidence: confidence, deterministic: deterministic))
                 } else if same(g.method.gamma, s.method.gamma * s.method.beta) {
