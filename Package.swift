@@ -8,6 +8,8 @@ let package = Package(
         .library(name: "BoundCheck", targets: ["BoundCheck"]),
         // The command line as a library: a user's package starts it over its own catalog.
         .library(name: "BoundCheckCLI", targets: ["BoundCheckCLI"]),
+        // The contract checks users run on their own plug-ins (oracle stages).
+        .library(name: "BoundCheckTesting", targets: ["BoundCheckTesting"]),
         .executable(name: "boundcheck", targets: ["boundcheck"]),
     ],
     dependencies: [
@@ -31,6 +33,7 @@ let package = Package(
             name: "BoundCheck",
             dependencies: ["GSL", "SVGChart", .product(name: "Yams", package: "Yams")]
         ),
+        .target(name: "BoundCheckTesting", dependencies: ["BoundCheck"]),
         .target(
             name: "BoundCheckCLI",
             dependencies: ["BoundCheck", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -41,7 +44,7 @@ let package = Package(
         .testTarget(name: "BoundCheckCLITests", dependencies: ["BoundCheck", "BoundCheckCLI"]),
         .testTarget(
             name: "BoundCheckTests",
-            dependencies: ["BoundCheck", "GSL", "SVGChart", .product(name: "PropertyBased", package: "swift-property-based"),
+            dependencies: ["BoundCheck", "BoundCheckTesting", "GSL", "SVGChart", .product(name: "PropertyBased", package: "swift-property-based"),
                            .product(name: "Yams", package: "Yams")],
             resources: [.copy("Snapshots")]
         ),

@@ -18,15 +18,7 @@ struct List: ParsableCommand {
           composite       (1/N) Σ log cosh(aₛᵀx − yₛ); samples-per-worker, target-noise; bounded gradients
 
         oracle stages (oracle: [...], per worker, in order):
-          gaussian-noise  {variance: s²}           u + ξ, E‖ξ‖² = s²
-          relative-noise  {variance: s²}           u ⊙ (1 + ε), ε ~ N(0, s²)
-          scale           {factor: c}              c·u (bias m = (1 − c)²)
-          additive-bias   {norm: ζ}                u + c, ‖c‖ = ζ (same c on every worker)
-          top-k           {k: K} | {fraction: f}   keep the K largest entries (ties by index)
-          rand-k          {k: K} | {fraction: f}   K random entries scaled by d/K (unbiased)
-          scaled-sign                              (‖u‖₁/d)·sign(u)
-          clip            {tau: τ, constants: relative|absolute}   min{1, τ/‖u‖}·u
-          composite       {inner-samples: m_in, inner-noise: σ_g}  inner values seen through m_in samples
+        \(Session.catalog.oracleStageListText())
 
         methods (methods: [...]):
           sgdm   beta ∈ (0, 1], step, init: zero|first-gradient, momentum: server|worker

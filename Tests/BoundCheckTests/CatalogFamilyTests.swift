@@ -48,7 +48,10 @@ struct CatalogFamilyTests {
         let direct = try Instance(family: PLSineFamily(), dimension: 5, workers: 2, heterogeneity: 0.4, start: spec.problem.start,
                                   seed: 11, oracle: spec.oracle, declared: DeclaredConstants([.sigma2: 0.5]))
         #expect(direct.constants == fromSpec.constants)
-        #expect(direct.start == fromSpec.start && direct.biasVector == fromSpec.biasVector)
+        #expect(direct.start == fromSpec.start && direct.workerBounds == fromSpec.workerBounds)
+        // The additive-bias stage draws its vector from the instance's seed: the same for both.
+        #expect(AdditiveBias(norm: 0.2).biasVector(environment: direct.oracleEnvironment)
+                == AdditiveBias(norm: 0.2).biasVector(environment: fromSpec.oracleEnvironment))
         #expect(direct.constants[.sigma2] == 0.5 && direct.seed == spec.seed && direct.family.name == "pl-sine")
     }
 }

@@ -16,7 +16,7 @@ private func scaled(_ s: Double, _ a: [Double]) -> [Double] { a.map { s * $0 } }
 private let quadratic = FamilySpec.quadratic(minEigenvalue: 0.5, maxEigenvalue: 4, zeroEigenvalues: 0,
                                              logSpacing: false, rotate: true)
 
-private func makeInstance(_ family: FamilySpec = quadratic, d: Int = 6, n: Int = 3, oracle: [OracleStageSpec] = [],
+private func makeInstance(_ family: FamilySpec = quadratic, d: Int = 6, n: Int = 3, oracle: [AnyOracleStage] = [],
                           seed: UInt64 = 23, start: StartSpec = .gaussian(scale: 2)) throws -> Instance {
     let spec = ExperimentSpec(
         name: "method-test", seed: seed,
@@ -262,7 +262,7 @@ struct MethodTests {
     @Test("a deterministic run reproduces an independent trajectory at every checkpoint (sgdm, sgd; exact and Top-K)",
           arguments: [0, 3])
     func momentumTrajectories(_ k: Int) throws {
-        let oracle: [OracleStageSpec] = k > 0 ? [.topK(k: k)] : []
+        let oracle: [AnyOracleStage] = k > 0 ? [.topK(k: k)] : []
         for n in [1, 3] {
             let instance = try makeInstance(n: n, oracle: oracle)
             let apply: ([Double]) -> [Double] = k > 0 ? { referenceTopK($0, k: k) } : { $0 }

@@ -131,7 +131,7 @@ struct OracleContractPropertyTests {
     @Test("deterministic pipelines: ‖g − ∇f‖² ≤ m‖∇f‖² + ζ² exactly, per worker (one worker) and aggregated, at random points")
     func deterministicPipelineBias() async throws {
         await propertyCheck(count: 60, input: Self.pipelineCase) { d, n, kinds, factor, size, seed in
-            let stages: [OracleStageSpec] = kinds.map {
+            let stages: [AnyOracleStage] = kinds.map {
                 switch $0 {
                 case 0: .scale(factor: factor)
                 case 1: .additiveBias(norm: size)

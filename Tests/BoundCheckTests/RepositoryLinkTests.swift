@@ -20,6 +20,11 @@ private func repositoryTextFiles() -> [URL] {
         let base = root.appendingPathComponent(folder)
         guard let walker = fm.enumerator(at: base, includingPropertiesForKeys: [.isRegularFileKey]) else { continue }
         for case let url as URL in walker {
+            // Build folders (an example package's own .build) are not part of a clone.
+            if url.lastPathComponent.hasPrefix(".build") || url.lastPathComponent == ".swiftpm" {
+                walker.skipDescendants()
+                continue
+            }
             guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true,
                   extensions.contains(url.pathExtension) else { continue }
             files.append(url)

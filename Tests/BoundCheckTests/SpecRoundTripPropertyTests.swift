@@ -268,7 +268,7 @@ private func generate(_ rng: inout any SeededRandomNumberGenerator) -> Generated
     top.append(("problem", .mapping(problemPairs, flow: w.bool(0.2))))
 
     // oracle
-    var stages: [OracleStageSpec] = []
+    var stages: [AnyOracleStage] = []
     var stageYAML: [YAML] = []
     var random = false
     if familyName == "composite" && w.bool(0.5) {
@@ -290,7 +290,7 @@ private func generate(_ rng: inout any SeededRandomNumberGenerator) -> Generated
             return (k, .mapping([("k", w.number(k))], flow: w.bool()))
         }
         let kind = w.int(0...7)
-        var stage: OracleStageSpec
+        var stage: AnyOracleStage
         var params: YAML?
         switch kind {
         case 0, 1:
@@ -333,11 +333,7 @@ private func generate(_ rng: inout any SeededRandomNumberGenerator) -> Generated
         } else {
             stageYAML.append(.scalar(stage.name))
         }
-        switch stage {
-        case .gaussianNoise(let v), .relativeNoise(let v): if v > 0 { random = true }
-        case .randK, .composite: random = true
-        default: break
-        }
+        if stage.isRandom { random = true }
     }
     if !stages.isEmpty || w.bool(0.2) { top.append(("oracle", .sequence(stageYAML, flow: w.bool(0.2)))) }
 
@@ -345,7 +341,7 @@ private func generate(_ rng: inout any SeededRandomNumberGenerator) -> Generated
     var methods: [MethodSpec] = []
     var methodYAML: [YAML] = []
     var counters: [String: Int] = [:]
-    let compositeFirst: Bool = { if case .composite = stages.first { true } else { false } }()
+    let compositeFirst = stages.first?.name == CompositeSampling.name
     for index in 0..<w.int(1...3) {
         var kind = w.pick(MethodKind.allCases)
         if kind == .mdsgd && compositeFirst { kind = .sgdm }

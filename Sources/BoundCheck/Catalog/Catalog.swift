@@ -4,7 +4,10 @@
 /// adds its own plug-ins with `register` and starts the command line over the extended catalog.
 ///
 /// The built-ins go through exactly the same `register` calls as a user's plug-ins.
+/// (Methods join as their protocol lands.)
 public struct Catalog: Sendable {
+    /// The oracle stages a problem file's `oracle:` list may name, in listing order.
+    public private(set) var oracleStages: [any OracleStage.Type] = []
     /// The registered bounds, in registration order (the order of reports and `list`).
     public private(set) var bounds: [any Bound] = []
     /// The registered problem families (their types: a family's parameters are its values).
@@ -19,6 +22,15 @@ public struct Catalog: Sendable {
     /// Every built-in plug-in.
     public static let standard: Catalog = {
         var catalog = Catalog()
+        catalog.register(GaussianNoise.self)
+        catalog.register(RelativeNoise.self)
+        catalog.register(Scale.self)
+        catalog.register(AdditiveBias.self)
+        catalog.register(TopK.self)
+        catalog.register(RandK.self)
+        catalog.register(ScaledSign.self)
+        catalog.register(Clip.self)
+        catalog.register(CompositeSampling.self)
         catalog.register(AS1())
         catalog.register(AS2())
         catalog.register(F1())
@@ -50,5 +62,16 @@ public struct Catalog: Sendable {
     public mutating func register(family: any ProblemFamily.Type) {
         precondition(!families.contains { $0.name == family.name }, "a family named '\(family.name)' is already registered")
         families.append(family)
+    }
+
+    /// Adds an oracle stage; its name must not be taken.
+    public mutating func register(_ stage: any OracleStage.Type) {
+        precondition(oracleStage(named: stage.name) == nil, "an oracle stage named '\(stage.name)' is already registered")
+        oracleStages.append(stage)
+    }
+
+    /// The stage type a problem file's word names.
+    public func oracleStage(named name: String) -> (any OracleStage.Type)? {
+        oracleStages.first { $0.name == name }
     }
 }

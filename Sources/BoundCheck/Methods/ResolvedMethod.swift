@@ -9,11 +9,11 @@ public struct ResolvedMethod: Sendable, Equatable, Codable {
     public var gamma: Double
     /// How γ was chosen, e.g. "fixed" or "theory × 0.5: largest step allowed by F1 (binding)".
     public var stepRule: String
-    public var initialization: String
-    public var placement: String
+    public var initialization: MomentumInit
+    public var placement: MomentumPlacement
     public var sparsifier: String?
     public var sparsifierK: Int?
-    public var variant: String?
+    public var variant: MDSGDMomentum?
 
     public init(_ spec: MethodSpec, gamma: Double, stepRule: String) {
         id = spec.id
@@ -21,18 +21,19 @@ public struct ResolvedMethod: Sendable, Equatable, Codable {
         beta = spec.kind == .sgd ? 1 : spec.beta
         self.gamma = gamma
         self.stepRule = stepRule
-        initialization = spec.initialization.rawValue
-        placement = spec.placement.rawValue
+        initialization = spec.initialization
+        placement = spec.placement
         sparsifier = spec.sparsifier?.name
         switch spec.sparsifier {
         case .topK(let k), .randK(let k): sparsifierK = k
         default: sparsifierK = nil
         }
-        variant = spec.kind == .mdsgd ? spec.mdsgdMomentum.rawValue : nil
+        variant = spec.kind == .mdsgd ? spec.mdsgdMomentum : nil
     }
-
-    var methodKind: MethodKind { kind }
 }
 
-/// Encoded as its problem-file word ("sgdm"), as the kind was when it was a string.
+// Encoded as their words (as the problem file writes them), like the strings they replace.
 extension MethodKind: Codable {}
+extension MomentumInit: Codable {}
+extension MomentumPlacement: Codable {}
+extension MDSGDMomentum: Codable {}

@@ -6,7 +6,7 @@
 /// - second moment:  E‖g‖²        ≤ secondP · x + secondQ
 /// - norm:           ‖g‖ ≤ normBound almost surely (nil: unbounded)
 ///
-/// Each stage maps these to its output's (``OracleStageSpec/propagate(_:dimension:)``); the exact
+/// Each stage maps these to its output's (``OracleStage/propagate(_:worker:environment:)``); the exact
 /// gradient starts at bias 0, noise 0, second moment x, norm G_max,i.
 public struct EstimateBounds: Equatable, Sendable {
     public var biasM = 0.0
@@ -33,7 +33,7 @@ public struct EstimateBounds: Equatable, Sendable {
     /// computed in the cancellation-free form. Swapping the inputs maps t to 1/t, so the result
     /// does not depend on their order. If the smallest reachable m, (√m₁ + √m₂)², is ≥ 1, that
     /// minimum is returned (t = √(m₂/m₁)); bounds needing m < 1 then say they do not apply.
-    static func combine(_ m1: Double, _ z1: Double, _ m2: Double, _ z2: Double) -> (m: Double, z: Double) {
+    public static func combine(_ m1: Double, _ z1: Double, _ m2: Double, _ z2: Double) -> (m: Double, z: Double) {
         if m1 == 0 && z1 == 0 { return (m2, z2) }
         if m2 == 0 && z2 == 0 { return (m1, z1) }
         if m1 == 0 && m2 == 0 { let r = z1.squareRoot() + z2.squareRoot(); return (0, r * r) }
@@ -54,105 +54,17 @@ public struct EstimateBounds: Equatable, Sendable {
         return result.m < 1 && t > 0 && t.isFinite ? result : young(m1 > 0 && m2 > 0 ? (m2 / m1).squareRoot() : 1)
     }
 
-    mutating func addBias(m: Double, zeta2: Double) {
+    /// Adds a bias b₂ with ‖b₂‖² ≤ m x + ζ² to the current one (``combine(_:_:_:_:)``).
+    public mutating func addBias(m: Double, zeta2: Double) {
         (biasM, biasZeta2) = Self.combine(biasM, biasZeta2, m, zeta2)
     }
 }
 
-extension OracleStageSpec {
-    /// The stage's effect on what is known about the estimate (docs/theory.md §5). `dimension` is d.
-    ///
-    /// - noise (E‖ξ‖² = s², independent, mean 0): noise and second moment grow by s².
-    /// - relative noise g ⊙ (1 + ε): unbiased given g; E‖g ⊙ ε‖² = s² E‖g‖².
-    /// - scale c·g: the bias becomes c·b + (c − 1)∇fᵢ; noise and second moment scale by c².
-    /// - additive bias c: adds a bias of norm ‖c‖.
-    /// - a contraction C (Top-K with δ = K/d, scaled sign with δ = 1/d) of ‖C(u) − u‖² ≤
-    ///   (1 − δ)‖u‖² and ‖C(u)‖ ≤ ‖u‖: ‖E[C(g) − g]‖² ≤ (1 − δ) E‖g‖² adds bias; the output's
-    ///   noise is at most its second moment E‖g‖² (zero if g is deterministic).
-    /// - Rand-K scaled by d/K: unbiased given g, adds (d/K − 1) E‖g‖² of noise.
-    /// - clip (deterministic input with ‖g‖ ≤ G): ‖clip(g) − g‖ = (‖g‖ − τ)₊ ≤ (1 − τ/G)₊‖g‖
-    ///   (relative rule) or ≤ (G − τ)₊ (absolute rule).
-    /// - composite: handled by ``compositeSource(innerSamples:innerNoise:meanRowNormSquared:rows:normBound:)``.
-    func propagate(_ input: EstimateBounds, dimension d: Int) -> EstimateBounds {
-        var out = input
-        switch self {
-        case .gaussianNoise(let s2):
-            guard s2 > 0 else { return out }
-            out.noiseSigma2 += s2
-            out.secondQ += s2
-            out.normBound = nil
-            out.deterministic = false
-        case .relativeNoise(let s2):
-            guard s2 > 0 else { return out }
-            out.noiseM += s2 * input.secondP
-            out.noiseSigma2 += s2 * input.secondQ
-            out.secondP *= 1 + s2
-            out.secondQ *= 1 + s2
-            out.normBound = nil
-            out.deterministic = false
-        case .scale(let c):
-            let scaled = (m: c * c * input.biasM, z: c * c * input.biasZeta2)
-            (out.biasM, out.biasZeta2) = EstimateBounds.combine(scaled.m, scaled.z, (1 - c) * (1 - c), 0)
-            out.noiseM *= c * c
-            out.noiseSigma2 *= c * c
-            out.secondP *= c * c
-            out.secondQ *= c * c
-            out.normBound = input.normBound.map { $0 * abs(c) }
-        case .additiveBias(let norm):
-            out.addBias(m: 0, zeta2: norm * norm)
-            (out.secondP, out.secondQ) = EstimateBounds.combine(input.secondP, input.secondQ, 0, norm * norm)
-            out.normBound = input.normBound.map { $0 + norm }
-        case .topK(let k):
-            out.contract(delta: Double(k) / Double(d), input: input)
-        case .scaledSign:
-            out.contract(delta: 1 / Double(d), input: input)
-        case .randK(let k):
-            let factor = Double(d) / Double(k)
-            out.noiseM += (factor - 1) * input.secondP
-            out.noiseSigma2 += (factor - 1) * input.secondQ
-            out.secondP *= factor
-            out.secondQ *= factor
-            out.normBound = input.normBound.map { $0 * factor }
-            out.deterministic = false
-        case .clip(let tau, let rule):
-            // The loader guarantees a deterministic, bounded input.
-            let g = input.normBound ?? .infinity
-            switch rule {
-            case .relative:
-                let shrink = max(0, 1 - tau / g)
-                out.addBias(m: shrink * shrink * input.secondP, zeta2: shrink * shrink * input.secondQ)
-            case .absolute:
-                let excess = max(0, g - tau)
-                out.addBias(m: 0, zeta2: excess * excess)
-            }
-            out.normBound = min(g, tau)
-        case .composite:
-            break
-        }
-        return out
-    }
-
-    static func compositeSource(innerSamples: Int, innerNoise: Double, meanRowNormSquared s: Double,
-                                rows: Int, normBound: Double?) -> EstimateBounds {
-        // Per row, |E tanh(u + σZ) − tanh(u)| ≤ E|σZ| = σ√(2/π) (tanh is 1-Lipschitz, Z ~ N(0, 1)),
-        // σ² = σ_g²/m_in; averaging rows with Cauchy–Schwarz gives ζᵢ² = (2/π) S_g L_φ² σ_g²/m_in with
-        // S_g = (1/Nᵢ) Σ‖aₛ‖², L_φ = 1.
-        // The rows' noises are independent with variance ≤ σ²‖aₛ‖² each: σᵢ² = S_g σ²/Nᵢ.
-        let sigma2 = innerNoise * innerNoise / Double(innerSamples)
-        var b = EstimateBounds()
-        b.biasZeta2 = 2 / Double.pi * s * sigma2
-        b.noiseSigma2 = s * sigma2 / Double(rows)
-        // E‖g‖² = ‖E g‖² + Var ≤ 2‖∇fᵢ‖² + 2ζᵢ² + σᵢ²
-        b.secondP = 2
-        b.secondQ = 2 * b.biasZeta2 + b.noiseSigma2
-        b.normBound = normBound
-        b.deterministic = false
-        return b
-    }
-}
-
 extension EstimateBounds {
-    fileprivate mutating func contract(delta: Double, input: EstimateBounds) {
+    /// After a contraction C with ‖C(u) − u‖² ≤ (1 − δ)‖u‖² and ‖C(u)‖ ≤ ‖u‖ applied to an input
+    /// with these bounds (`input`): ‖E[C(g) − g]‖² ≤ (1 − δ) E‖g‖² adds bias; the output's noise
+    /// is at most its second moment E‖g‖² (zero if g is deterministic).
+    public mutating func contract(delta: Double, input: EstimateBounds) {
         addBias(m: (1 - delta) * input.secondP, zeta2: (1 - delta) * input.secondQ)
         if input.deterministic {
             noiseM = 0

@@ -29,7 +29,7 @@ public struct OracleConstants: Codable, Equatable, Sendable {
     /// Then A5 against ‖h‖²: with ζ = 0, M = M_f/(1 − √m)², σ² = σ_f² (M = M_f when unbiased);
     /// with ζ > 0, M = 2M_f/(1 − 2m), σ² = σ_f² + 2M_f ζ²/(1 − 2m), needing m < ½.
     public static func aggregate(_ workers: [EstimateBounds], B2: Double, G2: Double,
-                                 workerGradientBounds: [Double]?, stages: [OracleStageSpec], dimension d: Int) -> OracleConstants {
+                                 workerGradientBounds: [Double]?, stages: [AnyOracleStage], dimension d: Int) -> OracleConstants {
         let n = Double(workers.count)
         let mMax = workers.map(\.biasM).max() ?? 0
         let zetaMean = workers.map(\.biasZeta2).reduce(0, +) / n
@@ -71,12 +71,9 @@ public struct OracleConstants: Codable, Equatable, Sendable {
         }
         var tau: Double?, delta: Double?
         for stage in stages {
-            switch stage {
-            case .clip(let t, _): tau = t
-            case .topK(let k): delta = Double(k) / Double(d)
-            case .scaledSign: delta = 1 / Double(d)
-            default: break
-            }
+            let declared = stage.stage.declaredConstants(dimension: d)
+            if let t = declared.tau { tau = t }
+            if let δ = declared.delta { delta = δ }
         }
         return OracleConstants(m: m, zeta2: zeta2, M: M, sigma2: sigma2, Mf: Mf, sigmaf2: sigmaf2,
                                deterministic: workers.allSatisfy(\.deterministic), secondMomentBound: secondMoment,

@@ -21,7 +21,7 @@ public struct PreparedExperiment: Sendable {
         if let seeds = seedsOverride { profile.seeds = seeds }
         // Every seed would be identical only if nothing in the pipeline draws random numbers:
         // no oracle stage and no part of any method (a Rand-K sparsifier).
-        if spec.oracle.allSatisfy({ !OracleStageSpec.isRandom($0) }) && spec.methods.allSatisfy({ !$0.isRandom }) { profile.seeds = 1 }
+        if spec.oracle.allSatisfy({ !$0.isRandom }) && spec.methods.allSatisfy({ !$0.isRandom }) { profile.seeds = 1 }
         self.profile = profile
         profileName = quick ? "quick" : "full"
         instance = try Instance(spec: spec)

@@ -9,7 +9,7 @@ public struct Instance: Sendable {
     /// The file's seed: every random stream of the instance, the runs and the probe derives from it.
     public let seed: UInt64
     /// The oracle pipeline each worker's estimate goes through.
-    public let oracle: [OracleStageSpec]
+    public let oracle: [AnyOracleStage]
     public let dimension: Int
     public let workers: Int
     public let objective: any Objective
@@ -19,10 +19,14 @@ public struct Instance: Sendable {
     public let start: [Double]
     /// f(x⁰)
     public let startValue: Double
-    /// The additive-bias vector c (same on every worker), when the oracle has that stage.
-    public let biasVector: [Double]?
     /// The constants bounds are evaluated with: computed ones, replaced by any the file declares.
     public let constants: ConstantTable
+
+    /// What the oracle's stages see of the problem.
+    public var oracleEnvironment: OracleEnvironment {
+        OracleEnvironment(dimension: dimension, workers: workers, problemSeed: seed, objective: objective,
+                          workerGradientBounds: problemConstants.workerGradientBounds)
+    }
 
     /// The instance a problem file describes.
     public init(spec: ExperimentSpec) throws {
@@ -34,7 +38,7 @@ public struct Instance: Sendable {
     /// An instance of `family` with plain parameters: the problem's size and heterogeneity, the
     /// start point, the seed, the oracle pipeline and the constants the file declares.
     public init(family: any ProblemFamily, dimension: Int, workers: Int, heterogeneity: Double, start startSpec: StartSpec,
-                seed: UInt64, oracle: [OracleStageSpec], declared: DeclaredConstants = DeclaredConstants()) throws {
+                seed: UInt64, oracle: [AnyOracleStage], declared: DeclaredConstants = DeclaredConstants()) throws {
         self.family = family
         self.seed = seed
         self.oracle = oracle
@@ -55,29 +59,10 @@ public struct Instance: Sendable {
         }
         startValue = built.objective.value(at: start)
 
-        var bias: [Double]?
-        var bounds = [EstimateBounds]()
-        for i in 0..<workers {
-            let gmax = built.constants.workerGradientBounds?[i]
-            var b = EstimateBounds.exact(normBound: gmax)
-            for stage in oracle {
-                if case let .composite(mIn, noise) = stage, let c = built.objective as? CompositeObjective {
-                    b = OracleStageSpec.compositeSource(innerSamples: mIn, innerNoise: noise,
-                                                        meanRowNormSquared: c.data.meanRowNormSquared(worker: i),
-                                                        rows: c.data.rowsPerWorker, normBound: gmax)
-                } else {
-                    b = stage.propagate(b, dimension: dimension)
-                }
-                if case .additiveBias(let norm) = stage, bias == nil {
-                    var biasRNG = RandomStream(key: StreamKey(problemSeed: seed, purpose: .instance, worker: 2))
-                    let direction = (0..<dimension).map { _ in biasRNG.nextGaussian() }
-                    let length = Vec.normSquared(direction).squareRoot()
-                    bias = direction.map { norm * $0 / length }
-                }
-            }
-            bounds.append(b)
-        }
-        biasVector = bias
+        let environment = OracleEnvironment(dimension: dimension, workers: workers, problemSeed: seed,
+                                            objective: built.objective,
+                                            workerGradientBounds: built.constants.workerGradientBounds)
+        let bounds = (0..<workers).map { oracle.propagate(worker: $0, environment: environment) }
         workerBounds = bounds
         oracleConstants = OracleConstants.aggregate(bounds, B2: built.constants.B2.value, G2: built.constants.G2.value,
                                                     workerGradientBounds: built.constants.workerGradientBounds,

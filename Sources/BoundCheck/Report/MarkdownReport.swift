@@ -110,7 +110,7 @@ public enum MarkdownReport {
             let method = m.method
             out += "\n## \(method.id)\n\n`\(method.kind.rawValue)`, β = \(fmt(method.beta)), γ = \(fmt(method.gamma)) (\(method.stepRule))"
             if method.kind == .mdsgd {
-                out += ", sparsifier `\(method.sparsifier ?? "")`, \(method.variant ?? "") momentum. Transformation identity: max relative deviation \(number(m.trace.identityDeviation))"
+                out += ", sparsifier `\(method.sparsifier ?? "")`, \(method.variant?.rawValue ?? "") momentum. Transformation identity: max relative deviation \(number(m.trace.identityDeviation))"
             }
             out += ".\n"
             if m.trace.divergedSeeds > 0 { out += "\n> [!WARNING]\n> \(m.trace.divergedSeeds) of \(m.trace.seeds) seeds diverged.\n" }

@@ -12,7 +12,8 @@ final class Simulation {
     let d: Int
     let n: Int
     let fstar: Double
-    let stages: [OracleStageSpec]
+    /// The oracle's stages with their kernel state for this run.
+    let stages: [any OracleStageRunning]
     let composite: CompositeObjective?
     /// Every how many iterations ‖∇f‖² is kept for the mean over seeds (``GradPath``).
     let pathStride: Int
@@ -24,7 +25,6 @@ final class Simulation {
     let workerB: [Buffer]
     let rngs: UnsafeMutablePointer<RandomStream>
     let permutations: [UnsafeMutableBufferPointer<Int>]
-    let bias: Buffer?
     /// M-DSGD only: (1/p) Σ mᵢ and the vector a worker sends.
     let memoryMean: Buffer?, sentBuffer: Buffer?
     /// Called at each checkpoint with (checkpoint index, the iterate): the probe uses it to
@@ -39,21 +39,21 @@ final class Simulation {
         d = instance.dimension
         n = instance.workers
         fstar = instance.constants[.fstar] ?? 0
-        stages = instance.oracle
+        let environment = instance.oracleEnvironment
+        stages = instance.oracle.map { $0.makeRunner(environment: environment) }
         composite = instance.objective as? CompositeObjective
         pathStride = GradPath.stride(iterations: iterations)
         x = Buffer(count: d); v = Buffer(count: d); g = Buffer(count: d); gradSum = Buffer(count: d)
         gi = Buffer(count: d); scratch = Buffer(count: d); aux = Buffer(count: d); aux2 = Buffer(count: d)
-        let perWorker = method.methodKind == .mdsgd || method.placement == MomentumPlacement.worker.rawValue
+        let perWorker = method.kind == .mdsgd || method.placement == .worker
         workerA = perWorker ? (0..<instance.workers).map { _ in Buffer(count: instance.dimension) } : []
-        workerB = method.methodKind == .mdsgd ? (0..<instance.workers).map { _ in Buffer(count: instance.dimension) } : []
+        workerB = method.kind == .mdsgd ? (0..<instance.workers).map { _ in Buffer(count: instance.dimension) } : []
         rngs = .allocate(capacity: instance.workers)
         rngs.initialize(repeating: RandomStream(seed: 0), count: instance.workers)
-        let needsPermutation = instance.oracle.contains { if case .randK = $0 { return true }; return false }
+        let needsPermutation = instance.oracle.contains { type(of: $0.stage).usesPermutation }
             || method.sparsifier == SparsifierSpec.randK(k: 1).name
         permutations = needsPermutation ? (0..<instance.workers).map { _ in .allocate(capacity: instance.dimension) } : []
-        bias = instance.biasVector.map { Buffer(copying: $0) }
-        let memory = method.methodKind == .mdsgd
+        let memory = method.kind == .mdsgd
         memoryMean = memory ? Buffer(count: instance.dimension) : nil
         sentBuffer = memory ? Buffer(count: instance.dimension) : nil
     }
@@ -108,32 +108,10 @@ final class Simulation {
     /// gi ← the worker's oracle estimate, given gi = ∇fᵢ(x) on entry.
     @inline(__always)
     private func applyOracle(_ i: Int, at point: UnsafeBufferPointer<Double>) {
-        let u = gi.pointer
+        let workspace = StageWorkspace(worker: i, point: point, scratch: scratch.pointer,
+                                       permutation: permutations.isEmpty ? UnsafeMutableBufferPointer(start: nil, count: 0) : permutations[i])
         for stage in stages {
-            switch stage {
-            case .gaussianNoise(let variance):
-                let s = (variance / Double(d)).squareRoot()
-                if s > 0 { rngs[i].addGaussian(scale: s, to: u) }
-            case .relativeNoise(let variance):
-                let s = variance.squareRoot()
-                if s > 0 { rngs[i].multiplyGaussian(scale: s, u) }
-            case .scale(let factor):
-                Vec.scale(factor, u)
-            case .additiveBias:
-                if let bias { Vec.axpy(1, bias.readOnly, u) }
-            case .topK(let k):
-                Compressors.topK(u, k: k, scratch: scratch.pointer)
-            case .randK(let k):
-                Compressors.randK(u, k: k, scale: Double(d) / Double(k), permutation: permutations[i],
-                                  scratch: scratch.pointer, rng: &rngs[i])
-            case .scaledSign:
-                Compressors.scaledSign(u)
-            case .clip(let tau, _):
-                Compressors.clip(u, tau: tau)
-            case .composite(let innerSamples, let innerNoise):
-                composite?.sampledWorkerGradient(i, at: point, innerStandardDeviation: innerNoise / Double(innerSamples).squareRoot(),
-                                                 rng: &rngs[i], into: u)
-            }
+            stage.apply(gi.pointer, workspace: workspace, rng: &rngs[i])
         }
     }
 
@@ -186,7 +164,7 @@ final class Simulation {
     /// Runs one seed, adding its metrics to `statistics[checkpoint][metric]`.
     func run(seedIndex: Int, statistics: inout [[RunningStatistics]]) -> SeedOutcome {
         reset(seedIndex: seedIndex)
-        switch method.methodKind {
+        switch method.kind {
         case .sgdm, .sgd: return runMomentum(statistics: &statistics)
         case .mdsgd: return runMemory(statistics: &statistics)
         }
@@ -224,9 +202,9 @@ final class Simulation {
     private func runMomentum(statistics: inout [[RunningStatistics]]) -> SeedOutcome {
         var outcome = SeedOutcome(checkpoints: checkpoints.count, iterations: iterations)
         let gamma = method.gamma, beta = method.beta
-        let isSGD = method.methodKind == .sgd
+        let isSGD = method.kind == .sgd
         let workerMomentum = !workerA.isEmpty
-        let firstGradient = method.initialization == MomentumInit.firstGradient.rawValue
+        let firstGradient = method.initialization == .firstGradient
         // Virtual iterate zᵏ = xᵏ − q vᵏ⁻¹, q = γ(1 − β)/β.
         let q = gamma * (1 - beta) / beta
         let invN = 1 / Double(n)
@@ -296,7 +274,7 @@ final class Simulation {
     private func runMemory(statistics: inout [[RunningStatistics]]) -> SeedOutcome {
         var outcome = SeedOutcome(checkpoints: checkpoints.count, iterations: iterations)
         let eta = method.gamma, beta = method.beta
-        let global = method.variant == MDSGDMomentum.global.rawValue
+        let global = method.variant == .global
         let invN = 1 / Double(n)
         let k = method.sparsifierK ?? d
         let sparsifier = method.sparsifier

@@ -7,7 +7,7 @@ public struct ExperimentSpec: Sendable, Equatable {
     /// The file it came from (for messages and provenance), or nil when built in code.
     public var sourcePath: String?
     public var problem: ProblemSpec
-    public var oracle: [OracleStageSpec]
+    public var oracle: [AnyOracleStage]
     public var methods: [MethodSpec]
     public var run: RunSpec
     public var quick: RunSpec
@@ -25,7 +25,7 @@ public struct ExperimentSpec: Sendable, Equatable {
     public var methodPositions = SourcePositions()
 
     public init(name: String, description: String = "", seed: UInt64 = 1, sourcePath: String? = nil,
-                problem: ProblemSpec, oracle: [OracleStageSpec] = [], methods: [MethodSpec],
+                problem: ProblemSpec, oracle: [AnyOracleStage] = [], methods: [MethodSpec],
                 run: RunSpec, quick: RunSpec? = nil, bounds: [String]? = nil, confidence: Double = 0.99,
                 declared: DeclaredConstants = DeclaredConstants(), userBounds: [UserBoundSpec] = [],
                 assumptions: [AssumptionSpec] = [], expect: [String: ExpectedOutcome] = [:], specHash: String = "") {
@@ -94,41 +94,6 @@ public enum StartSpec: Sendable, Equatable {
     /// x⁰ ~ N(0, scale² I), drawn from the problem's seed.
     case gaussian(scale: Double)
     case at([Double])
-}
-
-/// One stage of a worker's oracle (docs/theory.md §5), applied in file order.
-public enum OracleStageSpec: Sendable, Equatable {
-    case gaussianNoise(variance: Double)
-    case relativeNoise(variance: Double)
-    case scale(factor: Double)
-    case additiveBias(norm: Double)
-    case topK(k: Int)
-    case randK(k: Int)
-    case scaledSign
-    case clip(tau: Double, rule: ClipRule)
-    case composite(innerSamples: Int, innerNoise: Double)
-
-    public var name: String {
-        switch self {
-        case .gaussianNoise: "gaussian-noise"
-        case .relativeNoise: "relative-noise"
-        case .scale: "scale"
-        case .additiveBias: "additive-bias"
-        case .topK: "top-k"
-        case .randK: "rand-k"
-        case .scaledSign: "scaled-sign"
-        case .clip: "clip"
-        case .composite: "composite"
-        }
-    }
-}
-
-/// Which of clipping's two valid constant choices (docs/theory.md §5) to declare.
-public enum ClipRule: String, Sendable, Equatable, CaseIterable {
-    /// m = (1 − τ/G_max)², ζ² = 0.
-    case relative
-    /// m = 0, ζ² = (G_max − τ)².
-    case absolute
 }
 
 public enum MethodKind: String, Sendable, Equatable, CaseIterable {

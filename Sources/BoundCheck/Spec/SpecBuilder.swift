@@ -14,7 +14,7 @@ final class SpecBuilder {
     /// Whether the quick profile is the one that will run (the work cap judges it).
     let quick: Bool
     let limits: ExpressionLimits
-    /// The plug-ins a file may name (bound ids for `bounds:` and `expect:`).
+    /// The plug-ins a file may name (oracle stages; bound ids for `bounds:` and `expect:`).
     let catalog: Catalog
     /// `--seeds` and `--jobs`, which the work and memory caps take into account.
     var seedsOverride: Int?
@@ -31,14 +31,14 @@ final class SpecBuilder {
     private var brokenWithoutID = false
     /// Every user-bound and assumption id with its node and key path, in file order.
     private var ids: [(id: String, node: Node, path: String)] = []
-    /// The file's entry (node and key path) of each oracle stage and method built, in order.
-    private var stageItems: [(node: Node, path: String)] = []
+    /// Where each oracle stage built stands; the file's entry (node and key path) of each method built, in order.
+    private var stagePlacements: [StagePlacement] = []
     private var methodItems: [(node: Node, path: String)] = []
 
     init(reader: YAMLReader, defaultName: String, sourcePath: String, source: String, specHash: String,
          allowLarge: Bool, quick: Bool = false, limits: ExpressionLimits, catalog: Catalog = .standard) {
-        self.catalog = catalog
         self.reader = reader
+        self.catalog = catalog
         self.defaultName = defaultName
         self.sourcePath = sourcePath
         self.source = ScalarSourceMap(text: source)
@@ -57,8 +57,6 @@ final class SpecBuilder {
     ]
     static let problemKeys = ["family", "dimension", "workers", "heterogeneity", "start"]
         + Array(Set(familyKeys.values.joined())).sorted()
-    static let oracleNames = ["gaussian-noise", "relative-noise", "scale", "additive-bias", "top-k", "rand-k",
-                              "scaled-sign", "clip", "composite"]
     static let methodKeys = ["method", "id", "beta", "step", "init", "momentum", "sparsifier", "variant", "bounds"]
     /// Checkpoints cost memory and time per run; more than this is never needed for a plot or
     /// a rate fit, and an unbounded count would let a file ask for gigabytes.
@@ -113,7 +111,7 @@ final class SpecBuilder {
             confidence = value
         }
         let declared = top["constants"].map(buildDeclared) ?? DeclaredConstants()
-        unavailableVariables = Self.unavailableVariables(family: problem?.family, oracle: oracle, declared: declared)
+        unavailableVariables = Self.unavailableVariables(family: problem?.family, oracle: oracle, declared: declared, catalog: catalog)
         let methodIDs = methods.map(\.id)
         let userBounds = top["user-bounds"].map { buildUserBounds($0, methods: methods) } ?? []
         let assumptions = top["assumptions"].map(buildAssumptions) ?? []
@@ -222,89 +220,40 @@ final class SpecBuilder {
 
     // MARK: oracle
 
-    func buildOracle(_ node: Node, problem: ProblemSpec?) -> [OracleStageSpec] {
+    func buildOracle(_ node: Node, problem: ProblemSpec?) -> [AnyOracleStage] {
         guard let items = reader.sequence(node, "oracle", what: "oracle stages (e.g. - top-k: {k: 5})") else { return [] }
-        var stages: [OracleStageSpec] = []
+        let names = catalog.oracleStages.map { $0.name }
+        var stages: [AnyOracleStage] = []
+        var randomBefore = false
         for (index, item) in items.enumerated() {
             let path = YAMLReader.join("oracle", index: index)
             var stageName: String?
             var params: Node?
             if case .scalar(let s) = item {
                 stageName = s.string
-            } else if case .mapping(let m) = item, m.count == 1, case .scalar(let key) = m.first!.key {
+            } else if case .mapping(let m) = item, m.count == 1, let entry = m.first, case .scalar(let key) = entry.key {
                 stageName = key.string
-                params = m.first!.value
+                params = entry.value
             } else {
                 reader.error(item, path, "each oracle stage is one name with its parameters, e.g. '- top-k: {k: 5}', found \(YAMLReader.describe(item))")
                 continue
             }
             guard let name = stageName else { continue }
-            guard Self.oracleNames.contains(name) else {
-                let hint = closestMatch(to: name, among: Self.oracleNames).map { " (did you mean '\($0)'?)" } ?? ""
-                reader.error(item, path, "unknown oracle '\(name.prefix(60))'\(hint); valid: \(Self.oracleNames.joined(separator: ", "))")
+            guard let type = catalog.oracleStage(named: name) else {
+                let hint = closestMatch(to: name, among: names).map { " (did you mean '\($0)'?)" } ?? ""
+                reader.error(item, path, "unknown oracle '\(name.prefix(60))'\(hint); valid: \(names.joined(separator: ", "))")
                 continue
             }
             let stagePath = "\(path).\(name)"
-            let built = stages.count
-            defer { if stages.count > built { stageItems.append((item, stagePath)) } }
-            func parameters(_ allowed: [String], what: String) -> [String: Node]? {
-                guard let params else {
-                    if allowed.isEmpty { return [:] }
-                    reader.error(item, stagePath, "\(name) needs parameters: \(allowed.joined(separator: ", "))")
-                    return nil
-                }
-                if case .scalar(let s) = params, s.string.isEmpty, allowed.isEmpty { return [:] }
-                return reader.mapping(params, stagePath, allowed: allowed, what: what)
-            }
-            func required(_ p: [String: Node], _ key: String, _ range: NumberRange) -> Double? {
-                guard let n = p[key] else {
-                    reader.error(params ?? item, "\(stagePath).\(key)", "missing '\(key)' (\(range.text))")
-                    return nil
-                }
-                return reader.double(n, "\(stagePath).\(key)", range)
-            }
-            switch name {
-            case "gaussian-noise", "relative-noise":
-                if let p = parameters(["variance"], what: "\(name) parameters"), let v = required(p, "variance", .nonNegative) {
-                    stages.append(name == "gaussian-noise" ? .gaussianNoise(variance: v) : .relativeNoise(variance: v))
-                }
-            case "scale":
-                if let p = parameters(["factor"], what: "scale parameters"),
-                   let v = required(p, "factor", .between(0, 2, lowOpen: true, highOpen: true)) {
-                    stages.append(.scale(factor: v))
-                }
-            case "additive-bias":
-                if let p = parameters(["norm"], what: "additive-bias parameters"), let v = required(p, "norm", .nonNegative) {
-                    stages.append(.additiveBias(norm: v))
-                }
-            case "top-k", "rand-k":
-                if let p = parameters(["k", "fraction"], what: "\(name) parameters"),
-                   let k = kParameter(p, node: params ?? item, stagePath, dimension: problem?.dimension) {
-                    stages.append(name == "top-k" ? .topK(k: k) : .randK(k: k))
-                }
-            case "scaled-sign":
-                if parameters([], what: "scaled-sign (no parameters)") != nil { stages.append(.scaledSign) }
-            case "clip":
-                if let p = parameters(["tau", "constants"], what: "clip parameters"), let tau = required(p, "tau", .positive) {
-                    let rule = p["constants"].flatMap { reader.choice($0, "\(stagePath).constants", among: ClipRule.allCases.map(\.rawValue), what: "clipping constants") }
-                    stages.append(.clip(tau: tau, rule: rule.flatMap(ClipRule.init(rawValue:)) ?? .relative))
-                }
-            case "composite":
-                if let p = parameters(["inner-samples", "inner-noise"], what: "composite parameters") {
-                    let m = p["inner-samples"].flatMap { reader.int($0, "\(stagePath).inner-samples", .atLeast(1)) }
-                    if p["inner-samples"] == nil { reader.error(params, "\(stagePath).inner-samples", "missing 'inner-samples' (m_in, an integer ≥ 1)") }
-                    let s = p["inner-noise"].flatMap { reader.double($0, "\(stagePath).inner-noise", .nonNegative) } ?? 1
-                    if let m { stages.append(.composite(innerSamples: m, innerNoise: s)) }
-                }
-            default:
-                break
-            }
-            if case .composite = stages.last, stages.count != 1 || index != 0 {
-                reader.error(item, stagePath, "'composite' replaces the exact gradient, so it must be the first oracle stage")
-            }
-            if name == "composite", let problem, problem.family.name != "composite" {
-                reader.error(item, stagePath, "the composite oracle needs family composite (it samples the inner values of a composite objective), not \(problem.family.name)")
-            }
+            var parameters = ParameterReader(reader: reader, item: item, parameters: params, stageName: name, path: stagePath,
+                                             dimension: problem?.dimension)
+            guard let stage = type.read(&parameters) else { continue }
+            let placement = StagePlacement(index: index, position: stages.count, family: problem?.family,
+                                           randomBefore: randomBefore)
+            for message in stage.placementProblems(placement) { reader.error(item, stagePath, message) }
+            if stage.isRandom { randomBefore = true }
+            stages.append(stage)
+            stagePlacements.append(placement)
         }
         return stages
     }
@@ -434,29 +383,9 @@ final class SpecBuilder {
         return name == "top-k" ? .topK(k: k) : .randK(k: k)
     }
 
-    /// How many coordinates a Top-K or Rand-K keeps, given as `k` (1 ≤ k ≤ d) or as `fraction`
-    /// of d (rounded, at least 1), never both. Shared by the oracle stages and M-DSGD's
-    /// sparsifier. `node` is the parameters' mapping, `path` its key path.
+    /// How many coordinates a Top-K or Rand-K sparsifier keeps (``YAMLReader/coordinateCount(_:node:_:dimension:)``).
     func kParameter(_ p: [String: Node], node: Node, _ path: String, dimension: Int?) -> Int? {
-        if p["k"] != nil && p["fraction"] != nil {
-            reader.error(node, path, "give either 'k' or 'fraction', not both")
-            return nil
-        }
-        if let f = p["fraction"] {
-            guard let fraction = reader.double(f, "\(path).fraction", .between(0, 1, lowOpen: true)) else { return nil }
-            guard let d = dimension else { return nil }
-            return max(1, Int((fraction * Double(d)).rounded()))
-        }
-        guard let kNode = p["k"] else {
-            reader.error(node, "\(path).k", "missing 'k' (how many coordinates to keep) or 'fraction'")
-            return nil
-        }
-        guard let k = reader.int(kNode, "\(path).k", .atLeast(1)) else { return nil }
-        if let d = dimension, k > d {
-            reader.error(kNode, "\(path).k", "k = \(k) exceeds the dimension \(d); valid: 1 ≤ k ≤ \(d)")
-            return nil
-        }
-        return k
+        reader.coordinateCount(p, node: node, path, dimension: dimension)
     }
 
     // MARK: run, bounds, constants, expectations
@@ -532,18 +461,18 @@ final class SpecBuilder {
     }
 
     /// Variables that name a constant the problem does not have.
-    static func unavailableVariables(family: FamilySpec?, oracle: [OracleStageSpec], declared: DeclaredConstants) -> [String: String] {
+    static func unavailableVariables(family: FamilySpec?, oracle: [AnyOracleStage], declared: DeclaredConstants,
+                                     catalog: Catalog = .standard) -> [String: String] {
         var out: [String: String] = [:]
         switch family {
         case .quadratic, .plSine, nil: break
         default:
             if declared.values[.mu] == nil { out["mu"] = "the family has no PL constant (declare one under constants: if you know it)" }
         }
-        if !oracle.contains(where: { if case .clip = $0 { return true }; return false }) {
-            out["tau"] = "the oracle has no clip stage"
-        }
-        if !oracle.contains(where: { switch $0 { case .topK, .scaledSign: return true; default: return false } }) {
-            out["delta"] = "the oracle has no contracting compressor (top-k or scaled-sign)"
+        for variable in OracleStageVariable.allCases
+        where !oracle.contains(where: { type(of: $0.stage).providedVariables.contains(variable) }) {
+            let providers = catalog.oracleStages.filter { $0.providedVariables.contains(variable) }.map { $0.name }
+            out[variable.rawValue] = "the oracle has no \(variable.missing)" + (providers.count > 1 ? " (\(providers.joined(separator: " or ")))" : "")
         }
         return out
     }
@@ -696,27 +625,15 @@ final class SpecBuilder {
 
     // MARK: rules across fields
 
-    func checkCrossRules(problem: ProblemSpec, oracle: [OracleStageSpec], methods: [MethodSpec], run: RunSpec,
+    func checkCrossRules(problem: ProblemSpec, oracle: [AnyOracleStage], methods: [MethodSpec], run: RunSpec,
                          quick: RunSpec, top: [String: Node], root: Node) {
-        // Clipping needs a bound on its input: bounded gradients, and no random stage before it.
-        var randomBefore = false
-        for (stage, item) in zip(oracle, stageItems) {
-            if case .clip = stage {
-                if !problem.family.hasBoundedGradients {
-                    reader.error(item.node, item.path, "clipping's constants need bounded gradients (‖∇fᵢ‖ ≤ G_max), which family \(problem.family.name) does not have; use rational, logistic-ncvx or composite")
-                } else if randomBefore {
-                    reader.error(item.node, item.path, "clipping's constants need a bounded input, so clip must come before any random stage (noise, rand-k, composite)")
-                }
-            }
-            if OracleStageSpec.isRandom(stage) { randomBefore = true }
-        }
         // Each profile's value, where it is written: quick inherits what it does not set.
         func setting(_ key: String, of profile: String) -> (node: Node?, path: String) {
             if let node = top[profile]?.mapping?[key] { return (node, "\(profile).\(key)") }
             if profile == "quick", let node = top["run"]?.mapping?[key] { return (node, "run.\(key)") }
             return (top[profile] ?? top["run"], profile)
         }
-        let randomOracle = oracle.contains(where: OracleStageSpec.isRandom)
+        let randomOracle = oracle.contains(where: \.isRandom)
         if randomOracle || methods.contains(where: \.isRandom) {
             let what = randomOracle ? "the oracle is random" : "a method is random (rand-k sparsifier)"
             var reported: Set<String> = []
@@ -752,9 +669,9 @@ final class SpecBuilder {
         } else if memory > ResourceLimits.maximumMemoryBytes && !allowLarge {
             reader.error(memoryNode, "problem.dimension", "\(memoryWhat), over the limit of \(ResourceLimits.bytes(ResourceLimits.maximumMemoryBytes)); reduce it or pass --allow-large")
         }
-        if case .composite = oracle.first {
-            for (method, item) in zip(methods, methodItems) where method.kind == .mdsgd {
-                reader.error(item.node, item.path, "mdsgd with the composite oracle is not supported (its bounds need unbiased worker gradients); use sgdm or sgd, or another oracle")
+        for (method, item) in zip(methods, methodItems) {
+            if let message = zip(oracle, stagePlacements).lazy.compactMap({ $0.stage.unsupportedMethod(method.kind, placement: $1) }).first {
+                reader.error(item.node, item.path, message)
             }
         }
     }
@@ -765,16 +682,6 @@ extension MethodSpec {
     public var isRandom: Bool {
         if case .randK = sparsifier { return true }
         return false
-    }
-}
-
-extension OracleStageSpec {
-    static func isRandom(_ stage: OracleStageSpec) -> Bool {
-        switch stage {
-        case .gaussianNoise(let v), .relativeNoise(let v): v > 0
-        case .randK, .composite: true
-        case .scale, .additiveBias, .topK, .scaledSign, .clip: false
-        }
     }
 }
 

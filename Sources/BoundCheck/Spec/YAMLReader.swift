@@ -182,18 +182,18 @@ final class YAMLReader {
     }
 }
 
-/// A range a number must lie in, with its description for messages.
-struct NumberRange: Sendable {
+/// A range a number must lie in, with its description for messages (``ParameterReader`` takes one).
+public struct NumberRange: Sendable {
     let contains: @Sendable (Double) -> Bool
-    let text: String
+    public let text: String
 
-    static let any = NumberRange(contains: { _ in true }, text: "any finite number")
-    static let positive = NumberRange(contains: { $0 > 0 }, text: "a number > 0")
-    static let nonNegative = NumberRange(contains: { $0 >= 0 }, text: "a number ≥ 0")
-    static func atLeast(_ low: Double) -> NumberRange {
+    public static let any = NumberRange(contains: { _ in true }, text: "any finite number")
+    public static let positive = NumberRange(contains: { $0 > 0 }, text: "a number > 0")
+    public static let nonNegative = NumberRange(contains: { $0 >= 0 }, text: "a number ≥ 0")
+    public static func atLeast(_ low: Double) -> NumberRange {
         NumberRange(contains: { $0 >= low }, text: "≥ \(format(low))")
     }
-    static func between(_ low: Double, _ high: Double, lowOpen: Bool = false, highOpen: Bool = false) -> NumberRange {
+    public static func between(_ low: Double, _ high: Double, lowOpen: Bool = false, highOpen: Bool = false) -> NumberRange {
         NumberRange(contains: { (lowOpen ? $0 > low : $0 >= low) && (highOpen ? $0 < high : $0 <= high) },
                     text: "a number in \(lowOpen ? "(" : "[")\(format(low)), \(format(high))\(highOpen ? ")" : "]")")
     }

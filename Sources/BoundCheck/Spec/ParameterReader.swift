@@ -1,0 +1,116 @@
+/// Reads one oracle stage's parameters from a problem file for ``OracleStage/init(parameters:)``,
+/// with the loader's positioned diagnostics: unknown keys with a did-you-mean, missing keys,
+/// values out of range — each reported with its file, line, column and key path, and reading
+/// goes on so that one pass reports every problem.
+///
+/// Call ``keys(_:)`` once with the keys the stage accepts, then read each value.
+public struct ParameterReader {
+    let reader: YAMLReader
+    /// The stage's entry in the `oracle:` list and its parameters (nil when none were written).
+    let item: Node
+    let parameters: Node?
+    /// The stage's name as written.
+    public let stageName: String
+    /// The stage's key path, e.g. `oracle[1].top-k`.
+    public let path: String
+    /// The problem's dimension d, when it could be read.
+    public let dimension: Int?
+    private var values: [String: Node] = [:]
+
+    init(reader: YAMLReader, item: Node, parameters: Node?, stageName: String, path: String, dimension: Int?) {
+        self.reader = reader
+        self.item = item
+        self.parameters = parameters
+        self.stageName = stageName
+        self.path = path
+        self.dimension = dimension
+    }
+
+    /// Reads the parameters as a mapping with exactly `allowed` keys (none: the stage is written
+    /// as a bare name). False when they cannot be read (reported).
+    public mutating func keys(_ allowed: [String]) -> Bool {
+        guard let parameters else {
+            if allowed.isEmpty { return true }
+            reader.error(item, path, "\(stageName) needs parameters: \(allowed.joined(separator: ", "))")
+            return false
+        }
+        if case .scalar(let s) = parameters, s.string.isEmpty, allowed.isEmpty { return true }
+        let what = allowed.isEmpty ? "\(stageName) (no parameters)" : "\(stageName) parameters"
+        guard let read = reader.mapping(parameters, path, allowed: allowed, what: what) else { return false }
+        values = read
+        return true
+    }
+
+    /// Whether the file gives `key`.
+    public func has(_ key: String) -> Bool { values[key] != nil }
+
+    /// A required number in `range`.
+    public func double(_ key: String, _ range: NumberRange) -> Double? {
+        guard let node = values[key] else {
+            reader.error(parameters ?? item, "\(path).\(key)", "missing '\(key)' (\(range.text))")
+            return nil
+        }
+        return reader.double(node, "\(path).\(key)", range)
+    }
+
+    /// An optional number in `range`: `defaultValue` when absent, nil when given and invalid.
+    public func double(_ key: String, _ range: NumberRange, default defaultValue: Double) -> Double? {
+        guard let node = values[key] else { return defaultValue }
+        return reader.double(node, "\(path).\(key)", range)
+    }
+
+    /// A required integer in `range`; `missing` says what it is when it is absent.
+    public func int(_ key: String, _ range: NumberRange, missing: String) -> Int? {
+        guard let node = values[key] else {
+            reader.error(parameters ?? item, "\(path).\(key)", "missing '\(key)' (\(missing))")
+            return nil
+        }
+        return reader.int(node, "\(path).\(key)", range)
+    }
+
+    /// One of a closed set of words: `defaultValue` when absent or invalid (invalid is reported).
+    public func choice<T: RawRepresentable & CaseIterable>(_ key: String, default defaultValue: T, what: String) -> T
+    where T.RawValue == String {
+        guard let node = values[key] else { return defaultValue }
+        let word = reader.choice(node, "\(path).\(key)", among: T.allCases.map(\.rawValue), what: what)
+        return word.flatMap(T.init(rawValue:)) ?? defaultValue
+    }
+
+    /// How many coordinates to keep, given as `k` (1 ≤ k ≤ d) or as `fraction` of d (rounded,
+    /// at least 1), never both.
+    public func coordinateCount() -> Int? {
+        reader.coordinateCount(values, node: parameters ?? item, path, dimension: dimension)
+    }
+
+    /// Reports a problem at the stage's entry.
+    public func error(_ message: String) {
+        reader.error(item, path, message)
+    }
+}
+
+extension YAMLReader {
+    /// How many coordinates a Top-K or Rand-K keeps, given as `k` (1 ≤ k ≤ d) or as `fraction`
+    /// of d (rounded, at least 1), never both. Shared by the oracle stages and M-DSGD's
+    /// sparsifier. `node` is the parameters' mapping, `path` its key path.
+    func coordinateCount(_ p: [String: Node], node: Node, _ path: String, dimension: Int?) -> Int? {
+        if p["k"] != nil && p["fraction"] != nil {
+            error(node, path, "give either 'k' or 'fraction', not both")
+            return nil
+        }
+        if let f = p["fraction"] {
+            guard let fraction = double(f, "\(path).fraction", .between(0, 1, lowOpen: true)) else { return nil }
+            guard let d = dimension else { return nil }
+            return max(1, Int((fraction * Double(d)).rounded()))
+        }
+        guard let kNode = p["k"] else {
+            error(node, "\(path).k", "missing 'k' (how many coordinates to keep) or 'fraction'")
+            return nil
+        }
+        guard let k = int(kNode, "\(path).k", .atLeast(1)) else { return nil }
+        if let d = dimension, k > d {
+            error(kNode, "\(path).k", "k = \(k) exceeds the dimension \(d); valid: 1 ≤ k ≤ \(d)")
+            return nil
+        }
+        return k
+    }
+}
