@@ -2,7 +2,7 @@
 /// they act on each worker's gradient (docs/theory.md §5). A stage is one type holding everything
 /// about it — its problem-file name and parameters, whether it is random, the constants it
 /// declares and how they propagate, what it needs from the problem, and its kernel — and joins
-/// the tool through ``Catalog/register(_:)`` (docs/extending.md walks through a new one).
+/// the tool through `Catalog.register(_:)` with the stage's type (docs/extending.md walks through a new one).
 ///
 /// Built-in stages live in Oracles/Stages/, one file each, and use exactly this API.
 public protocol OracleStage: Sendable, Equatable {

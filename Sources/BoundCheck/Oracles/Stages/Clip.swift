@@ -1,4 +1,4 @@
-/// `clip: {tau: τ, constants: relative|absolute}` — min{1, τ/‖u‖}·u (``Compressors/clip(_:tau:)``).
+/// `clip: {tau: τ, constants: relative|absolute}` — min{1, τ/‖u‖}·u (`Compressors.clip(_:tau:)`).
 ///
 /// Constants (docs/theory.md §5), for a deterministic input with ‖g‖ ≤ G (hence the rules below:
 /// bounded gradients, and no random stage before it): ‖clip(g) − g‖ = (‖g‖ − τ)₊, which is

@@ -1,5 +1,5 @@
 /// `rand-k: {k: K} | {fraction: f}` — keeps K coordinates chosen uniformly without replacement,
-/// scaled by d/K, and zeroes the rest (``Compressors/randK(_:k:scale:permutation:scratch:rng:)``).
+/// scaled by d/K, and zeroes the rest (`Compressors.randK(_:k:scale:permutation:scratch:rng:)`).
 ///
 /// Constants (docs/theory.md §5): each coordinate is kept with probability K/d and then scaled
 /// by d/K, so E[C(u) | u] = u (unbiased) and E‖C(u)‖² = (d/K)‖u‖²: the noise grows by

@@ -1,4 +1,4 @@
-/// `scaled-sign` — (‖u‖₁/d)·sign(u), sign(0) = 0 (``Compressors/scaledSign(_:)``).
+/// `scaled-sign` — (‖u‖₁/d)·sign(u), sign(0) = 0 (`Compressors.scaledSign(_:)`).
 ///
 /// Constants (docs/theory.md §5): a contraction with δ = 1/d: ‖C(u) − u‖² = ‖u‖² − ‖u‖₁²/d ≤
 /// (1 − 1/d)‖u‖² since ‖u‖₁² ≥ ‖u‖², and ‖C(u)‖ = ‖u‖₁/√d ≤ ‖u‖; the bias and noise then follow

@@ -1,5 +1,5 @@
 /// `top-k: {k: K} | {fraction: f}` — keeps the K entries of largest magnitude (ties broken by
-/// index, the lower kept) and zeroes the rest (``Compressors/topK(_:k:scratch:)``).
+/// index, the lower kept) and zeroes the rest (`Compressors.topK(_:k:scratch:)`).
 ///
 /// Constants (docs/theory.md §5): Top-K is a contraction with δ = K/d, ‖C(u) − u‖² ≤ (1 − δ)‖u‖²
 /// (the d − K dropped entries are the smallest, so their share of ‖u‖² is at most (d − K)/d),
