@@ -21,9 +21,7 @@ struct List: ParsableCommand {
         \(Session.catalog.oracleStageListText())
 
         methods (methods: [...]):
-          sgdm   beta ∈ (0, 1], step, init: zero|first-gradient, momentum: server|worker
-          sgd    step (β = 1)
-          mdsgd  beta ∈ [0, 1), step (η), sparsifier: {top-k|rand-k: {k}} | scaled-sign, variant: local|global
+        \(Session.catalog.methodListText())
           step:  a number, theory, or {theory: factor}
 
         bounds:

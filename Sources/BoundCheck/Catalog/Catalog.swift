@@ -4,7 +4,6 @@
 /// adds its own plug-ins with `register` and starts the command line over the extended catalog.
 ///
 /// The built-ins go through exactly the same `register` calls as a user's plug-ins.
-/// (Methods join as their protocol lands.)
 public struct Catalog: Sendable {
     /// The oracle stages a problem file's `oracle:` list may name, in listing order.
     public private(set) var oracleStages: [any OracleStage.Type] = []
@@ -12,6 +11,8 @@ public struct Catalog: Sendable {
     public private(set) var bounds: [any Bound] = []
     /// The registered problem families (their types: a family's parameters are its values).
     public private(set) var families: [any ProblemFamily.Type] = []
+    /// The methods a problem file's `methods:` list may name, in listing order.
+    public private(set) var methods: [any Method.Type] = []
 
     public init() {}
 
@@ -43,6 +44,9 @@ public struct Catalog: Sendable {
         catalog.register(family: RationalFamily.self)
         catalog.register(family: LogisticNonconvexFamily.self)
         catalog.register(family: CompositeFamily.self)
+        catalog.register(method: Sgdm.self)
+        catalog.register(method: Sgd.self)
+        catalog.register(method: Mdsgd.self)
         return catalog
     }()
 
@@ -68,6 +72,17 @@ public struct Catalog: Sendable {
     public mutating func register(_ stage: any OracleStage.Type) {
         precondition(oracleStage(named: stage.name) == nil, "an oracle stage named '\(stage.name)' is already registered")
         oracleStages.append(stage)
+    }
+
+    /// Adds a method; its name must not be taken.
+    public mutating func register(method: any Method.Type) {
+        precondition(self.method(named: method.name) == nil, "a method named '\(method.name)' is already registered")
+        methods.append(method)
+    }
+
+    /// The method type a problem file's `method:` word names.
+    public func method(named name: String) -> (any Method.Type)? {
+        methods.first { $0.name == name }
     }
 
     /// The stage type a problem file's word names.

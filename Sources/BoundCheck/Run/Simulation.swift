@@ -276,8 +276,8 @@ final class Simulation {
         let eta = method.gamma, beta = method.beta
         let global = method.variant == .global
         let invN = 1 / Double(n)
-        let k = method.sparsifierK ?? d
-        let sparsifier = method.sparsifier
+        let sparsifier = Mdsgd.sparsifierKernel(method, dimension: d)
+        let noPermutation = UnsafeMutableBufferPointer<Int>(start: nil, count: 0)
         Vec.copy(x.readOnly, v.pointer)   // w̃⁰ = w⁰ (memories start at 0)
         Vec.fill(aux.pointer, 0)
         var sumGrad2 = 0.0, minGrad2 = Double.infinity, windowMin2 = Double.infinity
@@ -310,12 +310,9 @@ final class Simulation {
                 // aₖ = mₖ + uₖ; sₖ = S(aₖ); mₖ ← aₖ − sₖ
                 Vec.axpy(1, workerA[i].readOnly, memory)
                 Vec.copy(workerB[i].readOnly, sent.pointer)
-                switch sparsifier {
-                case "top-k": Compressors.topK(sent.pointer, k: k, scratch: scratch.pointer)
-                case "rand-k": Compressors.randK(sent.pointer, k: k, scale: 1, permutation: permutations[i],
-                                                 scratch: scratch.pointer, rng: &rngs[i])
-                default: Compressors.scaledSign(sent.pointer)
-                }
+                let workspace = StageWorkspace(worker: i, point: ws, scratch: scratch.pointer,
+                                               permutation: permutations.isEmpty ? noPermutation : permutations[i])
+                sparsifier.apply(sent.pointer, workspace: workspace, rng: &rngs[i])
                 Vec.axpy(-1, sent.readOnly, memory)
                 Vec.axpy(invN, sent.readOnly, g.pointer)
                 Vec.axpy(invN, workerB[i].readOnly, mMean.pointer)

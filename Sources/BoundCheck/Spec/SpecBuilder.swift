@@ -272,13 +272,14 @@ final class SpecBuilder {
                 brokenMethods += 1
                 continue
             }
+            let methodNames = catalog.methods.map { $0.name }
             guard let kindNode = m["method"] else {
-                reader.error(item, "\(path).method", "missing 'method' (one of \(MethodKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+                reader.error(item, "\(path).method", "missing 'method' (one of \(methodNames.joined(separator: ", ")))")
                 brokenMethods += 1
                 continue
             }
-            guard let kindName = reader.choice(kindNode, "\(path).method", among: MethodKind.allCases.map(\.rawValue), what: "method"),
-                  let kind = MethodKind(rawValue: kindName) else {
+            guard let kindName = reader.choice(kindNode, "\(path).method", among: methodNames, what: "method"),
+                  let kind = catalog.method(named: kindName)?.kind else {
                 brokenMethods += 1
                 continue
             }
