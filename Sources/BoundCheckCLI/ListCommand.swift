@@ -11,11 +11,7 @@ struct List: ParsableCommand {
     func run() {
         print("""
         families (problem.family):
-          quadratic       ½(x − cᵢ)ᵀA(x − cᵢ); spectrum: {min, max, zeros, spacing: linear|log}, rotate: bool
-          pl-sine         Σ xⱼ² + 3 sin² xⱼ, tilted per worker; pl-constant: computed|published
-          rational        Σ xⱼ²/(1 + xⱼ²), tilted per worker; bounded gradients
-          logistic-ncvx   logistic loss + λ Σ xⱼ²/(1+xⱼ²); samples-per-worker, lambda; bounded gradients
-          composite       (1/N) Σ log cosh(aₛᵀx − yₛ); samples-per-worker, target-noise; bounded gradients
+        \(Session.catalog.familyListText())
 
         oracle stages (oracle: [...], per worker, in order):
         \(Session.catalog.oracleStageListText())

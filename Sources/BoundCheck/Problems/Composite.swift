@@ -111,6 +111,7 @@ final class CompositeObjective: Objective, Sendable {
 /// exact f* only without target noise.
 public struct CompositeFamily: ProblemFamily {
     public static let name = "composite"
+    public static let synopsis = "(1/N) Σ log cosh(aₛᵀx − yₛ); samples-per-worker, target-noise; bounded gradients"
     var parameters: Parameters
 
     public init(samplesPerWorker: Int = 50, targetNoise: Double = 0) {

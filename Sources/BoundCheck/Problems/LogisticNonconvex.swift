@@ -64,6 +64,7 @@ final class LogisticNonconvexObjective: Objective, Sendable {
 /// rows' norms. Guarantees: smooth, bounded gradients; not PL; f_inf only.
 public struct LogisticNonconvexFamily: ProblemFamily {
     public static let name = "logistic-ncvx"
+    public static let synopsis = "logistic loss + λ Σ xⱼ²/(1+xⱼ²); samples-per-worker, lambda; bounded gradients"
     var parameters: Parameters
 
     public init(samplesPerWorker: Int = 50, lambda: Double = 0.1) {

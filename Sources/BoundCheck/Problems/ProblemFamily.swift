@@ -37,6 +37,9 @@ public struct FamilyGuarantees: Sendable, Equatable {
 public protocol ProblemFamily: Sendable {
     /// The problem file's word ("quadratic").
     static var name: String { get }
+    /// One line for `boundcheck list`: the objective and the problem-file keys the family reads
+    /// (`"½(x − cᵢ)ᵀA(x − cᵢ); spectrum: {…}, rotate: bool"`).
+    static var synopsis: String { get }
     /// What the family guarantees, with these parameters.
     var guarantees: FamilyGuarantees { get }
     /// The objective and its constants, for `workers` workers in dimension `dimension`;

@@ -127,6 +127,7 @@ final class QuadraticObjective: Objective, Sendable {
 /// Guarantees: smooth, PL, exact f*; gradients unbounded.
 public struct QuadraticFamily: ProblemFamily {
     public static let name = "quadratic"
+    public static let synopsis = "½(x − cᵢ)ᵀA(x − cᵢ); spectrum: {min, max, zeros, spacing: linear|log}, rotate: bool"
     var parameters: Parameters
 
     public init(minEigenvalue: Double = 1, maxEigenvalue: Double = 10, zeroEigenvalues: Int = 0,

@@ -87,6 +87,7 @@ final class TiltedSeparableObjective: Objective, Sendable {
 /// Guarantees: smooth, PL, exact f*; gradients unbounded.
 public struct PLSineFamily: ProblemFamily {
     public static let name = "pl-sine"
+    public static let synopsis = "Σ xⱼ² + 3 sin² xⱼ, tilted per worker; pl-constant: computed|published"
     /// Whether μ is the published constant 1/32 rather than the computed one.
     public var usesPublishedMu: Bool
 
@@ -148,6 +149,7 @@ public struct PLSineFamily: ProblemFamily {
 /// Guarantees: smooth, bounded gradients, exact f*; not PL.
 public struct RationalFamily: ProblemFamily {
     public static let name = "rational"
+    public static let synopsis = "Σ xⱼ²/(1 + xⱼ²), tilted per worker; bounded gradients"
 
     public init() {}
 

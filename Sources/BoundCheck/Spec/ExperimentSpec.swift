@@ -81,13 +81,9 @@ public enum FamilySpec: Sendable, Equatable {
         }
     }
 
-    /// Whether ‖∇fᵢ‖ is bounded (needed by clipping's constants).
-    public var hasBoundedGradients: Bool {
-        switch self {
-        case .rational, .logisticNonconvex, .composite: true
-        case .quadratic, .plSine: false
-        }
-    }
+    /// Whether ‖∇fᵢ‖ is bounded (needed by clipping's constants): the family's declared
+    /// ``FamilyGuarantees/boundedGradients``.
+    public var hasBoundedGradients: Bool { family.guarantees.boundedGradients }
 }
 
 public enum StartSpec: Sendable, Equatable {

@@ -465,10 +465,8 @@ final class SpecBuilder {
     static func unavailableVariables(family: FamilySpec?, oracle: [AnyOracleStage], declared: DeclaredConstants,
                                      catalog: Catalog = .standard) -> [String: String] {
         var out: [String: String] = [:]
-        switch family {
-        case .quadratic, .plSine, nil: break
-        default:
-            if declared.values[.mu] == nil { out["mu"] = "the family has no PL constant (declare one under constants: if you know it)" }
+        if let family, !family.family.guarantees.pl, declared.values[.mu] == nil {
+            out["mu"] = "the family has no PL constant (declare one under constants: if you know it)"
         }
         for variable in OracleStageVariable.allCases
         where !oracle.contains(where: { type(of: $0.stage).providedVariables.contains(variable) }) {
