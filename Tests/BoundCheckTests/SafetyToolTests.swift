@@ -14,30 +14,6 @@ private func scratch() throws -> URL {
 }
 
 
-private func start(_ arguments: [String], in folder: URL) throws -> (process: Process, output: URL) {
-    let process = Process()
-    process.executableURL = try boundcheckBinary()
-    process.arguments = arguments
-    process.currentDirectoryURL = folder
-    let output = FileManager.default.temporaryDirectory.appendingPathComponent("boundcheck-output-\(UUID().uuidString).txt")
-    _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-    let handle = try FileHandle(forWritingTo: output)
-    process.standardOutput = handle
-    process.standardError = handle
-    var environment = ProcessInfo.processInfo.environment
-    environment["CI"] = "1"
-    process.environment = environment
-    try process.run()
-    return (process, output)
-}
-
-private func tool(_ arguments: [String], in folder: URL) throws -> (status: Int32, output: String) {
-    let (process, output) = try start(arguments, in: folder)
-    process.waitUntilExit()
-    defer { try? FileManager.default.removeItem(at: output) }
-    return (process.terminationStatus, (try? String(contentsOf: output, encoding: .utf8)) ?? "")
-}
-
 /// Every file below a folder with its bytes.
 private func contents(_ folder: URL) -> [String: Data] {
     var out: [String: Data] = [:]
@@ -67,7 +43,7 @@ struct SafetyToolTests {
         try "notes\n".write(to: folder.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
         try problem.write(to: folder.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
         let before = contents(folder)
-        let result = try tool(["check", "p.yaml", "--cache-dir", ".", "--out", "Reports"], in: folder)
+        let result = try runBuiltTool(["check", "p.yaml", "--cache-dir", ".", "--out", "Reports"], in: folder)
         #expect(result.status == 2 && result.output.contains("--cache-dir") && isPlain(result.output), "\(result.output)")
         #expect(contents(folder) == before)
     }
@@ -77,14 +53,14 @@ struct SafetyToolTests {
         let folder = try scratch()
         defer { try? FileManager.default.removeItem(at: folder) }
         try problem.write(to: folder.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
-        #expect(try tool(["check", "p.yaml", "--out", "Reports", "--no-cache"], in: folder).status == 0)
+        #expect(try runBuiltTool(["check", "p.yaml", "--out", "Reports", "--no-cache"], in: folder).status == 0)
         try "my notes\n".write(to: folder.appendingPathComponent("Reports/notes.md"), atomically: true, encoding: .utf8)
         try "a file\n".write(to: folder.appendingPathComponent("file"), atomically: true, encoding: .utf8)
         let before = contents(folder)
         for arguments in [["check", "p.yaml", "--out", "Reports", "--no-cache"], ["check", "p.yaml", "--out", "file", "--no-cache"],
                           ["check", "p.yaml", "--shard", "1/2", "--shard-out", "file", "--no-cache"],
                           ["check", "p.yaml", "--format", "", "--no-cache"], ["check", "p.yaml", "--format", " , ", "--no-cache"]] {
-            let result = try tool(arguments, in: folder)
+            let result = try runBuiltTool(arguments, in: folder)
             #expect(result.status == 2 && isPlain(result.output), "\(arguments): \(result.output)")
         }
         #expect(contents(folder) == before)
@@ -98,18 +74,18 @@ struct SafetyToolTests {
             .write(to: folder.appendingPathComponent("slow.yaml"), atomically: true, encoding: .utf8)
         try problem.write(to: folder.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
         let lock = OutputLock.file(for: folder.appendingPathComponent("Reports"))
-        let first = try start(["check", "slow.yaml", "--out", "Reports", "--no-cache", "--jobs", "1"], in: folder)
+        let first = try launchBuiltTool(["check", "slow.yaml", "--out", "Reports", "--no-cache", "--jobs", "1"], in: folder)
         defer { try? FileManager.default.removeItem(at: first.output) }
         let deadline = Date().addingTimeInterval(30)
         while !FileManager.default.fileExists(atPath: lock.path) && Date() < deadline && first.process.isRunning { usleep(5_000) }
-        let second = try tool(["check", "p.yaml", "--out", "Reports", "--no-cache"], in: folder)
+        let second = try runBuiltTool(["check", "p.yaml", "--out", "Reports", "--no-cache"], in: folder)
         #expect(second.status == 2 && second.output.contains("process \(first.process.processIdentifier)") && isPlain(second.output), "\(second.output)")
         kill(first.process.processIdentifier, SIGKILL)
         first.process.waitUntilExit()
         #expect(first.process.terminationReason == .uncaughtSignal, "the first run ended before the second started; make it slower")
         // The killed run's lock is stale: the next run takes it over.
         #expect(FileManager.default.fileExists(atPath: lock.path))
-        let third = try tool(["check", "p.yaml", "--out", "Reports", "--no-cache"], in: folder)
+        let third = try runBuiltTool(["check", "p.yaml", "--out", "Reports", "--no-cache"], in: folder)
         #expect(third.status == 0, "\(third.output)")
         #expect(!FileManager.default.fileExists(atPath: lock.path))
     }
@@ -119,12 +95,12 @@ struct SafetyToolTests {
         let folder = try scratch()
         defer { try? FileManager.default.removeItem(at: folder) }
         try problem.write(to: folder.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
-        #expect(try tool(["check", "p.yaml", "--out", "clean", "--cache-dir", "cache"], in: folder).status == 0)
+        #expect(try runBuiltTool(["check", "p.yaml", "--out", "clean", "--cache-dir", "cache"], in: folder).status == 0)
         let entries = FileManager.default.enumerator(atPath: folder.appendingPathComponent("cache").path)?
             .compactMap { $0 as? String }.filter { $0.hasSuffix(".json") }.sorted() ?? []
         let entry = folder.appendingPathComponent("cache").appendingPathComponent(try #require(entries.first))
         try #require(flipBitInFirstMean(try Data(contentsOf: entry))).write(to: entry)
-        let resumed = try tool(["check", "p.yaml", "--out", "resumed", "--cache-dir", "cache", "--resume"], in: folder)
+        let resumed = try runBuiltTool(["check", "p.yaml", "--out", "resumed", "--cache-dir", "cache", "--resume"], in: folder)
         #expect(resumed.status == 0 && resumed.output.contains("is damaged") && resumed.output.contains(entry.lastPathComponent), "\(resumed.output)")
         let clean = try String(contentsOf: folder.appendingPathComponent("clean/safety.json"), encoding: .utf8)
         let again = try String(contentsOf: folder.appendingPathComponent("resumed/safety.json"), encoding: .utf8)
@@ -137,15 +113,15 @@ struct SafetyToolTests {
         let folder = try scratch()
         defer { try? FileManager.default.removeItem(at: folder) }
         try problem.write(to: folder.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
-        for i in 1...2 { #expect(try tool(["check", "p.yaml", "--shard", "\(i)/2", "--shard-out", "shards", "--no-cache"], in: folder).status == 0) }
+        for i in 1...2 { #expect(try runBuiltTool(["check", "p.yaml", "--shard", "\(i)/2", "--shard-out", "shards", "--no-cache"], in: folder).status == 0) }
         let file = folder.appendingPathComponent("shards/shard-1-of-2.json")
         try #require(scaleFirstMean(try String(contentsOf: file, encoding: .utf8))).write(to: file, atomically: true, encoding: .utf8)
-        let merged = try tool(["merge", "shards", "--out", "merged"], in: folder)
+        let merged = try runBuiltTool(["merge", "shards", "--out", "merged"], in: folder)
         #expect(merged.status == 2 && merged.output.contains("shard-1-of-2.json") && merged.output.contains("damaged") && isPlain(merged.output), "\(merged.output)")
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("merged").path))
         // Garbage in place of a shard: exit 2, no dump.
         try "{\"format\": 2}".write(to: file, atomically: true, encoding: .utf8)
-        let garbage = try tool(["merge", "shards", "--out", "merged"], in: folder)
+        let garbage = try runBuiltTool(["merge", "shards", "--out", "merged"], in: folder)
         #expect(garbage.status == 2 && isPlain(garbage.output), "\(garbage.output)")
     }
 
@@ -172,7 +148,7 @@ struct SafetyToolTests {
             }
         }
         let out = disk.appendingPathComponent("Reports")
-        let first = try tool(["check", folder.appendingPathComponent("p.yaml").path, "--out", out.path, "--no-cache"], in: folder)
+        let first = try runBuiltTool(["check", folder.appendingPathComponent("p.yaml").path, "--out", out.path, "--no-cache"], in: folder)
         #expect(first.status == 0, "\(first.output)")
         let before = contents(out)
         #expect(!before.isEmpty)
@@ -191,7 +167,7 @@ struct SafetyToolTests {
             chmod(disk.path, 0o555)
         }
         defer { chmod(disk.path, 0o755) }
-        let second = try tool(["check", folder.appendingPathComponent("p.yaml").path, "--out", out.path, "--no-cache"], in: folder)
+        let second = try runBuiltTool(["check", folder.appendingPathComponent("p.yaml").path, "--out", out.path, "--no-cache"], in: folder)
         #expect(second.status == 2, "\(second.output)")
         #expect(isPlain(second.output) && second.output.contains(out.path), "\(second.output)")
         if mounted { #expect(second.output.contains("no space left on device"), "\(second.output)") }
@@ -223,7 +199,7 @@ struct HostileInputToolTests {
         let folder = try scratch()
         defer { try? FileManager.default.removeItem(at: folder) }
         try c.yaml.write(to: folder.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
-        let result = try tool(["check", "p.yaml", "--out", "Reports", "--no-cache"] + c.arguments, in: folder)
+        let result = try runBuiltTool(["check", "p.yaml", "--out", "Reports", "--no-cache"] + c.arguments, in: folder)
         #expect(result.status == 2, "\(name): exit \(result.status)\n\(result.output)")
         #expect(result.output.range(of: #"p\.yaml:[1-9][0-9]*:[1-9][0-9]*: error: "#, options: .regularExpression) != nil && isPlain(result.output), "\(result.output)")
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("Reports").path))
@@ -234,14 +210,14 @@ struct HostileInputToolTests {
         let folder = try scratch()
         defer { try? FileManager.default.removeItem(at: folder) }
         #expect(mkfifo(folder.appendingPathComponent("pipe.yaml").path, 0o644) == 0)
-        let fifo = try tool(["check", "pipe.yaml", "--no-cache"], in: folder)
+        let fifo = try runBuiltTool(["check", "pipe.yaml", "--no-cache"], in: folder)
         #expect(fifo.status == 2 && fifo.output.contains("FIFO"), "\(fifo.output)")
         try Data(Array("name: x\nseed: \u{FF}".utf8).dropLast(2) + [0xFF, 0x0A]).write(to: folder.appendingPathComponent("bad.yaml"))
-        let utf8 = try tool(["check", "bad.yaml", "--no-cache"], in: folder)
+        let utf8 = try runBuiltTool(["check", "bad.yaml", "--no-cache"], in: folder)
         #expect(utf8.status == 2 && utf8.output.contains("bad.yaml:2:7:"), "\(utf8.output)")
         try safetyProblem(name: "same").write(to: folder.appendingPathComponent("a.yaml"), atomically: true, encoding: .utf8)
         try safetyProblem(name: "Same").write(to: folder.appendingPathComponent("b.yaml"), atomically: true, encoding: .utf8)
-        let twice = try tool(["check", "a.yaml", "b.yaml", "--no-cache"], in: folder)
+        let twice = try runBuiltTool(["check", "a.yaml", "b.yaml", "--no-cache"], in: folder)
         #expect(twice.status == 2 && twice.output.contains("also used by"), "\(twice.output)")
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("Reports").path))
     }

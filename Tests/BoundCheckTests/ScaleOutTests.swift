@@ -152,34 +152,6 @@ struct ScaleOutTests {
 // MARK: - The built tool, interrupted for real
 
 
-private struct Launched {
-    let process: Process
-    let output: URL
-}
-
-private func launch(_ arguments: [String], in folder: URL) throws -> Launched {
-    let process = Process()
-    process.executableURL = try boundcheckBinary()
-    process.arguments = arguments
-    process.currentDirectoryURL = folder
-    let output = folder.appendingPathComponent("output-\(UUID().uuidString).txt")
-    _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-    let handle = try FileHandle(forWritingTo: output)
-    process.standardOutput = handle
-    process.standardError = handle
-    var environment = ProcessInfo.processInfo.environment
-    environment["CI"] = "1"
-    process.environment = environment
-    try process.run()
-    return Launched(process: process, output: output)
-}
-
-private func runToEnd(_ arguments: [String], in folder: URL) throws -> (status: Int32, output: String) {
-    let launched = try launch(arguments, in: folder)
-    launched.process.waitUntilExit()
-    return (launched.process.terminationStatus, (try? String(contentsOf: launched.output, encoding: .utf8)) ?? "")
-}
-
 /// Number of finished items in a cache folder.
 private func cachedItems(_ cache: URL) -> Int {
     guard let e = FileManager.default.enumerator(atPath: cache.path) else { return 0 }
@@ -223,11 +195,12 @@ struct ToolFaultTests {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         try problemText(seeds: 24, iterations: 300, dimension: 60).write(to: folder.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
-        let clean = try runToEnd(["check", "p.yaml", "--jobs", "1", "--out", "clean", "--no-cache"], in: folder)
+        let clean = try runBuiltTool(["check", "p.yaml", "--jobs", "1", "--out", "clean", "--no-cache"], in: folder)
         #expect(clean.status == 0, "\(clean.output)")
 
         let cache = folder.appendingPathComponent("cache")
-        let killed = try launch(["check", "p.yaml", "--jobs", "1", "--out", "resumed", "--cache-dir", "cache"], in: folder)
+        let killed = try launchBuiltTool(["check", "p.yaml", "--jobs", "1", "--out", "resumed", "--cache-dir", "cache"], in: folder)
+        defer { try? FileManager.default.removeItem(at: killed.output) }
         let interrupted = wait(for: killed.process) { cachedItems(cache) >= 5 }
         kill(killed.process.processIdentifier, SIGKILL)
         killed.process.waitUntilExit()
@@ -236,7 +209,7 @@ struct ToolFaultTests {
         #expect(finished >= 5 && finished < 48)
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("resumed").path))
 
-        let resumed = try runToEnd(["check", "p.yaml", "--jobs", "2", "--out", "resumed", "--cache-dir", "cache", "--resume"], in: folder)
+        let resumed = try runBuiltTool(["check", "p.yaml", "--jobs", "2", "--out", "resumed", "--cache-dir", "cache", "--resume"], in: folder)
         #expect(resumed.status == 0, "\(resumed.output)")
         // It said how much it took from the cache: at least what was finished before the kill.
         let line = resumed.output.split(separator: "\n").first { $0.hasPrefix("resumed") }
@@ -261,7 +234,8 @@ struct ToolFaultTests {
         let before = try snapshot(out)
 
         let cache = folder.appendingPathComponent("cache")
-        let run = try launch(["check", "p.yaml", "--jobs", "2", "--out", "Reports", "--cache-dir", "cache"], in: folder)
+        let run = try launchBuiltTool(["check", "p.yaml", "--jobs", "2", "--out", "Reports", "--cache-dir", "cache"], in: folder)
+        defer { try? FileManager.default.removeItem(at: run.output) }
         let interrupted = wait(for: run.process) { cachedItems(cache) >= 2 }
         kill(run.process.processIdentifier, SIGINT)
         run.process.waitUntilExit()
@@ -285,17 +259,17 @@ struct ToolFaultTests {
         try problemText(seeds: 5, iterations: 60).write(to: folder.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
         try problemText(seeds: 3, iterations: 40).replacingOccurrences(of: "name: scale-out", with: "name: another")
             .write(to: folder.appendingPathComponent("q.yaml"), atomically: true, encoding: .utf8)
-        let single = try runToEnd(["check", "p.yaml", "q.yaml", "--out", "single", "--no-cache"], in: folder)
+        let single = try runBuiltTool(["check", "p.yaml", "q.yaml", "--out", "single", "--no-cache"], in: folder)
         #expect(single.status == 0, "\(single.output)")
         for i in 1...2 {
-            let s = try runToEnd(["check", "p.yaml", "q.yaml", "--shard", "\(i)/2", "--shard-out", "shards-\(i)", "--no-cache"], in: folder)
+            let s = try runBuiltTool(["check", "p.yaml", "q.yaml", "--shard", "\(i)/2", "--shard-out", "shards-\(i)", "--no-cache"], in: folder)
             #expect(s.status == 0, "\(s.output)")
         }
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("Reports").path))
-        let incomplete = try runToEnd(["merge", "shards-1", "--out", "merged"], in: folder)
+        let incomplete = try runBuiltTool(["merge", "shards-1", "--out", "merged"], in: folder)
         #expect(incomplete.status == 2 && incomplete.output.contains("missing"), "\(incomplete.output)")
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("merged").path))
-        let merged = try runToEnd(["merge", "shards-1", "shards-2", "--out", "merged"], in: folder)
+        let merged = try runBuiltTool(["merge", "shards-1", "shards-2", "--out", "merged"], in: folder)
         #expect(merged.status == 0, "\(merged.output)")
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("single").path).sorted()
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("merged").path).sorted() == names)
@@ -356,10 +330,10 @@ struct ExitCodeTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         try Self.file(name: "cli", extra: "").write(to: folder.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
         for arguments in [["check", "p.yaml", "--format", "xml"], ["check", "p.yaml", "--confidence", "2"], ["check", "--bogus"]] {
-            let result = try runToEnd(arguments, in: folder)
+            let result = try runBuiltTool(arguments, in: folder)
             #expect(result.status == 2, "\(arguments): exit \(result.status)\n\(result.output)")
         }
-        #expect(try runToEnd(["list"], in: folder).status == 0)
+        #expect(try runBuiltTool(["list"], in: folder).status == 0)
     }
 
     @Test("0 as expected, 1 on a violation, an unsupported bound or an unmet expectation, 2 on bad input (nothing written)",
@@ -372,7 +346,7 @@ struct ExitCodeTests {
         let out = folder.appendingPathComponent("Reports")
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         try "earlier index\n".write(to: out.appendingPathComponent("index.md"), atomically: true, encoding: .utf8)
-        let result = try runToEnd(["check", "p.yaml", "--out", "Reports", "--no-cache"], in: folder)
+        let result = try runBuiltTool(["check", "p.yaml", "--out", "Reports", "--no-cache"], in: folder)
         #expect(result.status == c.status, "\(c.name): exit \(result.status)\n\(result.output)")
         let index = try String(contentsOf: out.appendingPathComponent("index.md"), encoding: .utf8)
         if c.status == 2 {

@@ -3,29 +3,12 @@ import Foundation
 import GSL
 import Testing
 
-private let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent()
-
-/// The `boundcheck` executable of this build.
-func builtBoundcheck() throws -> URL {
-    var candidates: [URL] = []
-    if let first = CommandLine.arguments.first { candidates.append(URL(fileURLWithPath: first).deletingLastPathComponent()) }
-    candidates.append(Bundle.main.bundleURL)
-    candidates.append(Bundle.main.bundleURL.deletingLastPathComponent())
-    for folder in [".build/debug", ".build/release"] { candidates.append(packageRoot.appendingPathComponent(folder)) }
-    for c in candidates {
-        let url = c.appendingPathComponent("boundcheck")
-        if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-    }
-    throw CocoaError(.fileNoSuchFile)
-}
-
 /// Runs the built tool and returns its exit status, standard output and standard error.
 func runBoundcheck(_ arguments: [String], in folder: URL? = nil) throws -> (status: Int32, out: String, err: String) {
     let process = Process()
-    process.executableURL = try builtBoundcheck()
+    process.executableURL = try boundcheckBinary()
     process.arguments = arguments
-    process.currentDirectoryURL = folder ?? packageRoot
+    process.currentDirectoryURL = folder ?? repositoryRoot
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
