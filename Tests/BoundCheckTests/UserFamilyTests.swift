@@ -176,6 +176,23 @@ struct UserFamilyTests {
         #expect(diagnostics(Self.problem("quadratic", extra: "curvature: 2")) == ["8:14 problem.curvature: 'curvature' applies to family isotropic, not quadratic"])
     }
 
+    @Test("an unknown key in problem: gets a did-you-mean over the named family's keys, and their list")
+    func unknownKeySuggestsTheFamilysKeys() {
+        func messages(_ family: String, _ extra: String, catalog: Catalog = .withIsotropicFamily) -> [String] {
+            do {
+                _ = try SpecLoader(catalog: catalog).load(yaml: Self.problem(family, extra: extra), file: "f.yaml")
+                return []
+            } catch { return (error as? SpecErrors)?.diagnostics.map(\.message) ?? ["\(error)"] }
+        }
+        #expect(messages("isotropic", "curvatur: 2") == ["missing 'curvature' (a number > 0)",
+                                                         "unknown key 'curvatur' in the problem (did you mean 'curvature'?); valid keys: family, dimension, workers, heterogeneity, start, curvature, claim-pl, setup-cost"])
+        #expect(messages("quadratic", "spectrm: {min: 1}") == ["unknown key 'spectrm' in the problem (did you mean 'spectrum'?); valid keys: family, dimension, workers, heterogeneity, start, spectrum, rotate"])
+        // Without a family the catalog knows, every family's keys are candidates.
+        #expect(messages("quadrat", "spectrm: {min: 1}", catalog: .standard) == [
+            "unknown family 'quadrat' (did you mean 'quadratic'?); valid: quadratic, pl-sine, rational, logistic-ncvx, composite",
+            "unknown key 'spectrm' in the problem (did you mean 'spectrum'?); valid keys: family, dimension, workers, heterogeneity, start, lambda, pl-constant, rotate, samples-per-worker, spectrum, target-noise"])
+    }
+
     @Test("the work cap counts the family's declared setup work")
     func setupWorkCounts() {
         #expect(throws: Never.self) { try SpecLoader(catalog: .withIsotropicFamily).load(yaml: Self.problem(extra: "curvature: 2\n  setup-cost: 1e9"), file: "f.yaml") }

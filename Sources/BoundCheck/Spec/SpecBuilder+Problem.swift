@@ -13,7 +13,12 @@ extension SpecBuilder {
     }
 
     func buildProblem(_ node: Node) -> ProblemSpec? {
-        guard let map = reader.mapping(node, "problem", allowed: Self.problemKeys(catalog), what: "the problem") else { return nil }
+        // Every family's keys are accepted here (one of another family is refused below, saying
+        // whose it is); an unknown key gets a did-you-mean over the named family's keys.
+        let named = node.mapping?["family"]?.scalar.flatMap { catalog.family(named: $0.string) }
+        let suggested = named.map { Self.problemOwnKeys + $0.parameterKeys }
+        guard let map = reader.mapping(node, "problem", allowed: Self.problemKeys(catalog), what: "the problem",
+                                       suggested: suggested) else { return nil }
         let familyNames = catalog.families.map { $0.name }
         guard let familyNode = map["family"] else {
             reader.error(node, "problem.family", "missing 'family' (one of \(familyNames.joined(separator: ", ")))")
