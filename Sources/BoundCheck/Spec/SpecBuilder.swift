@@ -5,6 +5,15 @@ final class SpecBuilder {
     /// stage, δ without a compressor), with why; an expression naming one is refused at load
     /// time rather than failing when its bound is evaluated.
     var unavailableVariables: [String: String] = [:]
+    /// Names beyond ``boundVariables`` this file's expressions may read: oracle parameters, user
+    /// constants and method parameters (a method parameter only where the bound's methods have it).
+    var extraVariables: Set<String> = []
+    /// Each method with the parameter variables it gives (besides gamma and beta).
+    var methodVariables: [(method: MethodSpec, names: Set<String>)] = []
+    /// Every variable an expression of the file reads (an unused user constant is a typo).
+    var usedNames: Set<String> = []
+    /// Where each user constant is declared.
+    var userConstantNodes: [String: Node] = [:]
     let defaultName: String
     let sourcePath: String
     /// The file's text, to map a position inside a scalar's value back to the file.
@@ -27,13 +36,15 @@ final class SpecBuilder {
     private var methodPositions = SourcePositions()
     /// Ids of user bounds and assumptions that could not be built, and whether one without a
     /// usable id failed: `expect` keys naming them are follow-ons, not new problems.
-    private var brokenIDs: Set<String> = []
-    private var brokenWithoutID = false
+    var brokenIDs: Set<String> = []
+    var brokenWithoutID = false
     /// Every user-bound and assumption id with its node and key path, in file order.
     private var ids: [(id: String, node: Node, path: String)] = []
     /// Where each oracle stage built stands; the file's entry (node and key path) of each method built, in order.
     private var stagePlacements: [StagePlacement] = []
     private var methodItems: [(node: Node, path: String)] = []
+    /// Every `relies-on` entry read, checked once the assumptions are known.
+    var reliances: [(id: String, node: Node, path: String)] = []
 
     init(reader: YAMLReader, defaultName: String, sourcePath: String, source: String, specHash: String,
          allowLarge: Bool, quick: Bool = false, limits: ExpressionLimits, catalog: Catalog = .standard) {
@@ -110,8 +121,14 @@ final class SpecBuilder {
            let c = check["confidence"], let value = reader.double(c, "check.confidence", .between(0, 1, lowOpen: true, highOpen: true)) {
             confidence = value
         }
-        let declared = top["constants"].map(buildDeclared) ?? DeclaredConstants()
+        let oracleVariables = problem.map { ExpressionVariables.oracle(oracle, dimension: $0.dimension) } ?? []
+        let declared = top["constants"].map { buildDeclared($0, oracleVariables: oracleVariables) } ?? DeclaredConstants()
         unavailableVariables = Self.unavailableVariables(family: problem?.family, oracle: oracle, declared: declared, catalog: catalog)
+        // Oracle parameters, user constants and method parameters are variables too (ExpressionVariables.swift).
+        for v in oracleVariables { unavailableVariables[v.name] = nil }
+        extraVariables = Set(oracleVariables.map(\.name)).union(declared.user.keys)
+            .union(ExpressionVariables.methodNames)
+        methodVariables = methods.map { ($0, Set(ExpressionVariables.method($0, dimension: dimension ?? 1).map(\.name))) }
         let methodIDs = methods.map(\.id)
         let userBounds = top["user-bounds"].map { buildUserBounds($0, methods: methods) } ?? []
         let assumptions = top["assumptions"].map(buildAssumptions) ?? []
@@ -126,6 +143,8 @@ final class SpecBuilder {
             known.insert(id)
         }
         let expect = top["expect"].map { buildExpect($0, known: known, methodIDs: methodIDs) } ?? [:]
+        checkReliances(assumptionIDs: assumptions.map(\.id))
+        checkUserConstantsUsed(declared, brokenExpressions: !reader.diagnostics.isEmpty)
 
         if let problem, let run {
             checkCrossRules(problem: problem, oracle: oracle, methods: methods, run: run, quick: quick ?? run,
@@ -416,18 +435,28 @@ final class SpecBuilder {
         return items.enumerated().compactMap { reader.choice($1, YAMLReader.join(path, index: $0), among: ids, what: "catalog bound") }
     }
 
-    func buildDeclared(_ node: Node) -> DeclaredConstants {
-        guard let m = reader.mapping(node, "constants", allowed: DeclaredConstants.names.map(\.rawValue), what: "declared constants") else { return DeclaredConstants() }
+    func buildDeclared(_ node: Node, oracleVariables: [ExpressionVariable]) -> DeclaredConstants {
+        // Every key is read here: a built-in constant overrides the computed value, a new name is
+        // a user constant (UserConstants.swift checks it).
+        let keys = node.mapping?.pairs.compactMap { $0.key.scalar?.string } ?? []
+        guard let m = reader.mapping(node, "constants", allowed: keys, what: "declared constants") else { return DeclaredConstants() }
         var values: [ConstantName: Double] = [:]
+        var user: [String: Double] = [:]
         for (key, value) in m {
-            guard let name = ConstantName(rawValue: key) else { continue }   // refused by mapping(allowed:)
+            guard let name = ConstantName(rawValue: key), DeclaredConstants.names.contains(name) else {
+                if let v = readUserConstant(key, value: value, keyNode: node.mapping?.pairs.first { $0.key.scalar?.string == key }?.key,
+                                            oracleVariables: oracleVariables) {
+                    user[key] = v
+                }
+                continue
+            }
             let range: NumberRange = name == .fstar ? .any : (name == .L ? .positive : .nonNegative)
             if let v = reader.double(value, "constants.\(key)", range) { values[name] = v }
         }
         if let m = values[.m], m >= 1, let n = node.mapping?["m"] {
             reader.error(n, "constants.m", "m = \(m) is not < 1; the bias model A4 needs 0 ≤ m < 1")
         }
-        return DeclaredConstants(values)
+        return DeclaredConstants(values, user: user)
     }
 
     /// Where a scalar's value starts in the file (after a quote; on the line after a block
@@ -441,7 +470,8 @@ final class SpecBuilder {
     /// column: the error's offset in the value is mapped back to the file (through escapes,
     /// block and folded scalars); where that cannot be done, the scalar's start, and the
     /// message says which character of the value is meant.
-    func compile(_ text: String, node: Node, at position: SourcePosition, variables: Set<String>, expecting: ExpressionType) {
+    func compile(_ text: String, node: Node, at position: SourcePosition, variables: Set<String>, expecting: ExpressionType,
+                 unavailable: [String: String] = [:]) {
         func report(_ message: String, offset: Int) {
             if let scalar = node.scalar, let marks = source.positions(of: scalar), offset < marks.count {
                 let mark = marks[offset]
@@ -452,8 +482,9 @@ final class SpecBuilder {
         }
         do {
             let expression = try BoundExpression(text, allowedVariables: variables, expecting: expecting, limits: limits)
+            usedNames.formUnion(expression.variables)
             for name in expression.variables.sorted() {
-                guard let why = unavailableVariables[name] else { continue }
+                guard let why = unavailableVariables[name] ?? unavailable[name] else { continue }
                 report("'\(name)' is not defined for this problem: \(why)", offset: Self.offset(ofName: name, in: text) ?? 0)
             }
         } catch {
@@ -521,7 +552,7 @@ final class SpecBuilder {
         let methodNames = Set(methods.map(\.id) + methods.map(\.kind.rawValue))
         for (index, item) in items.enumerated() {
             let path = YAMLReader.join("user-bounds", index: index)
-            guard let m = reader.mapping(item, path, allowed: ["id", "method", "metric", "expression", "requires", "description"], what: "a user bound") else {
+            guard let m = reader.mapping(item, path, allowed: ["id", "method", "metric", "expression", "requires", "relies-on", "description"], what: "a user bound") else {
                 noteBroken(nil)
                 continue
             }
@@ -541,7 +572,8 @@ final class SpecBuilder {
             if let n = m["expression"], let text = reader.string(n, "\(path).expression", what: "an expression") {
                 expression = text
                 expressionPosition = position(of: n, "\(path).expression")
-                compile(text, node: n, at: expressionPosition, variables: Self.boundVariables, expecting: .number)
+                compile(text, node: n, at: expressionPosition, variables: Self.boundVariables.union(extraVariables), expecting: .number,
+                        unavailable: methodUnavailable(for: method))
             } else if m["expression"] == nil { reader.error(item, "\(path).expression", "missing 'expression' (the bound's right-hand side)") }
             var requires: [(String, SourcePosition)] = []
             if let n = m["requires"], let list = reader.sequence(n, "\(path).requires", what: "conditions") {
@@ -549,16 +581,19 @@ final class SpecBuilder {
                     let cPath = YAMLReader.join("\(path).requires", index: j)
                     if let text = reader.string(c, cPath, what: "a condition") {
                         let pos = position(of: c, cPath)
-                        compile(text, node: c, at: pos, variables: Self.boundVariables.subtracting(["K"]), expecting: .condition)
+                        compile(text, node: c, at: pos, variables: Self.boundVariables.union(extraVariables).subtracting(["K"]),
+                                expecting: .condition, unavailable: methodUnavailable(for: method))
                         requires.append((text, pos))
                     }
                 }
             }
             let description = m["description"].flatMap { reader.scalar($0, "\(path).description", what: "a description") } ?? ""
+            let reliesOn = m["relies-on"].map { readReliesOn($0, "\(path).relies-on") } ?? []
             if let id, let method, let metric, let expression {
                 result.append(UserBoundSpec(id: id, method: method, metric: metric, expression: expression,
                                             expressionPosition: expressionPosition, requires: requires, floor: nil,
-                                            description: description))
+                                            description: description, reliesOn: reliesOn.map(\.id), extraVariables: extraVariables))
+                reliances.append(contentsOf: reliesOn)
             } else {
                 noteBroken(id)
             }
@@ -586,8 +621,9 @@ final class SpecBuilder {
                 continue
             }
             let pos = position(of: n, "\(path).holds-if")
-            compile(text, node: n, at: pos, variables: Self.boundVariables.union(Self.probeVariables).subtracting(["K"]), expecting: .condition)
-            if let id { result.append(AssumptionSpec(id: id, holdsIf: text, position: pos)) } else { noteBroken(nil) }
+            compile(text, node: n, at: pos, variables: Self.boundVariables.union(Self.probeVariables).union(extraVariables).subtracting(["K"]),
+                    expecting: .condition, unavailable: methodUnavailable(for: nil))
+            if let id { result.append(AssumptionSpec(id: id, holdsIf: text, position: pos, extraVariables: extraVariables)) } else { noteBroken(nil) }
         }
         return result
     }
