@@ -25,14 +25,16 @@ struct Check: ParsableCommand {
 
     @Option(name: .customLong("method"),
             help: ArgumentHelp("Run only the method with this id (repeat the option, or give a comma-separated list).",
-                               discussion: "The rest of the file stays as it is — its instance, probe and random streams — so the method's seeds are the same runs as in a full check."))
+                               discussion: "The rest of the file stays as it is — its instance, probe and random streams — so the method's seeds are the same runs as in a full check.",
+                               valueName: "id"))
     var methodOptions: [String] = []
 
-    @Option(help: ArgumentHelp("Run only seed index N (0-based) of each method: one run, to reproduce a case.",
-                               discussion: "One seed of a random run decides no bound: its comparisons are inconclusive and its expectations are not checked. A deterministic run is compared exactly, as always."))
+    @Option(help: ArgumentHelp("Run only seed index n (0-based) of each method: one run, to reproduce a case.",
+                               discussion: "One seed of a random run decides no bound: its comparisons are inconclusive and its expectations are not checked. A deterministic run is compared exactly, as always.",
+                               valueName: "n"))
     var seed: Int?
 
-    @Flag(help: "Also write each method's per-seed metrics at every checkpoint as CSV: trajectories/<problem>/<method>.seed<N>.csv in --out (columns: docs/problem-files.md).")
+    @Flag(help: "Also write each method's per-seed metrics at every checkpoint as CSV: trajectories/<problem>/<method>.seed<n>.csv in --out (columns: docs/problem-files.md).")
     var trajectories = false
 
     /// The method ids of every --method, comma lists split.

@@ -21,7 +21,8 @@ public struct FloorConstant: Codable, Sendable, Equatable {
     public var suggested: Bool
 }
 
-/// What the bound's floor would be with every such constant declared at its measured value.
+/// What the bound's floor would be with the suggested constants declared at their measured
+/// values (the upper confidence limit where there is one: the value the probe cannot contradict).
 public struct FloorSensitivity: Codable, Sendable, Equatable {
     public var constants: [FloorConstant]
     public var floorAtMeasured: Double?
@@ -36,9 +37,10 @@ extension PreparedExperiment {
         (.B2, .heterogeneity, "B2 given G2"), (.G2, .heterogeneity, "G2 given B2"),
     ]
 
-    /// For each method and bound (in ``evaluateBounds(traces:assumeMeasured:)`` order): the
-    /// derived constants its floor moves with, and the floor at their measured values; nil
-    /// where the bound has no positive floor or uses no derived constant the probe measured.
+    /// For each method and bound (in ``PreparedExperiment/evaluateBounds(traces:assumeMeasured:)`` order): the
+    /// derived constants its floor moves with whose measured value is below 99% of the derived
+    /// one, and the floor at their measured values; nil where the bound has no positive floor
+    /// or no such constant.
     public func floorSensitivities(traces: [MethodTrace], probe: ProbeReport?) -> [[FloorSensitivity?]] {
         spec.methods.enumerated().map { index, methodSpec in
             let bounds = catalog.bounds(for: methodSpec, fileSelection: spec.bounds, userBounds: userBounds)
@@ -56,7 +58,10 @@ extension PreparedExperiment {
         for (name, assumption, key) in measurableConstants {
             guard let entry = context.constants.entry(name), !entry.declared, entry.value > 0,
                   let check = probe.checks.first(where: { $0.id == assumption.rawValue }), check.verdict == .holds,
-                  let measured = check.measured[key] else { continue }
+                  let measured = check.measured[key],
+                  // Only where the derived value is visibly above what the points need: an exact
+                  // derivation (a constant additive bias) has nothing to sharpen.
+                  measured < 0.99 * entry.value else { continue }
             var moved = context
             moved.constants.entries[name.rawValue]?.value = entry.value * 2
             guard let other = try? bound.floor(moved), other.isFinite, abs(other - floor) > 1e-9 * floor else { continue }
@@ -71,7 +76,7 @@ extension PreparedExperiment {
             if let i = used.firstIndex(where: { $0.name == multiplicative }) { used[i].suggested = false }
         }
         var atMeasured = context
-        for c in used where c.suggested { atMeasured.constants.entries[c.name]?.value = c.measured }
+        for c in used where c.suggested { atMeasured.constants.entries[c.name]?.value = c.measuredUpper ?? c.measured }
         let floorAtMeasured = (try? bound.floor(atMeasured)).flatMap { $0.isFinite ? $0 : nil }
         return FloorSensitivity(constants: used, floorAtMeasured: floorAtMeasured)
     }

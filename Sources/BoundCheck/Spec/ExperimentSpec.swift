@@ -217,7 +217,7 @@ public struct UserBoundSpec: Sendable, Equatable {
     /// `relies-on:` — user assumption ids and A1–A6 the bound rests on: a contradicted one makes
     /// it `unsupported`.
     public var reliesOn: [String] = []
-    /// Names beyond ``SpecBuilder/boundVariables`` the file gives expressions (user constants,
+    /// Names beyond the built-in variables the file gives expressions (user constants,
     /// oracle and method parameters), so the expression compiles again as it did at load time.
     public var extraVariables: Set<String> = []
 
