@@ -278,4 +278,37 @@ struct OneCaseTests {
         #expect(manifest.contains("trajectories/researcher/sgdm-1.seed2.csv"))
         #expect(!manifest.contains("sgd-1.seed"))
     }
+
+    @Test("one case gives the same CSV and page run directly, sharded then merged, and resumed from a full run's cache")
+    func identicalThroughShardsAndCache() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("one-case-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try researcherFile(seeds: 4).write(to: folder.appendingPathComponent("r.yaml"), atomically: true, encoding: .utf8)
+        let one = ["--method", "sgd-1", "--seed", "2", "--format", "md"]
+        let direct = try runBuiltTool(["check", "r.yaml", "--out", "direct", "--trajectories", "--no-cache"] + one, in: folder)
+        #expect(direct.status == 0 || direct.status == 1, "\(direct.output)")
+        for i in 1...2 {
+            let s = try runBuiltTool(["check", "r.yaml", "--shard", "\(i)/2", "--shard-out", "shards", "--no-cache"] + one, in: folder)
+            #expect(s.status == 0, "\(s.output)")
+        }
+        let merged = try runBuiltTool(["merge", "shards", "--out", "merged", "--trajectories", "--format", "md"], in: folder)
+        #expect(merged.status == direct.status, "\(merged.output)")
+        // A full run fills the cache; the one case then takes its item from there.
+        let full = try runBuiltTool(["check", "r.yaml", "--out", "full", "--cache-dir", "cache", "--format", "md"], in: folder)
+        #expect(full.status == 0 || full.status == 1, "\(full.output)")
+        let resumed = try runBuiltTool(["check", "r.yaml", "--out", "resumed", "--trajectories", "--resume", "--cache-dir", "cache"] + one, in: folder)
+        #expect(resumed.output.contains("1/1 work items from the cache"), "\(resumed.output)")
+        let csv = "trajectories/researcher/sgd-1.seed2.csv"
+        let expected = try String(contentsOf: folder.appendingPathComponent("direct/\(csv)"), encoding: .utf8)
+        for other in ["merged", "resumed"] {
+            #expect(try String(contentsOf: folder.appendingPathComponent("\(other)/\(csv)"), encoding: .utf8) == expected, "\(other)")
+        }
+        func page(_ run: String) throws -> String {
+            try String(contentsOf: folder.appendingPathComponent("\(run)/researcher.md"), encoding: .utf8)
+                .split(separator: "\n").filter { !$0.contains("wall time") }.joined(separator: "\n")
+        }
+        #expect(try page("merged") == page("direct"))
+        #expect(try page("resumed") == page("direct"))
+    }
 }
