@@ -122,6 +122,13 @@ struct OwnConstantTests {
         #expect(hit.line == 12)
         #expect(hit.keyPath.hasPrefix("constants."))
     }
+
+    @Test("a refused user constant that an expression uses is reported once, at its declaration")
+    func refusedConstantNoFollowOn() {
+        let d = diagnostics(researcherFile(constants: "{top_k_c: 2}", expression: "2*D0/(gamma*K) + top_k_c*zeta2"))
+        #expect(d.count == 1, "\(d.map(\.description))")
+        #expect(d.first?.keyPath == "constants.top_k_c")
+    }
 }
 
 @Suite("Reliance on assumptions")

@@ -14,6 +14,8 @@ final class SpecBuilder {
     var usedNames: Set<String> = []
     /// Where each user constant is declared.
     var userConstantNodes: [String: Node] = [:]
+    /// User constants refused by name (their error is reported once, at the declaration).
+    var refusedUserConstants: Set<String> = []
     let defaultName: String
     let sourcePath: String
     /// The file's text, to map a position inside a scalar's value back to the file.
@@ -127,7 +129,7 @@ final class SpecBuilder {
         // Oracle parameters, user constants and method parameters are variables too (ExpressionVariables.swift).
         for v in oracleVariables { unavailableVariables[v.name] = nil }
         extraVariables = Set(oracleVariables.map(\.name)).union(declared.user.keys)
-            .union(ExpressionVariables.methodNames)
+            .union(ExpressionVariables.methodNames).union(refusedUserConstants)
         methodVariables = methods.map { ($0, Set(ExpressionVariables.method($0, dimension: dimension ?? 1).map(\.name))) }
         let methodIDs = methods.map(\.id)
         let userBounds = top["user-bounds"].map { buildUserBounds($0, methods: methods) } ?? []

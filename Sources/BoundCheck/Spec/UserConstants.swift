@@ -14,6 +14,9 @@ extension SpecBuilder {
             reader.error(at, path, "'\(name.prefix(60))' cannot name a constant\(hint): a user constant is 1–40 ASCII letters, digits or '_', not starting with a digit (so expressions can read it); the built-in constants a file may declare are \(declarable.joined(separator: ", "))")
             return nil
         }
+        // A refused name that reads as a variable is still let through expressions, so that a
+        // bound using it is not reported a second time as naming an unknown variable.
+        refusedUserConstants.insert(name)
         if ExpressionVariables.builtinNames(catalog: catalog).contains(name) || oracleVariables.contains(where: { $0.name == name }) {
             reader.error(at, path, "'\(name)' is a built-in variable that a file cannot declare (it is computed from the problem, the oracle or the method); declarable: \(declarable.joined(separator: ", ")); give a constant of your own another name")
             return nil
@@ -30,6 +33,7 @@ extension SpecBuilder {
             reader.error(at, path, "'\(name)' differs from the built-in constant '\(close)' only in case; write '\(close)' to declare it, or choose a clearly different name for a constant of your own")
             return nil
         }
+        refusedUserConstants.remove(name)
         userConstantNodes[name] = at
         return reader.double(value, path)
     }
