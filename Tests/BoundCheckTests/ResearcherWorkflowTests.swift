@@ -263,6 +263,15 @@ struct OneCaseTests {
         #expect(CaseSelection(methods: ["sgdm1"]).problems(with: [p]).first?.contains("did you mean 'sgdm-1'?") == true)
         #expect(CaseSelection(seed: 8).problems(with: [p]).first?.contains("runs 8 seeds (indices 0…7)") == true)
         #expect(CaseSelection(methods: ["sgdm-1"], seed: 7).problems(with: [p]).isEmpty)
+        // A random file cut to one seed (--seeds 1) has only seed 0; a deterministic one runs
+        // seed 0 for any index, as every seed is the same run.
+        let one = try PreparedExperiment(spec: spec, seedsOverride: 1)
+        #expect(CaseSelection(seed: 3).problems(with: [one]).first?.contains("runs 1 seed (indices 0…0)") == true)
+        var exact = spec
+        exact.oracle = [.clip(tau: 0.5, rule: .absolute)]
+        let deterministic = try PreparedExperiment(spec: exact)
+        #expect(CaseSelection(seed: 3).problems(with: [deterministic]).isEmpty)
+        #expect(CaseSelection(seed: 3).items(of: deterministic).map(\.block) == [0, 0])
     }
 
     @Test("check --method with an unknown id exits 2 with a suggestion; --seed and --trajectories write the CSVs, listed in the manifest")

@@ -35,7 +35,12 @@ public struct CaseSelection: Codable, Sendable, Equatable, CustomStringConvertib
     /// the same run (a deterministic file runs one seed).
     public func seedIndex(in prepared: PreparedExperiment) -> Int? {
         guard let seed else { return nil }
-        return prepared.profile.seeds == 1 ? 0 : seed
+        return Self.everySeedIsOneRun(prepared) ? 0 : seed
+    }
+
+    /// Nothing in the file draws random numbers, so it runs one seed that stands for all.
+    static func everySeedIsOneRun(_ prepared: PreparedExperiment) -> Bool {
+        prepared.methods.indices.allSatisfy { prepared.isDeterministic(method: $0) }
     }
 
     /// The experiment's work items this selection runs, in canonical order.
@@ -59,8 +64,8 @@ public struct CaseSelection: Codable, Sendable, Equatable, CustomStringConvertib
         }
         if let seed {
             if seed < 0 { out.append("--seed \(seed): a seed index is 0 or more") }
-            for p in prepared where selectsAny(of: p) && p.profile.seeds > 1 && seed >= p.profile.seeds {
-                out.append("--seed \(seed): \(p.spec.name) runs \(p.profile.seeds) seeds (indices 0…\(p.profile.seeds - 1)) in its \(p.profileName) profile; use --seeds to run more")
+            for p in prepared where selectsAny(of: p) && !Self.everySeedIsOneRun(p) && seed >= p.profile.seeds {
+                out.append("--seed \(seed): \(p.spec.name) runs \(p.profile.seeds) seed\(p.profile.seeds == 1 ? "" : "s") (indices 0…\(p.profile.seeds - 1)) in its \(p.profileName) profile; use --seeds to run more")
             }
         }
         return out
@@ -68,7 +73,9 @@ public struct CaseSelection: Codable, Sendable, Equatable, CustomStringConvertib
 }
 
 extension ExperimentResult {
-    /// The seed index of each of a method's recorded seeds, in the order of its trace's samples.
+    /// The seed index of each of a method's recorded seeds, in the order of its trace's samples
+    /// (a file of one seed ran seed 0, whatever `--seed` named: it is deterministic, or the
+    /// selection would have been refused).
     public func seedIndices(of method: MethodResult) -> [Int] {
         if let seed = selection?.seed { return [seeds == 1 ? 0 : seed] }
         return Array(0..<method.trace.samples.count)

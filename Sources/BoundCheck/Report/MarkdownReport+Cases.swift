@@ -7,7 +7,9 @@ extension MarkdownReport {
         var parts: [String] = []
         if selection.methods != nil { parts.append("method\(r.methods.count == 1 ? "" : "s") \(r.methods.map { "`\($0.method.id)`" }.joined(separator: ", ")) only") }
         if let seed = selection.seed {
-            parts.append(r.seeds == 1 ? "seed index \(seed) — every seed of this deterministic file is the same run, seed 0" : "seed index \(seed) only, of the profile's \(r.seeds)")
+            let deterministic = r.seeds == 1 && r.oracleDeterministic && r.methods.allSatisfy { $0.method.sparsifier != "rand-k" }
+            parts.append(deterministic ? "seed index \(seed) — every seed of this deterministic file is the same run, seed 0"
+                         : "seed index \(seed) only, of the profile's \(r.seeds)")
         }
         var out = "\n> [!NOTE]\n> One case (`\(selection.description)`): \(parts.joined(separator: "; ")). "
         out += "Instance, probe and random streams are the full run's, so each run here is the same as in a full check; "
