@@ -38,8 +38,8 @@ extension PreparedExperiment {
     ]
 
     /// For each method and bound (in ``PreparedExperiment/evaluateBounds(traces:assumeMeasured:)`` order): the
-    /// derived constants its floor moves with whose measured value is below 99% of the derived
-    /// one, and the floor at their measured values; nil where the bound has no positive floor
+    /// derived constants its floor moves with whose measured value — its upper confidence limit
+    /// where there is one — is below 99% of the derived one, and the floor at those values; nil where the bound has no positive floor
     /// or no such constant.
     public func floorSensitivities(traces: [MethodTrace], probe: ProbeReport?) -> [[FloorSensitivity?]] {
         spec.methods.enumerated().map { index, methodSpec in
@@ -59,9 +59,10 @@ extension PreparedExperiment {
             guard let entry = context.constants.entry(name), !entry.declared, entry.value > 0,
                   let check = probe.checks.first(where: { $0.id == assumption.rawValue }), check.verdict == .holds,
                   let measured = check.measured[key],
-                  // Only where the derived value is visibly above what the points need: an exact
-                  // derivation (a constant additive bias) has nothing to sharpen.
-                  measured < 0.99 * entry.value else { continue }
+                  // Only where the data show the derived value is above what the points need (its
+                  // upper confidence limit, or the exact value, below 99% of it): an exact derivation
+                  // (a constant additive bias) has nothing to sharpen, and noise alone proves nothing.
+                  (check.measuredUpper?[key] ?? measured) < 0.99 * entry.value else { continue }
             var moved = context
             moved.constants.entries[name.rawValue]?.value = entry.value * 2
             guard let other = try? bound.floor(moved), other.isFinite, abs(other - floor) > 1e-9 * floor else { continue }

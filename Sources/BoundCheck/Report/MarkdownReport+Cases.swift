@@ -35,7 +35,8 @@ extension MarkdownReport {
         var out = " Its floor \(fmt(floor)) uses derived (worst-case) constants: \(each.joined(separator: "; "))."
         if let atMeasured = s.floorAtMeasured, atMeasured < 0.99 * floor {
             let declare = s.constants.filter(\.suggested).map { "\($0.name): \(fmt($0.measuredUpper ?? $0.measured))" }
-            out += " Declared at the measured value\(declare.count == 1 ? "" : "s") (the upper confidence limit, which the probe cannot contradict) the floor would be \(fmt(atMeasured)): to test the bound sharply, declare `constants: {\(declare.joined(separator: ", "))}` (the probe then checks the declared value; docs/problem-files.md, \"Testing a conjecture sharply\")."
+            let statistical = s.constants.contains { $0.suggested && $0.measuredUpper != nil }
+            out += " Declared at the measured value\(declare.count == 1 ? "" : "s") (\(statistical ? "the upper confidence limit, which the probe cannot contradict" : "exact: the oracle is deterministic")) the floor would be \(fmt(atMeasured)): to test the bound sharply, declare `constants: {\(declare.joined(separator: ", "))}` (the probe then checks the declared value; docs/problem-files.md, \"Testing a conjecture sharply\")."
         }
         return out
     }
