@@ -33,6 +33,14 @@ struct Bounds: ParsableCommand {
             guard let e = prepared.instance.constants.entry(name) else { continue }
             print("  \(name.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(String(format: "%-12.6g", e.value)) \(e.how)")
         }
+        for name in prepared.instance.constants.userConstantNames {
+            guard let e = prepared.instance.constants.entries[name] else { continue }
+            print("  \(name.padding(toLength: 8, withPad: " ", startingAt: 0)) \(String(format: "%-12.6g", e.value)) \(e.how)")
+        }
+        // The names expressions may read beyond the constants (docs/problem-files.md, "Variables").
+        let variables = spec.oracleVariables.map { "\($0.name) = \(String(format: "%.6g", $0.value))" }
+            + spec.methods.flatMap { m in m.expressionVariables(dimension: spec.problem.dimension).map { "\($0.name) = \(String(format: "%.6g", $0.value)) (\(m.id))" } }
+        if !variables.isEmpty { print("parameter variables: \(variables.joined(separator: ", "))") }
         for (method, bounds) in zip(prepared.methods, evaluations) {
             print("\n\(method.id): \(method.kind.rawValue), β = \(method.beta), γ = \(String(format: "%.6g", method.gamma)) — \(method.stepRule)")
             for b in bounds {

@@ -23,6 +23,25 @@ struct Check: ParsableCommand {
     @Option(help: "Check only the bound or assumption with this id.")
     var only: String?
 
+    @Option(name: .customLong("method"),
+            help: ArgumentHelp("Run only the method with this id (repeat the option, or give a comma-separated list).",
+                               discussion: "The rest of the file stays as it is — its instance, probe and random streams — so the method's seeds are the same runs as in a full check.",
+                               valueName: "id"))
+    var methodOptions: [String] = []
+
+    @Option(help: ArgumentHelp("Run only seed index n (0-based) of each method: one run, to reproduce a case.",
+                               discussion: "One seed of a random run decides no bound: its comparisons are inconclusive and its expectations are not checked. A deterministic run is compared exactly, as always.",
+                               valueName: "n"))
+    var seed: Int?
+
+    @Flag(help: "Also write each method's per-seed metrics at every checkpoint as CSV: trajectories/<problem>/<method>.seed<n>.csv in --out (columns: docs/problem-files.md).")
+    var trajectories = false
+
+    /// The method ids of every --method, comma lists split.
+    var methodIDs: [String] {
+        methodOptions.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
+    }
+
     @Option(name: .customLong("jobs"), help: "Threads to run on (default: all cores). Results are identical for any value.")
     var jobsOption: Int?
     var jobs: Int { jobsOption ?? ProcessInfo.processInfo.activeProcessorCount }
@@ -61,6 +80,14 @@ struct Check: ParsableCommand {
         if jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
         if let shard { do { _ = try Shard(parsing: shard) } catch { throw ValidationError("\(error)") } }
         if resume && noCache { throw ValidationError("--resume needs the cache; drop --no-cache") }
+        if let seed, seed < 0 { throw ValidationError("--seed is a seed index, 0 or more; got \(seed)") }
+        if !methodOptions.isEmpty && methodIDs.isEmpty { throw ValidationError("--method names no method id") }
+        if trajectories && shard != nil { throw ValidationError("--trajectories writes into the report folder, which a shard does not write; pass --trajectories to `boundcheck merge` instead") }
+    }
+
+    /// `--method` and `--seed` as a selection (nil: the whole files).
+    var selection: CaseSelection? {
+        methodIDs.isEmpty && seed == nil ? nil : CaseSelection(methods: methodIDs.isEmpty ? nil : methodIDs, seed: seed)
     }
 
     func run() throws {
@@ -80,12 +107,22 @@ struct Check: ParsableCommand {
                 throw ExitCode(Exit.badInput)
             }
         }
-        let prepared: [PreparedExperiment]
+        var prepared: [PreparedExperiment]
         do { prepared = try ProblemFiles.prepare(specs, quick: quick, seedsOverride: seeds, catalog: Session.catalog) } catch {
             emitAnnotations(error.diagnostics, formats: formats)
             error.messages.forEach(printError)
             printError("nothing was run and no report was written.")
             throw ExitCode(Exit.badInput)
+        }
+        if let selection {
+            let problems = selection.problems(with: prepared)
+            if !problems.isEmpty {
+                problems.forEach { printError("error: \($0)") }
+                printError("nothing was run and no report was written.")
+                throw ExitCode(Exit.badInput)
+            }
+            for p in prepared where !selection.selectsAny(of: p) { print("skipped  \(p.spec.name)  (no method selected by --method)") }
+            prepared = prepared.filter { selection.selectsAny(of: $0) }
         }
         // The places results go, and the cache, are checked before anything runs.
         let claimed = self.shard == nil ? try ClaimedOutput.claim(out) : nil
@@ -100,7 +137,8 @@ struct Check: ParsableCommand {
             printError("nothing was run and no report was written.")
             throw ExitCode(Exit.badInput)
         }
-        let request = CheckRequest(settings: CheckSettings(quick: quick, seeds: seeds, confidence: confidence, strict: strict, only: only),
+        let request = CheckRequest(settings: CheckSettings(quick: quick, seeds: seeds, confidence: confidence, strict: strict, only: only,
+                                                           selection: selection),
                                    jobs: jobs, shard: shard, resume: resume, probe: !noProbe,
                                    commit: commit, toolchain: VersionInfo.toolchain)
         let outcome: CheckOutcome
@@ -116,7 +154,7 @@ struct Check: ParsableCommand {
             let path = try writeShardFile(file, to: shardOut)
             print("shard \(file.shard): \(workItems) work items; results in \(path) (combine with `boundcheck merge`)")
         case .reports(let pages):
-            try claimed?.write(pages, formats: formats, commit: commit, linkBase: reports.linkBase)
+            try claimed?.write(pages, formats: formats, commit: commit, linkBase: reports.linkBase, trajectories: trajectories)
             let results = pages.map(\.result)
             emitAnnotations(results, formats: formats)
             try finish(results, out: out)

@@ -26,6 +26,9 @@ struct Merge: ParsableCommand {
     @Flag(help: "Allow problem files over the size, work and memory limits (as for check).")
     var allowLarge = false
 
+    @Flag(help: "Also write the per-seed CSVs of `check --trajectories` (trajectories/<problem>/<method>.seed<N>.csv in --out).")
+    var trajectories = false
+
     func run() throws {
         let merged: MergedRun
         do {
@@ -50,7 +53,7 @@ struct Merge: ParsableCommand {
             throw ExitCode(Exit.internalFailure)
         }
         // Written exactly as `check` writes them.
-        try claimed.write(pages, formats: formats, commit: commit, linkBase: reports.linkBase)
+        try claimed.write(pages, formats: formats, commit: commit, linkBase: reports.linkBase, trajectories: trajectories)
         let results = pages.map(\.result)
         emitAnnotations(results, formats: formats)
         try finish(results, out: out)

@@ -18,11 +18,12 @@ extension ClaimedOutput {
 
     /// Writes the report set; a failing file system is exit 2 (the previous reports stay as
     /// they were), anything else an internal failure.
-    func write(_ pages: [ReportPage], formats: Set<ReportFormat>, commit: String, linkBase: String?) throws {
+    func write(_ pages: [ReportPage], formats: Set<ReportFormat>, commit: String, linkBase: String?,
+               trajectories: Bool = false) throws {
         do {
             // From here to exit, SIGINT and SIGTERM wait: the swap must not be cut in half.
             try write(pages, formats: formats, commit: commit, toolchain: VersionInfo.toolchain, linkBase: linkBase,
-                      replacing: deferInterrupts)
+                      trajectories: trajectories, replacing: deferInterrupts)
         } catch let error as OutputError {
             printError("error: \(error)")
             throw ExitCode(Exit.badInput)

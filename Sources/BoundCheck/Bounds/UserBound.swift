@@ -11,9 +11,10 @@ public struct UserBound: Bound {
     public init(_ spec: UserBoundSpec) throws {
         self.spec = spec
         do {
-            expression = try BoundExpression(spec.expression, allowedVariables: SpecBuilder.boundVariables, expecting: .number)
+            let variables = SpecBuilder.boundVariables.union(spec.extraVariables)
+            expression = try BoundExpression(spec.expression, allowedVariables: variables, expecting: .number)
             requirements = try spec.requires.map {
-                ($0.text, try BoundExpression($0.text, allowedVariables: SpecBuilder.boundVariables.subtracting(["K"]), expecting: .condition))
+                ($0.text, try BoundExpression($0.text, allowedVariables: variables.subtracting(["K"]), expecting: .condition))
             }
         } catch {
             throw BoundError(bound: spec.id, message: "\(error)")
@@ -27,9 +28,10 @@ public struct UserBound: Bound {
     }
     public var metric: Metric { spec.metric }
     public var formula: String { spec.expression }
-    /// The assumptions whose constants the expression or its `requires` mention.
+    /// The assumptions whose constants the expression or its `requires` mention, and those its
+    /// `relies-on` names (user assumptions among them).
     public var assumptions: Set<String> {
-        ProbedAssumption.using(expression.variables.union(requirements.flatMap(\.expression.variables)))
+        ProbedAssumption.using(expression.variables.union(requirements.flatMap(\.expression.variables))).union(spec.reliesOn)
     }
 
     /// The method kind the file names, or every kind when it names a method by its id.
@@ -43,6 +45,7 @@ public struct UserBound: Bound {
 
     static func variables(_ c: BoundContext, K: Double) -> [String: Double] {
         var v = c.constants.values
+        for p in c.methodSpec.expressionVariables(dimension: c.dimension) { v[p.name] = p.value }
         v["gamma"] = c.gamma
         v["beta"] = c.beta
         v["p"] = Double(c.workers)

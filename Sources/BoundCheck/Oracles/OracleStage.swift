@@ -38,6 +38,15 @@ public protocol OracleStage: Sendable, Equatable {
     /// δ (contraction) or τ (clipping threshold) the stage declares, for bounds and expressions.
     func declaredConstants(dimension: Int) -> OracleStageConstants
 
+    /// The stage's numeric parameters as expression variables: each (parameter, value) becomes
+    /// the variable `<stage>_<parameter>` (``ExpressionVariables``), e.g. `top_k_k`.
+    func expressionParameters(dimension: Int) -> [(parameter: String, value: Double)]
+
+    /// δ of an expected contraction, E‖C(u) − u‖² ≤ (1 − δ)‖u‖², for a stage that is not a
+    /// contraction for every u (so it declares no δ to the bounds) but whose compressor is one in
+    /// expectation: expressions may read it as `delta` (nil: none).
+    func expectedContraction(dimension: Int) -> Double?
+
     /// What the kernel keeps between calls, built once per run (buffers, precomputed factors).
     associatedtype State
     func makeState(environment: OracleEnvironment) -> State
@@ -52,6 +61,8 @@ extension OracleStage {
     public func placementProblems(_ placement: StagePlacement) -> [String] { [] }
     public func unsupportedMethod(_ method: MethodKind, placement: StagePlacement) -> String? { nil }
     public func declaredConstants(dimension: Int) -> OracleStageConstants { OracleStageConstants() }
+    public func expressionParameters(dimension: Int) -> [(parameter: String, value: Double)] { [] }
+    public func expectedContraction(dimension: Int) -> Double? { nil }
     public var name: String { Self.name }
 
     /// The stage read from a problem file, type-erased (nil: reported problems).

@@ -71,7 +71,7 @@ public enum CheckRun {
                            events: @escaping @Sendable (CheckEvent) -> Void) throws -> CheckOutcome {
         let shard = request.shard
         let confidence = request.settings.confidence
-        let owned = WorkPlan.items(for: prepared, shard: shard)
+        let owned = WorkPlan.items(for: prepared, shard: shard, selection: request.settings.selection)
         var pages: [ReportPage] = []
         var shardProblems: [ShardFile.Problem] = []
         for (index, p) in prepared.enumerated() {
@@ -96,7 +96,8 @@ public enum CheckRun {
             }
             let traces = Runner.merge(run.results, methods: p.methods, profile: p.profile)
             let result = try Experiment.judge(p, traces: traces, probe: try probe.value?.get(), confidence: confidence,
-                                              strict: request.settings.strict, only: request.settings.only)
+                                              strict: request.settings.strict, only: request.settings.only,
+                                              selection: request.settings.selection)
             let provenance = Provenance(commit: request.commit, toolchain: request.toolchain,
                                         wallTimeSeconds: Date().timeIntervalSince(started))
             pages.append((result, provenance))
@@ -118,7 +119,7 @@ public enum CheckRun {
         for problem in merged.problems {
             let probe = try AssumptionProbe.run(problem.prepared, confidence: settings.confidence)
             let result = try Experiment.judge(problem.prepared, traces: problem.traces, probe: probe, confidence: settings.confidence,
-                                              strict: settings.strict, only: settings.only)
+                                              strict: settings.strict, only: settings.only, selection: settings.selection)
             pages.append((result, Provenance(commit: commit, toolchain: toolchain, wallTimeSeconds: problem.seconds)))
             events(.judged(result, seconds: nil))
         }

@@ -91,6 +91,9 @@ public struct CheckedBound: Codable, Sendable, Equatable {
     public var expected: Verdict?
     /// Whether this bound makes the report fail.
     public var fails: Bool
+    /// The derived constants its floor uses, with what the probe measured for them (nil: none,
+    /// or no probe).
+    public var floorConstants: FloorSensitivity? = nil
 }
 
 public struct MethodResult: Codable, Sendable, Equatable {
@@ -126,6 +129,8 @@ public struct ExperimentResult: Codable, Sendable, Equatable {
     /// Expectations that name nothing that was checked.
     public var unmatchedExpectations: [String]
     public var passed: Bool
+    /// `--method`/`--seed`: the cases this report was narrowed to (nil: the whole file).
+    public var selection: CaseSelection? = nil
 }
 
 extension ExperimentResult {
@@ -167,15 +172,25 @@ public enum Experiment {
     /// With a probe report, a bound that relies on an assumption the probe contradicts is
     /// *unsupported* (its comparison with the runs is kept in the reason), and each assumption
     /// check is held to the file's `expect` like a bound.
-    public static func judge(_ prepared: PreparedExperiment, traces: [MethodTrace], probe: ProbeReport? = nil,
-                             confidence: Double? = nil, strict: Bool = false, only: String? = nil) throws -> ExperimentResult {
+    ///
+    /// With a `selection` (`--method`, `--seed`), only the selected methods are judged, over the
+    /// seeds that ran; expectations that match nothing judged are not held against the run, and
+    /// a random method run on one seed — which decides nothing — has its expectations shown but
+    /// not checked (``CaseSelection``).
+    public static func judge(_ prepared: PreparedExperiment, traces allTraces: [MethodTrace], probe: ProbeReport? = nil,
+                             confidence: Double? = nil, strict: Bool = false, only: String? = nil,
+                             selection: CaseSelection? = nil) throws -> ExperimentResult {
         let spec = prepared.spec
-        var evaluations = prepared.evaluateBounds(traces: traces)
+        // Unselected methods have empty traces: they are left out, as if the file had only the others.
+        let included = prepared.methods.indices.filter { selection?.includes(method: prepared.methods[$0].id) ?? true }
+        let traces = allTraces
+        let unfiltered = prepared.evaluateBounds(traces: traces)
+        var evaluations = unfiltered
         if let only {
             evaluations = evaluations.map { $0.filter { prepared.catalog.bound($0.id, isNamedBy: only) } }
         }
         // Bonferroni over every checkpoint × bound compared in this report.
-        let comparisons = evaluations.enumerated().reduce(0) { total, entry in
+        let comparisons = evaluations.enumerated().filter { included.contains($0.offset) }.reduce(0) { total, entry in
             total + entry.element.filter(\.applicable).reduce(0) { sum, e in
                 sum + zip(e.values, traces[entry.offset].checkpoints.indices).filter { v, c in
                     v != nil && traces[entry.offset].statistics(e.metric, at: c).count > 0
@@ -188,10 +203,18 @@ public enum Experiment {
         var matched = Set<String>()
         var methods: [MethodResult] = []
         let contradicted = probe?.contradicted ?? []
-        for (index, trace) in traces.enumerated() {
+        var sensitivities = prepared.floorSensitivities(traces: traces, probe: probe)
+        if let only {
+            sensitivities = zip(sensitivities, unfiltered).map { s, e in
+                zip(s, e).filter { prepared.catalog.bound($0.1.id, isNamedBy: only) }.map(\.0)
+            }
+        }
+        for (index, trace) in traces.enumerated() where included.contains(index) {
             let methodID = prepared.methods[index].id
+            // One seed of a random method: nothing is decided, so no expectation can be met.
+            let singleRandomSeed = selection?.seed != nil && !prepared.isDeterministic(method: index)
             var checked: [CheckedBound] = []
-            for evaluation in evaluations[index] {
+            for (boundIndex, evaluation) in evaluations[index].enumerated() {
                 var verdict = try rule.judge(evaluation: evaluation, trace: trace, deterministic: prepared.isDeterministic(method: index),
                                              fstar: prepared.instance.constants[.fstar] ?? 0)
                 let broken = evaluation.assumptions.filter(contradicted.contains)
@@ -204,7 +227,7 @@ public enum Experiment {
                 let group = prepared.catalog.group(ofBound: evaluation.id)
                 let keys = ["\(methodID)/\(evaluation.id)", evaluation.id] + (group != evaluation.id ? ["\(methodID)/\(group)", group] : [])
                 let key = keys.first { spec.expect[$0] != nil }
-                let expected = key.flatMap { spec.expect[$0] }.flatMap { Verdict(rawValue: $0.rawValue) }
+                let expected = singleRandomSeed ? nil : key.flatMap { spec.expect[$0] }.flatMap { Verdict(rawValue: $0.rawValue) }
                 if let key { matched.insert(key) }
                 let fails: Bool
                 if verdict.verdict == .error {
@@ -219,7 +242,8 @@ public enum Experiment {
                     case .holds, .notApplicable: fails = false
                     }
                 }
-                checked.append(CheckedBound(evaluation: evaluation, verdict: verdict, expected: expected, fails: fails))
+                checked.append(CheckedBound(evaluation: evaluation, verdict: verdict, expected: expected, fails: fails,
+                                            floorConstants: sensitivities[index][safe: boundIndex] ?? nil))
             }
             methods.append(MethodResult(method: prepared.methods[index], trace: trace, bounds: checked))
         }
@@ -227,6 +251,8 @@ public enum Experiment {
         matched.formUnion(checkedProbe?.checks.filter { $0.expected != nil }.map(\.id) ?? [])
         let unmatched = spec.expect.keys.filter { key in
             guard !matched.contains(key) else { return false }
+            // With --method or --seed, expectations about cases that did not run are not checked.
+            if selection != nil { return false }
             // With --only, expectations about other bounds and assumptions are not checked.
             if let only { return (key.split(separator: "/").last.map(String.init) ?? key) == only }
             return true
@@ -241,8 +267,9 @@ public enum Experiment {
             constants: prepared.instance.constants, fstarIsLowerBound: prepared.instance.problemConstants.fstarIsLowerBound,
             oracleDeterministic: prepared.instance.oracleConstants.deterministic,
             methods: methods, probe: checkedProbe,
-            momentumComparisons: try MomentumComparison.all(traces, confidence: rule.confidence,
+            momentumComparisons: try MomentumComparison.all(included.map { traces[$0] }, confidence: rule.confidence,
                                                              deterministic: prepared.instance.oracleConstants.deterministic
-                                                                 && prepared.spec.methods.allSatisfy { !$0.isRandom }), unmatchedExpectations: unmatched, passed: passed)
+                                                                 && prepared.spec.methods.allSatisfy { !$0.isRandom }), unmatchedExpectations: unmatched, passed: passed,
+            selection: selection)
     }
 }

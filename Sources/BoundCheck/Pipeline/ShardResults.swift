@@ -8,13 +8,16 @@ public struct CheckSettings: Codable, Sendable, Equatable, CustomStringConvertib
     public var confidence: Double?
     public var strict: Bool
     public var only: String?
+    /// `--method`, `--seed` (nil: every case).
+    public var selection: CaseSelection?
 
-    public init(quick: Bool, seeds: Int?, confidence: Double?, strict: Bool, only: String?) {
+    public init(quick: Bool, seeds: Int?, confidence: Double?, strict: Bool, only: String?, selection: CaseSelection? = nil) {
         self.quick = quick
         self.seeds = seeds
         self.confidence = confidence
         self.strict = strict
         self.only = only
+        self.selection = selection
     }
 
     /// The options as they were given on the command line ("--quick --seeds 8"; "no options").
@@ -25,6 +28,7 @@ public struct CheckSettings: Codable, Sendable, Equatable, CustomStringConvertib
         if let confidence { parts.append("--confidence \(confidence)") }
         if strict { parts.append("--strict") }
         if let only { parts.append("--only \(only)") }
+        if let selection, !selection.description.isEmpty { parts.append(selection.description) }
         return parts.isEmpty ? "no options" : parts.joined(separator: " ")
     }
 }
@@ -152,7 +156,7 @@ public struct MergedRun {
                     byItem[r.item] = r
                 }
             }
-            let expected = prepared.workItems
+            let expected = first.settings.selection.map { $0.items(of: prepared) } ?? prepared.workItems
             let absent = expected.filter { byItem[$0] == nil }
             if !absent.isEmpty || byItem.count != expected.count {
                 throw WorkStoreError("incomplete: \(entry.name) has \(byItem.count) of \(expected.count) work items (missing \(absent.count))")

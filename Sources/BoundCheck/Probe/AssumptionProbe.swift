@@ -92,6 +92,10 @@ public struct AssumptionCheck: Codable, Sendable, Equatable {
     public var reason: String
     public var expected: AssumptionVerdict?
     public var fails: Bool
+    /// Beside ``measured`` (statistical checks only): the largest upper confidence limit over
+    /// the points, under the same keys — a declared value at least this large is not
+    /// contradicted at the probe's confidence (docs/problem-files.md, "Testing a conjecture sharply").
+    public var measuredUpper: [String: Double]? = nil
 }
 
 /// The probe's findings for one problem file.
@@ -110,9 +114,10 @@ public struct ProbeReport: Codable, Sendable, Equatable {
     /// Catalog assumptions not checked, with why.
     public var notChecked: [String: String]
 
-    /// Ids of the catalog assumptions the data contradict.
+    /// Ids of the assumptions the data contradict: catalog ones (A1–A6) and the file's own
+    /// (a user bound's `relies-on` names them).
     public var contradicted: Set<String> {
-        Set(checks.filter { $0.kind == "theory" && $0.verdict == .violated }.map(\.id))
+        Set(checks.filter { $0.verdict == .violated }.map(\.id))
     }
 }
 
@@ -162,8 +167,8 @@ public enum AssumptionProbe {
         let constants = instance.constants
         var notChecked: [String: String] = [:]
         let userAssumptions = try prepared.spec.assumptions.map { spec in
-            (spec, try BoundExpression(spec.holdsIf, allowedVariables: SpecBuilder.boundVariables.union(SpecBuilder.probeVariables),
-                                       expecting: .condition))
+            (spec, try BoundExpression(spec.holdsIf, allowedVariables: SpecBuilder.boundVariables.union(SpecBuilder.probeVariables)
+                                           .union(spec.extraVariables), expecting: .condition))
         }
         // Bonferroni: one comparison per point for every statistical check.
         var statistical = 0
@@ -283,11 +288,16 @@ public enum AssumptionProbe {
 
         // A4: bias.
         if let m = constants[.m], let zeta2 = constants[.zeta2] {
-            var zetaHat = 0.0, mHat = 0.0
+            var zetaHat = 0.0, mHat = 0.0, zetaUpper = 0.0, mUpper = 0.0
             for sample in measured {
                 let bias2 = try test.lowerLimit(sample.bias2), p = sample.point
+                let upper = try test.upperLimit(sample.bias2)
                 zetaHat = max(zetaHat, bias2 - m * p.grad2)
-                if p.grad2 > 0 { mHat = max(mHat, (bias2 - zeta2) / p.grad2) }
+                zetaUpper = max(zetaUpper, upper - m * p.grad2)
+                if p.grad2 > 0 {
+                    mHat = max(mHat, (bias2 - zeta2) / p.grad2)
+                    mUpper = max(mUpper, (upper - zeta2) / p.grad2)
+                }
             }
             let outcome = try test.firstViolation(measured) { sample, batch in
                 let value = sample.bias2[batch] - m * sample.point.grad2 - zeta2
@@ -301,18 +311,24 @@ public enum AssumptionProbe {
                 measured: ["zeta2 given m": zetaHat, "m given zeta2": mHat], test: testText,
                 reason: outcome.map { "at \($0.label) ‖b‖² − m‖∇f‖² − ζ² = \(fmt($0.mean)) (lower limit \(fmt($0.lower))) > 0" }
                     ?? "no point contradicts it (\(points.count) points)",
-                expected: nil, fails: outcome != nil))
+                expected: nil, fails: outcome != nil,
+                measuredUpper: deterministic ? nil : ["zeta2 given m": zetaUpper, "m given zeta2": mUpper]))
         }
 
         // A5: affine variance against ‖h‖².
         if deterministic {
             notChecked["A5"] = "deterministic oracle: no noise"
         } else if let M = constants[.M], let sigma2 = constants[.sigma2] {
-            var sigmaHat = 0.0, MHat = 0.0
+            var sigmaHat = 0.0, MHat = 0.0, sigmaUpper = 0.0, MUpper = 0.0
             for sample in measured {
                 let p = sample.point
-                sigmaHat = max(sigmaHat, try test.lowerLimit(sample.variance.indices.map { sample.variance[$0] - M * sample.h2[$0] }))
-                if p.h2 > 0 { MHat = max(MHat, (try test.lowerLimit(sample.variance) - sigma2) / p.h2) }
+                let excess = sample.variance.indices.map { sample.variance[$0] - M * sample.h2[$0] }
+                sigmaHat = max(sigmaHat, try test.lowerLimit(excess))
+                sigmaUpper = max(sigmaUpper, try test.upperLimit(excess))
+                if p.h2 > 0 {
+                    MHat = max(MHat, (try test.lowerLimit(sample.variance) - sigma2) / p.h2)
+                    MUpper = max(MUpper, (try test.upperLimit(sample.variance) - sigma2) / p.h2)
+                }
             }
             let outcome = try test.firstViolation(measured) { sample, batch in
                 let value = sample.variance[batch] - M * sample.h2[batch] - sigma2
@@ -324,7 +340,8 @@ public enum AssumptionProbe {
                 measured: ["sigma2 given M": sigmaHat, "M given sigma2": MHat], test: testText,
                 reason: outcome.map { "at \($0.label) V − M‖h‖² − σ² = \(fmt($0.mean)) (lower limit \(fmt($0.lower))) > 0" }
                     ?? "no point contradicts it (\(points.count) points)",
-                expected: nil, fails: outcome != nil))
+                expected: nil, fails: outcome != nil,
+                measuredUpper: ["sigma2 given M": sigmaUpper, "M given sigma2": MUpper]))
         } else {
             notChecked["A5"] = "M is unavailable (relative noise with m ≥ ½)"
         }
@@ -335,6 +352,9 @@ public enum AssumptionProbe {
             func variables(_ sample: Measurement, batch: Int?) -> [String: Double] {
                 var v = constants.values
                 let method = methodsByID[sample.point.methodID] ?? prepared.methods.first
+                if let spec = prepared.spec.methods.first(where: { $0.id == method?.id }) {
+                    for p in spec.expressionVariables(dimension: instance.dimension) { v[p.name] = p.value }
+                }
                 v["gamma"] = method?.gamma ?? .nan
                 v["beta"] = method?.beta ?? .nan
                 v["p"] = Double(instance.workers)
@@ -509,6 +529,12 @@ public enum AssumptionProbe {
             let mean = scaled.reduce(0, +) / Double(scaled.count)
             let sd = scaled.count > 1 ? GSL.standardDeviation(scaled) : 0
             return (mean - (try quantile()) * sd / Double(scaled.count).squareRoot()) * scale
+        }
+
+        /// The upper confidence limit of the mean of per-batch estimates (the mirror of
+        /// ``lowerLimit(_:)``).
+        func upperLimit(_ values: [Double]) throws -> Double {
+            -(try lowerLimit(values.map { -$0 }))
         }
 
         /// The first point whose margin (a quantity ≤ 0 where the assumption holds, with an

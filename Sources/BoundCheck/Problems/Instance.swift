@@ -67,8 +67,10 @@ public struct Instance: Sendable {
         oracleConstants = OracleConstants.aggregate(bounds, B2: built.constants.B2.value, G2: built.constants.G2.value,
                                                     workerGradientBounds: built.constants.workerGradientBounds,
                                                     stages: oracle, dimension: dimension)
-        constants = ConstantTable(problem: built.constants, oracle: oracleConstants, startValue: startValue,
+        var table = ConstantTable(problem: built.constants, oracle: oracleConstants, startValue: startValue,
                                   dimension: dimension, workers: workers, declared: declared)
+        for v in ExpressionVariables.oracle(oracle, dimension: dimension) { table.parameters[v.name] = v.value }
+        constants = table
     }
 }
 
@@ -84,6 +86,24 @@ public struct ConstantTable: Codable, Equatable, Sendable {
     }
 
     public var entries: [String: Entry]
+    /// The oracle stages' parameters as expression variables (``ExpressionVariables``): read by
+    /// user expressions, not a constant of the table (reports and JSON leave them out).
+    public var parameters: [String: Double] = [:]
+
+    enum CodingKeys: String, CodingKey { case entries }
+
+    /// Tables are equal when their constants are: the parameters follow from the problem file
+    /// and are not stored (a table read back from a JSON report equals the one written).
+    public static func == (a: ConstantTable, b: ConstantTable) -> Bool { a.entries == b.entries }
+
+    /// How the table shows a user constant (`constants: {c: 2}` with a new name).
+    public static let userConstantHow = "declared by the user"
+
+    /// The user constants' names, sorted (reports list them after the built-in constants).
+    public var userConstantNames: [String] {
+        let builtin = Set(ConstantName.allCases.map(\.rawValue))
+        return entries.keys.filter { !builtin.contains($0) }.sorted()
+    }
 
     public subscript(_ name: ConstantName) -> Double? { entries[name.rawValue]?.value }
 
@@ -119,11 +139,14 @@ public struct ConstantTable: Codable, Equatable, Sendable {
             let computed = e[name.rawValue]?.value
             e[name.rawValue] = Entry(value: value, how: "declared in the problem file", declared: true, computed: computed)
         }
+        for (name, value) in declared.user {
+            e[name] = Entry(value: value, how: Self.userConstantHow, declared: true, computed: nil)
+        }
         let fstar = e[ConstantName.fstar.rawValue]?.value ?? 0
         put(.D0, startValue - fstar, "f(x⁰) − f\(problem.fstarIsLowerBound ? "_inf" : "*")")
         entries = e
     }
 
     /// Values for expression evaluation.
-    public var values: [String: Double] { entries.mapValues(\.value) }
+    public var values: [String: Double] { entries.mapValues(\.value).merging(parameters) { constant, _ in constant } }
 }

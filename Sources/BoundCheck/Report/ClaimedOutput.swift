@@ -14,16 +14,17 @@ public struct ClaimedOutput {
         lock = try OutputLock(folder: folder)
     }
 
-    /// Writes the report set and swaps it in for the folder's previous contents. `replacing`
+    /// Writes the report set (with `trajectories`, the per-seed CSVs of ``TrajectoryCSV`` too,
+    /// listed in the folder's manifest like every report file) and swaps it in for the folder's previous contents. `replacing`
     /// runs just before (the command line stops honouring interrupts there). A failing file
     /// system is an ``OutputError`` (the previous reports stay as they were).
     public func write(_ pages: [ReportPage], formats: Set<ReportFormat>, commit: String, toolchain: String,
-                      linkBase: String?, replacing: () -> Void = {}) throws {
+                      linkBase: String?, trajectories: Bool = false, replacing: () -> Void = {}) throws {
         replacing()
         try OutputFolder.replace(folder) { writer in
             try ReportSet.write(pages, formats: Set(formats.map(\.rawValue)), to: writer,
                                 indexProvenance: Provenance(commit: commit, toolchain: toolchain, wallTimeSeconds: 0),
-                                linkBase: linkBase)
+                                linkBase: linkBase, trajectories: trajectories)
         }
     }
 

@@ -95,7 +95,8 @@ public enum MarkdownReport {
         out += r.passed ? "**Verdict: pass** — every bound as expected.\n\n" : "> [!CAUTION]\n> **Verdict: fail** — see the bounds marked ✗.\n\n"
         out += "Family `\(r.family)`, d = \(r.dimension), \(r.workers) worker(s); oracle: \(r.oracle.isEmpty ? "exact gradients" : r.oracle.map { "`\($0)`" }.joined(separator: " → "))"
         out += r.oracleDeterministic ? (r.seeds == 1 ? " (deterministic: one seed, exact comparison).\n" : " (deterministic oracle; a random method part needs seeds).\n") : ".\n"
-        out += "Profile `\(r.profile)`: \(r.iterations) iterations, \(r.seeds) seed(s), confidence \(r.confidence) with a Bonferroni correction over \(r.comparisons + (r.probe?.comparisons ?? 0)) comparisons (\(r.comparisons) bound checks, \(r.probe?.comparisons ?? 0) probe tests).\n\n"
+        out += selectionNote(r)
+        out += "Profile `\(r.profile)`: \(r.iterations) iterations, \(r.selection?.seed != nil && r.seeds > 1 ? "1 seed (index \(r.selection!.seed!)) of \(r.seeds)" : "\(r.seeds) seed(s)"), confidence \(r.confidence) with a Bonferroni correction over \(r.comparisons + (r.probe?.comparisons ?? 0)) comparisons (\(r.comparisons) bound checks, \(r.probe?.comparisons ?? 0) probe tests).\n\n"
         out += "## Constants\n\nThe value the bounds use (declared in the file, or computed), beside what the assumption probe measured: "
         out += "the smallest value the probe points need (for m, ζ², M, σ², B², G² given the other constant of the pair), the largest secant for L, the smallest ‖∇f‖²/(2(f − f*)) for μ, the smallest f for f*.\n\n"
         out += "| name | value | measured (probe) | how obtained |\n|---|---|---|---|\n"
@@ -104,6 +105,10 @@ public enum MarkdownReport {
             let name = constant.rawValue
             let declared = e.declared ? " (declared; computed \(number(e.computed)))" : ""
             out += "| \(name) | \(fmt(e.value))\(declared) | \(measured(constant, r.probe)) | \(e.how) |\n"
+        }
+        for name in r.constants.userConstantNames {
+            guard let e = r.constants.entries[name] else { continue }
+            out += "| \(name) | \(fmt(e.value)) | — | \(e.how) |\n"
         }
         if r.fstarIsLowerBound { out += "\nf* is not known: `fstar` is a lower bound f_inf, so gradient bounds stay valid (looser) and gap bounds do not apply.\n" }
         for m in r.methods {
@@ -125,6 +130,7 @@ public enum MarkdownReport {
                 if let n = b.verdict.seedsToDecide { out += " About \(n) seeds would decide it." }
                 if !e.conditions.isEmpty { out += " Conditions: " + e.conditions.map { "`\($0)`" }.joined(separator: ", ") + "." }
                 if !e.assumptions.isEmpty { out += " Relies on \(e.assumptions.joined(separator: ", "))." }
+                out += floorNote(b)
                 if let rate = b.verdict.rate {
                     out += " Rate (\(rate.model.rawValue) fit over \(rate.points) transient checkpoints, k = \(rate.firstK)…\(rate.lastK)): \(rate.summary)\(rate.consistent == false ? " — the runs contract slower than the bound's rate part" : "")."
                 }

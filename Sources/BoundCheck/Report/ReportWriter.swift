@@ -59,8 +59,12 @@ public enum ReportSet {
     public static let reservedNames: Set<String> = ["index", "junit", "plots", "summary", "github"]
 
     public static func write(_ pages: [(result: ExperimentResult, provenance: Provenance)], formats: Set<String>,
-                             to writer: ReportWriter, indexProvenance: Provenance, linkBase: String? = nil) throws {
+                             to writer: ReportWriter, indexProvenance: Provenance, linkBase: String? = nil,
+                             trajectories: Bool = false) throws {
         for (result, provenance) in pages {
+            if trajectories {
+                for file in TrajectoryCSV.files(result) { try writer.write(file.text, to: file.path) }
+            }
             if formats.contains("json") { try writer.write(try JSONReport.render(result, provenance: provenance), to: "\(result.name).json") }
             if formats.contains("md") {
                 let page = MarkdownReport.page(result, provenance: provenance)

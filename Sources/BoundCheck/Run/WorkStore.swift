@@ -49,13 +49,15 @@ public struct WorkStoreError: Error, CustomStringConvertible, Equatable {
 /// order. Sharding numbers positions in this list.
 public enum WorkPlan {
     /// For each experiment (in the order given), the items shard `shard` runs.
-    public static func items(for experiments: [PreparedExperiment], shard: Shard?) -> [[WorkItem]] {
-        guard let shard else { return experiments.map(\.workItems) }
+    /// With a `selection` (`--method`, `--seed`), only its items are run and split.
+    public static func items(for experiments: [PreparedExperiment], shard: Shard?, selection: CaseSelection? = nil) -> [[WorkItem]] {
+        let all = experiments.map { selection?.items(of: $0) ?? $0.workItems }
+        guard let shard else { return all }
         let order = experiments.indices.sorted { experiments[$0].spec.name < experiments[$1].spec.name }
         var owned = [[WorkItem]](repeating: [], count: experiments.count)
         var position = 0
         for e in order {
-            for item in experiments[e].workItems {
+            for item in all[e] {
                 if shard.owns(position: position) { owned[e].append(item) }
                 position += 1
             }

@@ -158,9 +158,16 @@ public struct RunSpec: Sendable, Equatable {
 }
 
 /// Constants a file declares explicitly; each replaces the computed value (and reports say so).
+/// Names that are not built-in constants are the user's own (``user``): expressions read them,
+/// nothing else does.
 public struct DeclaredConstants: Sendable, Equatable {
     public var values: [ConstantName: Double] = [:]
-    public init(_ values: [ConstantName: Double] = [:]) { self.values = values }
+    /// User constants (`constants: {c: 2}`), by name.
+    public var user: [String: Double] = [:]
+    public init(_ values: [ConstantName: Double] = [:], user: [String: Double] = [:]) {
+        self.values = values
+        self.user = user
+    }
     /// Names a file may declare.
     public static let names: [ConstantName] = [.L, .mu, .fstar, .B2, .G2, .m, .zeta2, .M, .sigma2]
 }
@@ -192,10 +199,17 @@ public struct UserBoundSpec: Sendable, Equatable {
     public var requires: [(text: String, position: SourcePosition)]
     public var floor: String?
     public var description: String
+    /// `relies-on:` — user assumption ids and A1–A6 the bound rests on: a contradicted one makes
+    /// it `unsupported`.
+    public var reliesOn: [String] = []
+    /// Names beyond the built-in variables the file gives expressions (user constants,
+    /// oracle and method parameters), so the expression compiles again as it did at load time.
+    public var extraVariables: Set<String> = []
 
     public static func == (a: UserBoundSpec, b: UserBoundSpec) -> Bool {
         a.id == b.id && a.method == b.method && a.metric == b.metric && a.expression == b.expression
             && a.requires.map(\.text) == b.requires.map(\.text) && a.description == b.description
+            && a.reliesOn == b.reliesOn
     }
 }
 
@@ -203,6 +217,8 @@ public struct AssumptionSpec: Sendable, Equatable {
     public var id: String
     public var holdsIf: String
     public var position: SourcePosition
+    /// Names beyond the built-in variables the condition may read (see ``UserBoundSpec/extraVariables``).
+    public var extraVariables: Set<String> = []
 }
 
 public enum ExpectedOutcome: String, Sendable, Equatable, CaseIterable {

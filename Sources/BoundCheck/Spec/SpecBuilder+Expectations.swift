@@ -30,7 +30,7 @@ extension SpecBuilder {
         let methodNames = Set(methods.map(\.id) + methods.map(\.kind.rawValue))
         for (index, item) in items.enumerated() {
             let path = YAMLReader.join("user-bounds", index: index)
-            guard let m = reader.mapping(item, path, allowed: ["id", "method", "metric", "expression", "requires", "description"], what: "a user bound") else {
+            guard let m = reader.mapping(item, path, allowed: ["id", "method", "metric", "expression", "requires", "relies-on", "description"], what: "a user bound") else {
                 noteBroken(nil)
                 continue
             }
@@ -50,7 +50,8 @@ extension SpecBuilder {
             if let n = m["expression"], let text = reader.string(n, "\(path).expression", what: "an expression") {
                 expression = text
                 expressionPosition = position(of: n, "\(path).expression")
-                compile(text, node: n, at: expressionPosition, variables: Self.boundVariables, expecting: .number)
+                compile(text, node: n, at: expressionPosition, variables: Self.boundVariables.union(extraVariables), expecting: .number,
+                        unavailable: methodUnavailable(for: method))
             } else if m["expression"] == nil { reader.error(item, "\(path).expression", "missing 'expression' (the bound's right-hand side)") }
             var requires: [(String, SourcePosition)] = []
             if let n = m["requires"], let list = reader.sequence(n, "\(path).requires", what: "conditions") {
@@ -58,16 +59,19 @@ extension SpecBuilder {
                     let cPath = YAMLReader.join("\(path).requires", index: j)
                     if let text = reader.string(c, cPath, what: "a condition") {
                         let pos = position(of: c, cPath)
-                        compile(text, node: c, at: pos, variables: Self.boundVariables.subtracting(["K"]), expecting: .condition)
+                        compile(text, node: c, at: pos, variables: Self.boundVariables.union(extraVariables).subtracting(["K"]),
+                                expecting: .condition, unavailable: methodUnavailable(for: method))
                         requires.append((text, pos))
                     }
                 }
             }
             let description = m["description"].flatMap { reader.scalar($0, "\(path).description", what: "a description") } ?? ""
+            let reliesOn = m["relies-on"].map { readReliesOn($0, "\(path).relies-on") } ?? []
             if let id, let method, let metric, let expression {
                 result.append(UserBoundSpec(id: id, method: method, metric: metric, expression: expression,
                                             expressionPosition: expressionPosition, requires: requires, floor: nil,
-                                            description: description))
+                                            description: description, reliesOn: reliesOn.map(\.id), extraVariables: extraVariables))
+                reliances.append(contentsOf: reliesOn)
             } else {
                 noteBroken(id)
             }
@@ -95,8 +99,9 @@ extension SpecBuilder {
                 continue
             }
             let pos = position(of: n, "\(path).holds-if")
-            compile(text, node: n, at: pos, variables: Self.boundVariables.union(Self.probeVariables).subtracting(["K"]), expecting: .condition)
-            if let id { result.append(AssumptionSpec(id: id, holdsIf: text, position: pos)) } else { noteBroken(nil) }
+            compile(text, node: n, at: pos, variables: Self.boundVariables.union(Self.probeVariables).union(extraVariables).subtracting(["K"]),
+                    expecting: .condition, unavailable: methodUnavailable(for: nil))
+            if let id { result.append(AssumptionSpec(id: id, holdsIf: text, position: pos, extraVariables: extraVariables)) } else { noteBroken(nil) }
         }
         return result
     }

@@ -13,7 +13,8 @@ extension SpecBuilder {
     /// column: the error's offset in the value is mapped back to the file (through escapes,
     /// block and folded scalars); where that cannot be done, the scalar's start, and the
     /// message says which character of the value is meant.
-    func compile(_ text: String, node: Node, at position: SourcePosition, variables: Set<String>, expecting: ExpressionType) {
+    func compile(_ text: String, node: Node, at position: SourcePosition, variables: Set<String>, expecting: ExpressionType,
+                 unavailable: [String: String] = [:]) {
         func report(_ message: String, offset: Int) {
             if let scalar = node.scalar, let marks = source.positions(of: scalar), offset < marks.count {
                 let mark = marks[offset]
@@ -24,8 +25,9 @@ extension SpecBuilder {
         }
         do {
             let expression = try BoundExpression(text, allowedVariables: variables, expecting: expecting, limits: limits)
+            usedNames.formUnion(expression.variables)
             for name in expression.variables.sorted() {
-                guard let why = unavailableVariables[name] else { continue }
+                guard let why = unavailableVariables[name] ?? unavailable[name] else { continue }
                 report("'\(name)' is not defined for this problem: \(why)", offset: Self.offset(ofName: name, in: text) ?? 0)
             }
         } catch {

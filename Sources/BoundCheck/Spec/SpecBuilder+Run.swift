@@ -26,17 +26,27 @@ extension SpecBuilder {
         return items.enumerated().compactMap { reader.choice($1, YAMLReader.join(path, index: $0), among: ids, what: "catalog bound") }
     }
 
-    func buildDeclared(_ node: Node) -> DeclaredConstants {
-        guard let m = reader.mapping(node, "constants", allowed: DeclaredConstants.names.map(\.rawValue), what: "declared constants") else { return DeclaredConstants() }
+    func buildDeclared(_ node: Node, oracleVariables: [ExpressionVariable]) -> DeclaredConstants {
+        // Every key is read here: a built-in constant overrides the computed value, a new name is
+        // a user constant (UserConstants.swift checks it).
+        let keys = node.mapping?.pairs.compactMap { $0.key.scalar?.string } ?? []
+        guard let m = reader.mapping(node, "constants", allowed: keys, what: "declared constants") else { return DeclaredConstants() }
         var values: [ConstantName: Double] = [:]
+        var user: [String: Double] = [:]
         for (key, value) in m {
-            guard let name = ConstantName(rawValue: key) else { continue }   // refused by mapping(allowed:)
+            guard let name = ConstantName(rawValue: key), DeclaredConstants.names.contains(name) else {
+                if let v = readUserConstant(key, value: value, keyNode: node.mapping?.pairs.first { $0.key.scalar?.string == key }?.key,
+                                            oracleVariables: oracleVariables) {
+                    user[key] = v
+                }
+                continue
+            }
             let range: NumberRange = name == .fstar ? .any : (name == .L ? .positive : .nonNegative)
             if let v = reader.double(value, "constants.\(key)", range) { values[name] = v }
         }
         if let m = values[.m], m >= 1, let n = node.mapping?["m"] {
             reader.error(n, "constants.m", "m = \(m) is not < 1; the bias model A4 needs 0 ≤ m < 1")
         }
-        return DeclaredConstants(values)
+        return DeclaredConstants(values, user: user)
     }
 }

@@ -5,6 +5,17 @@ final class SpecBuilder {
     /// stage, δ without a compressor), with why; an expression naming one is refused at load
     /// time rather than failing when its bound is evaluated.
     var unavailableVariables: [String: String] = [:]
+    /// Names beyond ``boundVariables`` this file's expressions may read: oracle parameters, user
+    /// constants and method parameters (a method parameter only where the bound's methods have it).
+    var extraVariables: Set<String> = []
+    /// Each method with the parameter variables it gives (besides gamma and beta).
+    var methodVariables: [(method: MethodSpec, names: Set<String>)] = []
+    /// Every variable an expression of the file reads (an unused user constant is a typo).
+    var usedNames: Set<String> = []
+    /// Where each user constant is declared.
+    var userConstantNodes: [String: Node] = [:]
+    /// User constants refused by name (their error is reported once, at the declaration).
+    var refusedUserConstants: Set<String> = []
     let defaultName: String
     let sourcePath: String
     /// The file's text, to map a position inside a scalar's value back to the file.
@@ -34,6 +45,8 @@ final class SpecBuilder {
     /// Where each oracle stage built stands; the file's entry (node and key path) of each method built, in order.
     var stagePlacements: [StagePlacement] = []
     var methodItems: [(node: Node, path: String)] = []
+    /// Every `relies-on` entry read, checked once the assumptions are known.
+    var reliances: [(id: String, node: Node, path: String)] = []
 
     init(reader: YAMLReader, defaultName: String, sourcePath: String, source: String, specHash: String,
          allowLarge: Bool, quick: Bool = false, limits: ExpressionLimits, catalog: Catalog = .standard) {
@@ -103,8 +116,14 @@ final class SpecBuilder {
            let c = check["confidence"], let value = reader.double(c, "check.confidence", .between(0, 1, lowOpen: true, highOpen: true)) {
             confidence = value
         }
-        let declared = top["constants"].map(buildDeclared) ?? DeclaredConstants()
+        let oracleVariables = problem.map { ExpressionVariables.oracle(oracle, dimension: $0.dimension) } ?? []
+        let declared = top["constants"].map { buildDeclared($0, oracleVariables: oracleVariables) } ?? DeclaredConstants()
         unavailableVariables = Self.unavailableVariables(family: problem?.family, oracle: oracle, declared: declared, catalog: catalog)
+        // Oracle parameters, user constants and method parameters are variables too (ExpressionVariables.swift).
+        for v in oracleVariables { unavailableVariables[v.name] = nil }
+        extraVariables = Set(oracleVariables.map(\.name)).union(declared.user.keys)
+            .union(ExpressionVariables.methodNames).union(refusedUserConstants)
+        methodVariables = methods.map { ($0, Set(ExpressionVariables.method($0, dimension: dimension ?? 1).map(\.name))) }
         let methodIDs = methods.map(\.id)
         let userBounds = top["user-bounds"].map { buildUserBounds($0, methods: methods) } ?? []
         let assumptions = top["assumptions"].map(buildAssumptions) ?? []
@@ -119,6 +138,8 @@ final class SpecBuilder {
             known.insert(id)
         }
         let expect = top["expect"].map { buildExpect($0, known: known, methodIDs: methodIDs) } ?? [:]
+        checkReliances(assumptionIDs: assumptions.map(\.id))
+        checkUserConstantsUsed(declared, brokenExpressions: !reader.diagnostics.isEmpty)
 
         if let problem, let run {
             checkCrossRules(problem: problem, oracle: oracle, methods: methods, run: run, quick: quick ?? run,

@@ -29,6 +29,8 @@ public struct AdditiveBias: OracleStage {
         return out
     }
 
+    public func expressionParameters(dimension: Int) -> [(parameter: String, value: Double)] { [("norm", norm)] }
+
     /// The bias vector c the stage adds on the problem of `environment`.
     public func biasVector(environment: OracleEnvironment) -> [Double] {
         var rng = RandomStream(key: StreamKey(problemSeed: environment.problemSeed, purpose: .instance, worker: 2))

@@ -65,6 +65,8 @@ public struct Clip: OracleStage {
 
     public func declaredConstants(dimension: Int) -> OracleStageConstants { OracleStageConstants(tau: tau) }
 
+    public func expressionParameters(dimension: Int) -> [(parameter: String, value: Double)] { [("tau", tau)] }
+
     public func makeState(environment: OracleEnvironment) {}
 
     public func apply(_ u: UnsafeMutableBufferPointer<Double>, state: inout Void, workspace: StageWorkspace,

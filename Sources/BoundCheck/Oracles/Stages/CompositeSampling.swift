@@ -68,6 +68,10 @@ public struct CompositeSampling: OracleStage {
         let standardDeviation: Double
     }
 
+    public func expressionParameters(dimension: Int) -> [(parameter: String, value: Double)] {
+        [("inner_samples", Double(innerSamples)), ("inner_noise", innerNoise)]
+    }
+
     public func makeState(environment: OracleEnvironment) -> State {
         State(objective: environment.objective as? CompositeObjective,
               standardDeviation: innerNoise / Double(innerSamples).squareRoot())

@@ -31,6 +31,8 @@ public struct GaussianNoise: OracleStage {
     }
 
     /// The per-coordinate standard deviation √(s²/d).
+    public func expressionParameters(dimension: Int) -> [(parameter: String, value: Double)] { [("variance", variance)] }
+
     public func makeState(environment: OracleEnvironment) -> Double {
         (variance / Double(environment.dimension)).squareRoot()
     }

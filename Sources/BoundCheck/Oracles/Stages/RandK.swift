@@ -35,6 +35,13 @@ public struct RandK: OracleStage {
         return out
     }
 
+    public func expressionParameters(dimension: Int) -> [(parameter: String, value: Double)] { [("k", Double(k))] }
+
+    /// K/d: the unscaled compressor (K/d)·C(u), which keeps K random entries as they are,
+    /// satisfies E‖(K/d)C(u) − u‖² = (1 − K/d)‖u‖² — a contraction in expectation only, so the
+    /// bounds get no δ from this stage; expressions may read it as `delta`.
+    public func expectedContraction(dimension: Int) -> Double? { Double(k) / Double(dimension) }
+
     /// The scale d/K.
     public func makeState(environment: OracleEnvironment) -> Double { Double(environment.dimension) / Double(k) }
 

@@ -33,6 +33,8 @@ public struct RelativeNoise: OracleStage {
     }
 
     /// The standard deviation s.
+    public func expressionParameters(dimension: Int) -> [(parameter: String, value: Double)] { [("variance", variance)] }
+
     public func makeState(environment: OracleEnvironment) -> Double { variance.squareRoot() }
 
     public func apply(_ u: UnsafeMutableBufferPointer<Double>, state s: inout Double, workspace: StageWorkspace,

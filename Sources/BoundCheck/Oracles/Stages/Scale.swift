@@ -31,6 +31,8 @@ public struct Scale: OracleStage {
         return out
     }
 
+    public func expressionParameters(dimension: Int) -> [(parameter: String, value: Double)] { [("factor", factor)] }
+
     public func makeState(environment: OracleEnvironment) {}
 
     public func apply(_ u: UnsafeMutableBufferPointer<Double>, state: inout Void, workspace: StageWorkspace,

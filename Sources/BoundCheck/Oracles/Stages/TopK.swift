@@ -34,6 +34,8 @@ public struct TopK: OracleStage {
         OracleStageConstants(delta: Double(k) / Double(dimension))
     }
 
+    public func expressionParameters(dimension: Int) -> [(parameter: String, value: Double)] { [("k", Double(k))] }
+
     public func makeState(environment: OracleEnvironment) {}
 
     public func apply(_ u: UnsafeMutableBufferPointer<Double>, state: inout Void, workspace: StageWorkspace,
