@@ -28,18 +28,18 @@ struct MethodCatalogTests {
     @Test("the standard catalog registers one method per kind, in the order list shows them")
     func standardMethods() {
         #expect(Catalog.standard.methods.map { $0.name } == ["sgdm", "sgd", "mdsgd"])
-        #expect(Catalog.standard.methods.map { $0.kind } == MethodKind.allCases)
+        #expect(Catalog.standard.methods.map { $0.kind } == [.sgdm, .sgd, .mdsgd])
         #expect(Catalog.standard.method(named: "mdsgd")?.kind == .mdsgd)
         #expect(Catalog.standard.method(named: "adam") == nil)
     }
 
     @Test("only M-DSGD with Rand-K draws random numbers of its own")
     func randomness() {
-        let randK = MethodSpec(id: "m", kind: .mdsgd, beta: 0, step: .fixed(0.1), sparsifier: .randK(k: 1))
-        let topK = MethodSpec(id: "m", kind: .mdsgd, beta: 0, step: .fixed(0.1), sparsifier: .topK(k: 1))
-        #expect(Mdsgd.isRandom(randK) && !Mdsgd.isRandom(topK))
-        #expect(!Sgdm.isRandom(randK) && !Sgd.isRandom(randK))
-        #expect(randK.isRandom == Mdsgd.isRandom(randK) && topK.isRandom == Mdsgd.isRandom(topK))
+        let randK = MethodSpec(id: "m", settings: Mdsgd(beta: 0, sparsifier: .randK(k: 1)), step: .fixed(0.1))
+        let topK = MethodSpec(id: "m", settings: Mdsgd(beta: 0, sparsifier: .topK(k: 1)), step: .fixed(0.1))
+        #expect(randK.isRandom && !topK.isRandom)
+        #expect(Sgdm(beta: 0.5).randomness == nil && Sgd().randomness == nil)
+        #expect(randK.settings.randomness == "rand-k sparsifier" && randK.settings.usesPermutation && !topK.settings.usesPermutation)
     }
 
     @Test("list's methods section has a line per registered method")

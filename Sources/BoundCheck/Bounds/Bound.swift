@@ -122,6 +122,9 @@ public protocol Bound: Sendable {
     /// Within ``provedFor``, whether the bound is about this configuration at all (AS-1: SGDM
     /// only at β = 1). Default: yes.
     func concerns(_ method: MethodSpec) -> Bool
+    /// Whether the bound is checked on `method`. Default: it is proved for the method's kind and
+    /// ``concerns(_:)`` this configuration (a user bound names its method by id or kind instead).
+    func isChecked(on method: MethodSpec) -> Bool
     /// Conditions on constants and parameters; each failing one is a reason for *not applicable*.
     func conditions(_ context: BoundContext) -> [BoundCondition]
     /// The bound at K iterations; K = +∞ gives the floor.
@@ -147,8 +150,6 @@ extension Bound {
     public var stepRule: BoundStepRule { .limits }
     public func prescribedStep(_ context: BoundContext) -> Double? { nil }
 
-    /// Whether the bound is checked on `method`: it is proved for the method's kind and concerns
-    /// this configuration.
     public func isChecked(on method: MethodSpec) -> Bool { provedFor.contains(method.kind) && concerns(method) }
 
     public func isStated(at k: Int, context: BoundContext) -> Bool {

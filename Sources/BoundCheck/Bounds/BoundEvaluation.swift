@@ -67,7 +67,7 @@ public enum BoundEvaluator {
             workerVarianceIsConstant: workers.allSatisfy { $0.noiseM == 0 },
             firstGradientGap: nil, firstGradientNorm2: nil,
             iterations: iterations, measuredSecondMoment: measuredSecondMoment)
-        if spec.initialization == .firstGradient, instance.oracleConstants.deterministic {
+        if (spec.settings as? Sgdm)?.initialization == .firstGradient, instance.oracleConstants.deterministic {
             let g0 = Simulation.aggregatedEstimate(instance: instance, at: instance.start)
             let q = method.gamma * (1 - method.beta) / method.beta
             let z0 = zip(instance.start, g0).map { $0 - q * $1 }

@@ -1,9 +1,10 @@
 /// Reads one oracle stage's parameters from a problem file for ``OracleStage/init(parameters:)``,
-/// with the loader's positioned diagnostics: unknown keys with a did-you-mean, missing keys,
+/// or one method's keys for ``Method/init(parameters:)``, with the loader's positioned diagnostics: unknown keys with a did-you-mean, missing keys,
 /// values out of range — each reported with its file, line, column and key path, and reading
 /// goes on so that one pass reports every problem.
 ///
-/// Call ``keys(_:)`` once with the keys the stage accepts, then read each value.
+/// A stage calls ``keys(_:)`` once with the keys it accepts, then reads each value. A method's
+/// entry is read already (its keys are those of ``Method/keys``): it reads the values directly.
 public struct ParameterReader {
     let reader: YAMLReader
     /// The stage's entry in the `oracle:` list and its parameters (nil when none were written).
@@ -24,6 +25,17 @@ public struct ParameterReader {
         self.stageName = stageName
         self.path = path
         self.dimension = dimension
+    }
+
+    /// A method's entry, its mapping read already: `values` are the entry's keys.
+    init(reader: YAMLReader, methodEntry item: Node, values: [String: Node], methodName: String, path: String, dimension: Int?) {
+        self.reader = reader
+        self.item = item
+        parameters = nil
+        stageName = methodName
+        self.path = path
+        self.dimension = dimension
+        self.values = values
     }
 
     /// Reads the parameters as a mapping with exactly `allowed` keys (none: the stage is written
@@ -59,6 +71,15 @@ public struct ParameterReader {
         return reader.double(node, "\(path).\(key)", range)
     }
 
+    /// A required number in `range`; `missing` says what it is when it is absent.
+    public func double(_ key: String, _ range: NumberRange, missing: String) -> Double? {
+        guard let node = values[key] else {
+            reader.error(parameters ?? item, "\(path).\(key)", "missing '\(key)' (\(missing))")
+            return nil
+        }
+        return reader.double(node, "\(path).\(key)", range)
+    }
+
     /// A required integer in `range`; `missing` says what it is when it is absent.
     public func int(_ key: String, _ range: NumberRange, missing: String) -> Int? {
         guard let node = values[key] else {
@@ -85,6 +106,34 @@ public struct ParameterReader {
     /// Reports a problem at the stage's entry.
     public func error(_ message: String) {
         reader.error(item, path, message)
+    }
+
+    /// Reports a problem with `key`: at its value when the file gives it, else at the entry
+    /// (a missing key), with the key's path.
+    public func error(at key: String, _ message: String) {
+        reader.error(values[key] ?? parameters ?? item, "\(path).\(key)", message)
+    }
+
+    /// A value that is one named entry with its parameters, as an oracle stage is written
+    /// (`{top-k: {k: 5}}`, or a bare name such as `scaled-sign`), the name one of `names`
+    /// (did-you-mean on a near miss). Returns the name and a reader for its parameters (call
+    /// ``keys(_:)`` on it), nil when absent or reported. `example` completes "e.g." in the
+    /// message for a value of the wrong shape.
+    public func namedEntry(_ key: String, among names: [String], what: String, example: String) -> (name: String, parameters: ParameterReader)? {
+        guard let node = values[key] else { return nil }
+        let entryPath = "\(path).\(key)"
+        if case .scalar = node {
+            guard let name = reader.choice(node, entryPath, among: names, what: what) else { return nil }
+            return (name, ParameterReader(reader: reader, item: node, parameters: nil, stageName: name, path: "\(entryPath).\(name)",
+                                          dimension: dimension))
+        }
+        guard case .mapping(let m) = node, m.count == 1, let entry = m.first, case .scalar = entry.key else {
+            reader.error(node, entryPath, "expected one \(what), e.g. \(example), found \(YAMLReader.describe(node))")
+            return nil
+        }
+        guard let name = reader.choice(entry.key, entryPath, among: names, what: what) else { return nil }
+        return (name, ParameterReader(reader: reader, item: node, parameters: entry.value, stageName: name, path: "\(entryPath).\(name)",
+                                      dimension: dimension))
     }
 }
 
