@@ -27,8 +27,8 @@ private func file(method: String) -> String {
 struct MethodCatalogTests {
     @Test("the standard catalog registers one method per kind, in the order list shows them")
     func standardMethods() {
-        #expect(Catalog.standard.methods.map { $0.name } == ["sgdm", "sgd", "mdsgd"])
-        #expect(Catalog.standard.methods.map { $0.kind } == [.sgdm, .sgd, .mdsgd])
+        #expect(Catalog.standard.methods.map { $0.name } == ["sgdm", "sgd", "mdsgd", "ef21", "ef21-sgdm"])
+        #expect(Catalog.standard.methods.map { $0.kind } == [.sgdm, .sgd, .mdsgd, .ef21, .ef21Sgdm])
         #expect(Catalog.standard.method(named: "mdsgd")?.kind == .mdsgd)
         #expect(Catalog.standard.method(named: "adam") == nil)
     }
@@ -49,6 +49,8 @@ struct MethodCatalogTests {
             "  sgdm   beta ∈ (0, 1], step, init: zero|first-gradient, momentum: server|worker",
             "  sgd    step (β = 1)",
             "  mdsgd  beta ∈ [0, 1), step (η), sparsifier: {top-k|rand-k: {k}} | scaled-sign, variant: local|global",
+            "  ef21   step, compressor: {STAGE: {…}} (e.g. top-k: {k}), init: compressed|gradient",
+            "  ef21-sgdm eta ∈ (0, 1], step, compressor: {STAGE: {…}}, init: compressed|gradient",
         ])
         #expect(sgdOnly().methodListText() == "  sgd    step (β = 1)")
     }

@@ -31,6 +31,11 @@ public struct BoundContext: Sendable {
     public var iterations: Int
     /// Largest ‖gᵢ‖² a worker sent during the runs (M1, EF-SGD's measured G² / σ²), when known.
     public var measuredSecondMoment: Double?
+    /// L̃ = √((1/n) Σᵢ Lᵢ²), when the family gives it (EF21's bounds).
+    public var workerSmoothness: Double? = nil
+    /// The method's distortion at the start, G⁰ = (1/n) Σᵢ ‖gᵢ⁰ − ∇fᵢ(x⁰)‖² with exact gradients
+    /// (``Method/initialDistortion(instance:)``; EF21's bounds), when the method has one.
+    public var initialDistortion: Double? = nil
 
     public var L: Double { constants[.L] ?? .nan }
     public var gamma: Double { method.gamma }

@@ -42,6 +42,9 @@ public protocol Method: Sendable, Equatable {
 
     /// The method's state for one run with step size `setup.gamma`: buffers allocated here, once.
     func makeRunner(_ setup: MethodSetup) -> any MethodRunning
+    /// For bounds that start from the method's own state: G⁰ = (1/n) Σᵢ ‖gᵢ⁰ − ∇fᵢ(x⁰)‖² with
+    /// exact gradients (EF21). Default nil.
+    func initialDistortion(instance: Instance) -> Double?
 
     /// The method's settings in `boundcheck bounds --format json`'s method object. Default: none.
     func encodeSettings(to container: inout KeyedEncodingContainer<MethodCodingKey>) throws
@@ -56,6 +59,7 @@ extension Method {
     public static func refusal(ofKey key: String) -> String? { nil }
     public var beta: Double { 1 }
     public var usesPermutation: Bool { false }
+    public func initialDistortion(instance: Instance) -> Double? { nil }
     public var name: String { Self.name }
     public func encodeSettings(to container: inout KeyedEncodingContainer<MethodCodingKey>) throws {}
     public func reportFields(_ trace: MethodTrace) -> [String: ReportValue] { [:] }

@@ -59,4 +59,11 @@ public protocol MethodRunning: AnyObject {
     func stepNormSquared() -> Double
     /// x ← xᵏ⁺¹.
     func step(_ x: UnsafeMutableBufferPointer<Double>, k: Int, measurements: inout MethodMeasurements)
+    /// The method's Lyapunov quantity at a checkpoint before the last (the `lyapunov` metric),
+    /// given the gap f(xᵏ) − f*; called where ``virtualIterate(_:)`` is. Default NaN: not recorded.
+    func lyapunov(_ x: UnsafeBufferPointer<Double>, gap: Double) -> Double
+}
+
+extension MethodRunning {
+    public func lyapunov(_ x: UnsafeBufferPointer<Double>, gap: Double) -> Double { .nan }
 }

@@ -174,6 +174,11 @@ final class Simulation {
         }
         statistics[c][4].add(virtualGap)
         outcome.values[c][4] = virtualGap.isFinite ? virtualGap : .nan
+        if k < iterations {
+            let lyapunov = runner.lyapunov(x.readOnly, gap: gap)
+            statistics[c][5].add(lyapunov)
+            outcome.values[c][5] = lyapunov.isFinite ? lyapunov : .nan
+        }
         windowMin2 = .infinity
         return true
     }

@@ -176,4 +176,7 @@ public enum Metric: String, Sendable, Equatable, CaseIterable, Codable {
     case minGrad = "min-grad"
     /// f(zᵏ) − f*, z the virtual iterate (SGDM) or w̃ (M-DSGD)
     case virtualGap = "virtual-gap"
+    /// EF21's Lyapunov quantity f(xᵏ) − f* + (γ/θ)(1/n) Σᵢ ‖gᵢᵏ − ∇fᵢ(xᵏ)‖² (docs/theory.md,
+    /// "EF21"); recorded only by methods that define one, at every checkpoint before the last.
+    case lyapunov
 }

@@ -17,6 +17,8 @@ public struct ParameterReader {
     /// The problem's dimension d, when it could be read.
     public let dimension: Int?
     private var values: [String: Node] = [:]
+    /// The catalog the file is read against (method entries: ``oracleStage(_:what:)``).
+    var catalog: Catalog?
 
     init(reader: YAMLReader, item: Node, parameters: Node?, stageName: String, path: String, dimension: Int?) {
         self.reader = reader
@@ -28,7 +30,9 @@ public struct ParameterReader {
     }
 
     /// A method's entry, its mapping read already: `values` are the entry's keys.
-    init(reader: YAMLReader, methodEntry item: Node, values: [String: Node], methodName: String, path: String, dimension: Int?) {
+    init(reader: YAMLReader, methodEntry item: Node, values: [String: Node], methodName: String, path: String, dimension: Int?,
+         catalog: Catalog) {
+        self.catalog = catalog
         self.reader = reader
         self.item = item
         parameters = nil
@@ -112,6 +116,18 @@ public struct ParameterReader {
     /// (a missing key), with the key's path.
     public func error(at key: String, _ message: String) {
         reader.error(values[key] ?? parameters ?? item, "\(path).\(key)", message)
+    }
+
+    /// A value written as an oracle stage of the catalog (`compressor: {top-k: {k: 6}}`), read
+    /// with the stage's own parameters and diagnostics: a method that runs a stage's kernel.
+    /// Nil when absent or reported.
+    public func oracleStage(_ key: String, what: String) -> AnyOracleStage? {
+        guard let catalog else { return nil }
+        let names = catalog.oracleStages.map { $0.name }
+        guard let (name, parameters) = namedEntry(key, among: names, what: what, example: "{top-k: {k: 5}}"),
+              let type = catalog.oracleStage(named: name) else { return nil }
+        var sub = parameters
+        return type.read(&sub)
     }
 
     /// A value that is one named entry with its parameters, as an oracle stage is written

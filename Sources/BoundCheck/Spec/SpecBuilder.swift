@@ -308,7 +308,7 @@ final class SpecBuilder {
                 reader.error(value, "\(path).\(key)", type.refusal(ofKey: key) ?? elsewhere ?? "'\(key)' does not apply to \(kindName)")
             }
             var parameters = ParameterReader(reader: reader, methodEntry: item, values: m.filter { ownKeys.contains($0.key) },
-                                             methodName: kindName, path: path, dimension: dimension)
+                                             methodName: kindName, path: path, dimension: dimension, catalog: catalog)
             let settings = type.read(&parameters)
             let bounds = m["bounds"].flatMap { buildBoundList($0, "\(path).bounds") }
             if let step, let settings {
