@@ -102,4 +102,24 @@ struct Ef21Tests {
             #expect(paths.contains("methods[0].eta") && paths.contains("methods[0].compressor.top-k.k"), "\(errors)")
         }
     }
+
+    @Test("EF21's bounds: floor 0 as K → ∞, decreasing in K, and at α = 1 (no compression) the GD step 1/L")
+    func limitCases() throws {
+        let prepared = try prepare(yaml(methods: "  - {method: ef21, compressor: {top-k: {k: 3}}, step: 0.02}"))
+        let context = BoundEvaluator.context(instance: prepared.instance, method: prepared.methods[0], spec: prepared.spec.methods[0],
+                                             iterations: 300, measuredSecondMoment: nil)
+        for bound in [EF21NC(), EF21PL()] as [any Bound] {
+            #expect(try bound.floor(context) == 0, "\(bound.id)")
+            var previous = Double.infinity
+            for K in [1.0, 10, 100, 1000] {
+                let v = try bound.value(context, K: K)
+                #expect(v > 0 && v < previous, "\(bound.id) at K = \(K): \(v)")
+                previous = v
+            }
+        }
+        // Top-d is the identity: α = 1, θ = 1, β̃ = 0, so EF21-NC allows γ up to 1/L.
+        let identity = try prepare(yaml(methods: "  - {method: ef21, compressor: {top-k: {k: 12}}, step: theory}", iterations: 50))
+        let gamma = identity.methods[0].gamma
+        #expect(abs(gamma - min(1.0 / 4, 1 / (2 * 0.5))) <= 1e-9, "γ = \(gamma)")
+    }
 }

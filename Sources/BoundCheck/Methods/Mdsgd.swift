@@ -92,7 +92,7 @@ public struct Mdsgd: Method {
     }
 }
 
-/// M-DSGD's sparsifier S (the oracle stages' kernels, ``Mdsgd/sparsifierKernel()``).
+/// M-DSGD's sparsifier S, run with the oracle stages' kernels (Top-K, Rand-K unscaled, scaled sign).
 public enum SparsifierSpec: Sendable, Equatable {
     case topK(k: Int)
     /// Unscaled Rand-K (δ = K/d in expectation), the error-feedback convention.
