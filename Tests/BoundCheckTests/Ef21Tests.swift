@@ -122,4 +122,23 @@ struct Ef21Tests {
         let gamma = identity.methods[0].gamma
         #expect(abs(gamma - min(1.0 / 4, 1 / (2 * 0.5))) <= 1e-9, "γ = \(gamma)")
     }
+
+    @Test("a key only other methods read is refused: with its method's message when one reads it, else naming all that do")
+    func foreignKeys() throws {
+        let text = yaml(methods: """
+              - {method: mdsgd, sparsifier: scaled-sign, compressor: {top-k: {k: 3}}, init: zero, step: 0.05}
+              - {method: ef21, compressor: {top-k: {k: 3}}, momentum: server, eta: 0.5, step: 0.05}
+            """)
+        do {
+            _ = try SpecLoader().load(yaml: text, file: "bad.yaml")
+            Issue.record("loaded")
+        } catch let errors as SpecErrors {
+            let byPath = Dictionary(errors.diagnostics.map { ($0.keyPath, $0.message) }, uniquingKeysWith: { a, _ in a })
+            #expect(byPath["methods[0].compressor"] == "'compressor' applies to ef21 and ef21-sgdm", "\(errors)")
+            #expect(byPath["methods[0].init"] == "'init' applies to sgdm, ef21 and ef21-sgdm", "\(errors)")
+            #expect(byPath["methods[1].momentum"] == "'momentum' (server or worker) applies to sgdm only", "\(errors)")
+            #expect(byPath["methods[1].eta"] == "'eta' (the worker momentum weight) applies to ef21-sgdm only", "\(errors)")
+            #expect(errors.diagnostics.count == 4, "\(errors)")
+        }
+    }
 }

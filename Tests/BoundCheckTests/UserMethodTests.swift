@@ -8,7 +8,7 @@ private struct Nesterov: Method {
     static let name = "nesterov"
     static let kind = MethodKind(rawValue: "nesterov")
     static let synopsis = "beta ∈ (0, 1], step"
-    static let keys = [MethodKey("beta", elsewhere: "'beta' applies to sgdm, mdsgd and nesterov")]
+    static let keys = [MethodKey("beta", elsewhere: "'beta' applies to nesterov")]
 
     var beta: Double
 
@@ -115,7 +115,7 @@ struct UserMethodTests {
         } catch let errors as SpecErrors {
             let byPath = Dictionary(errors.diagnostics.map { ($0.keyPath, $0.message) }, uniquingKeysWith: { a, _ in a })
             #expect(byPath["methods[1].beta"]?.contains("2 is out of range") == true, "\(errors)")
-            #expect(byPath["methods[3].init"] == "'init' applies to sgdm only", "\(errors)")
+            #expect(byPath["methods[3].init"] == "'init' applies to sgdm, ef21 and ef21-sgdm", "\(errors)")
         }
         #expect(catalog.methodListText().hasSuffix("  nesterov beta ∈ (0, 1], step"))
     }

@@ -16,8 +16,8 @@ public struct Ef21: Method {
     public static let kind = MethodKind.ef21
     public static let synopsis = "step, compressor: {STAGE: {…}} (e.g. top-k: {k}), init: compressed|gradient"
     public static let keys = [
-        MethodKey("compressor", elsewhere: "'compressor' applies to ef21 and ef21-sgdm; for sgdm compress in the oracle"),
-        MethodKey("init", elsewhere: "'init' applies to sgdm and ef21"),
+        MethodKey("compressor", elsewhere: "'compressor' applies to ef21 only; for sgdm compress in the oracle"),
+        MethodKey("init", elsewhere: "'init' applies to ef21 only"),
     ]
 
     /// C, an oracle stage's kernel.

@@ -16,8 +16,8 @@ public struct Ef21Sgdm: Method {
     public static let synopsis = "eta ∈ (0, 1], step, compressor: {STAGE: {…}}, init: compressed|gradient"
     public static let keys = [
         MethodKey("eta", elsewhere: "'eta' (the worker momentum weight) applies to ef21-sgdm only"),
-        MethodKey("compressor", elsewhere: "'compressor' applies to ef21 and ef21-sgdm; for sgdm compress in the oracle"),
-        MethodKey("init", elsewhere: "'init' applies to sgdm and ef21"),
+        MethodKey("compressor", elsewhere: "'compressor' applies to ef21-sgdm only; for sgdm compress in the oracle"),
+        MethodKey("init", elsewhere: "'init' applies to ef21-sgdm only"),
     ]
 
     /// η ∈ (0, 1], the weight of the new estimate in each worker's momentum.

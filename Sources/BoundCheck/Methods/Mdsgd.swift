@@ -10,7 +10,7 @@ public struct Mdsgd: Method {
     public static let kind = MethodKind.mdsgd
     public static let synopsis = "beta ∈ [0, 1), step (η), sparsifier: {top-k|rand-k: {k}} | scaled-sign, variant: local|global"
     public static let keys = [
-        MethodKey("beta", elsewhere: "'beta' applies to sgdm and mdsgd"),
+        MethodKey("beta", elsewhere: "'beta' applies to mdsgd only"),
         MethodKey("sparsifier", elsewhere: "'sparsifier' applies to mdsgd only; for sgdm compress in the oracle"),
         MethodKey("variant", elsewhere: "'variant' (local or global momentum) applies to mdsgd only"),
     ]

@@ -79,7 +79,9 @@ extension Method {
 public struct MethodKey: Sendable, Equatable {
     public var name: String
     /// What the loader says when an entry of a method that does not read the key gives it,
-    /// e.g. "'init' applies to sgdm only".
+    /// e.g. "'momentum' (server or worker) applies to sgdm only" — used while this method is the
+    /// only one of the catalog that reads the key; a key several methods read gets "'KEY'
+    /// applies to A, B and C".
     public var elsewhere: String
 
     public init(_ name: String, elsewhere: String) {
@@ -152,6 +154,19 @@ extension Catalog {
     public func methodListText() -> String {
         methods.map { "  \($0.name.padding(toLength: max(6, $0.name.count), withPad: " ", startingAt: 0)) \($0.synopsis)" }
             .joined(separator: "\n")
+    }
+
+    /// What an entry of `method` is told when it gives `key`, a key of other methods: the
+    /// method's own ``Method/refusal(ofKey:)``, else the key's ``MethodKey/elsewhere`` when one
+    /// method reads it, else the methods that read it.
+    func refusal(ofKey key: String, by method: any Method.Type) -> String {
+        if let own = method.refusal(ofKey: key) { return own }
+        let owners = methods.filter { $0.keys.contains { $0.name == key } }
+        if owners.count == 1, let only = owners.first?.keys.first(where: { $0.name == key }) { return only.elsewhere }
+        let names = owners.map { $0.name }
+        guard let last = names.last else { return "'\(key)' does not apply to \(method.name)" }
+        let list = names.count == 1 ? last : names.dropLast().joined(separator: ", ") + " and " + last
+        return "'\(key)' applies to \(list)"
     }
 
     /// Every key a method entry may have: the shared ones and those of every registered method.

@@ -9,7 +9,7 @@ public struct Sgdm: Method {
     public static let kind = MethodKind.sgdm
     public static let synopsis = "beta ∈ (0, 1], step, init: zero|first-gradient, momentum: server|worker"
     public static let keys = [
-        MethodKey("beta", elsewhere: "'beta' applies to sgdm and mdsgd"),
+        MethodKey("beta", elsewhere: "'beta' applies to sgdm only"),
         MethodKey("init", elsewhere: "'init' applies to sgdm only"),
         MethodKey("momentum", elsewhere: "'momentum' (server or worker) applies to sgdm only"),
     ]

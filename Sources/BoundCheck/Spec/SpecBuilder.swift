@@ -304,8 +304,7 @@ final class SpecBuilder {
             let ownKeys = Set(type.keys.map(\.name))
             for key in catalog.methodEntryKeys where !Self.sharedMethodKeys.contains(key) && !ownKeys.contains(key) {
                 guard let value = m[key] else { continue }
-                let elsewhere = catalog.methods.lazy.flatMap { $0.keys }.first { $0.name == key }?.elsewhere
-                reader.error(value, "\(path).\(key)", type.refusal(ofKey: key) ?? elsewhere ?? "'\(key)' does not apply to \(kindName)")
+                reader.error(value, "\(path).\(key)", catalog.refusal(ofKey: key, by: type))
             }
             var parameters = ParameterReader(reader: reader, methodEntry: item, values: m.filter { ownKeys.contains($0.key) },
                                              methodName: kindName, path: path, dimension: dimension, catalog: catalog)
