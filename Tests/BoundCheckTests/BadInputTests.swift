@@ -552,7 +552,7 @@ struct BadInputTests {
         #expect(spec.methods[0].step == .theory(factor: 1))
         #expect(spec.methods[1].step == .fixed(0.01))
         #expect(spec.methods[1].beta == 1)
-        #expect(spec.methods[2].sparsifier == .topK(k: 5))
+        #expect((spec.methods[2].settings as? Mdsgd)?.sparsifier == .topK(k: 5))
         #expect(spec.methods[2].step == .theory(factor: 0.5))
         #expect(spec.run == RunSpec(iterations: 200, seeds: 8, checkpoints: 10))
         #expect(spec.quick == RunSpec(iterations: 50, seeds: 4, checkpoints: 10))

@@ -11,14 +11,14 @@ struct BoundCatalogTests {
             problem: ProblemSpec(family: .quadratic(minEigenvalue: 0.5, maxEigenvalue: 5, zeroEigenvalues: 0, logSpacing: false, rotate: false),
                                  dimension: 20, workers: 4, heterogeneity: 0.5),
             oracle: [.additiveBias(norm: bias), .gaussianNoise(variance: noise)],
-            methods: [MethodSpec(id: "m", kind: .sgdm, beta: beta, step: .fixed(0.01))],
+            methods: [MethodSpec(id: "m", settings: Sgdm(beta: beta), step: .fixed(0.01))],
             run: RunSpec(iterations: 100, seeds: 4))
     }
 
     static func context(_ spec: ExperimentSpec, gamma: Double, beta: Double) throws -> BoundContext {
         let instance = try Instance(spec: spec)
         var method = spec.methods[0]
-        method.beta = beta
+        method.settings = Sgdm(beta: beta)
         let resolved = ResolvedMethod(method, gamma: gamma, stepRule: "test")
         return BoundEvaluator.context(instance: instance, method: resolved, spec: method, iterations: 100, measuredSecondMoment: nil)
     }

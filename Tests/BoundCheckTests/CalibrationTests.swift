@@ -5,7 +5,7 @@ import Testing
 /// Synthetic traces for verdict tests: per-seed values at each checkpoint, the running
 /// statistics made from them, and (for min-grad) window minima.
 enum SyntheticTrace {
-    static let method = ResolvedMethod(MethodSpec(id: "m", kind: .sgd, beta: 1, step: .fixed(1)), gamma: 1, stepRule: "")
+    static let method = ResolvedMethod(MethodSpec(id: "m", settings: Sgd(), step: .fixed(1)), gamma: 1, stepRule: "")
 
     /// `values[c][s]`: the metric of seed s at checkpoint c (every metric slot gets it).
     static func trace(_ values: [[Double]], checkpoints: [Int]? = nil) -> MethodTrace {

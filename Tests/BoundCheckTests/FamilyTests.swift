@@ -63,7 +63,7 @@ private func makeInstance(_ c: FamilyTestCase, seed: UInt64 = 5) throws -> Insta
         name: "family-test", seed: seed,
         problem: ProblemSpec(family: c.family, dimension: c.dimension, workers: c.workers, heterogeneity: 1.0,
                              start: .gaussian(scale: 2)),
-        methods: [MethodSpec(id: "sgd", kind: .sgd, beta: 1, step: .fixed(0.1))],
+        methods: [MethodSpec(id: "sgd", settings: Sgd(), step: .fixed(0.1))],
         run: RunSpec(iterations: 10, seeds: 1, checkpoints: 3))
     return try Instance(spec: spec)
 }

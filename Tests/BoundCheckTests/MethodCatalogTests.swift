@@ -27,19 +27,19 @@ private func file(method: String) -> String {
 struct MethodCatalogTests {
     @Test("the standard catalog registers one method per kind, in the order list shows them")
     func standardMethods() {
-        #expect(Catalog.standard.methods.map { $0.name } == ["sgdm", "sgd", "mdsgd"])
-        #expect(Catalog.standard.methods.map { $0.kind } == MethodKind.allCases)
+        #expect(Catalog.standard.methods.map { $0.name } == ["sgdm", "sgd", "mdsgd", "ef21", "ef21-sgdm"])
+        #expect(Catalog.standard.methods.map { $0.kind } == [.sgdm, .sgd, .mdsgd, .ef21, .ef21Sgdm])
         #expect(Catalog.standard.method(named: "mdsgd")?.kind == .mdsgd)
         #expect(Catalog.standard.method(named: "adam") == nil)
     }
 
     @Test("only M-DSGD with Rand-K draws random numbers of its own")
     func randomness() {
-        let randK = MethodSpec(id: "m", kind: .mdsgd, beta: 0, step: .fixed(0.1), sparsifier: .randK(k: 1))
-        let topK = MethodSpec(id: "m", kind: .mdsgd, beta: 0, step: .fixed(0.1), sparsifier: .topK(k: 1))
-        #expect(Mdsgd.isRandom(randK) && !Mdsgd.isRandom(topK))
-        #expect(!Sgdm.isRandom(randK) && !Sgd.isRandom(randK))
-        #expect(randK.isRandom == Mdsgd.isRandom(randK) && topK.isRandom == Mdsgd.isRandom(topK))
+        let randK = MethodSpec(id: "m", settings: Mdsgd(beta: 0, sparsifier: .randK(k: 1)), step: .fixed(0.1))
+        let topK = MethodSpec(id: "m", settings: Mdsgd(beta: 0, sparsifier: .topK(k: 1)), step: .fixed(0.1))
+        #expect(randK.isRandom && !topK.isRandom)
+        #expect(Sgdm(beta: 0.5).randomness == nil && Sgd().randomness == nil)
+        #expect(randK.settings.randomness == "rand-k sparsifier" && randK.settings.usesPermutation && !topK.settings.usesPermutation)
     }
 
     @Test("list's methods section has a line per registered method")
@@ -49,6 +49,8 @@ struct MethodCatalogTests {
             "  sgdm   beta ∈ (0, 1], step, init: zero|first-gradient, momentum: server|worker",
             "  sgd    step (β = 1)",
             "  mdsgd  beta ∈ [0, 1), step (η), sparsifier: {top-k|rand-k: {k}} | scaled-sign, variant: local|global",
+            "  ef21   step, compressor: {STAGE: {…}} (e.g. top-k: {k}), init: compressed|gradient",
+            "  ef21-sgdm eta ∈ (0, 1], step, compressor: {STAGE: {…}}, init: compressed|gradient",
         ])
         #expect(sgdOnly().methodListText() == "  sgd    step (β = 1)")
     }

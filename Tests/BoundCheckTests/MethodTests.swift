@@ -22,7 +22,7 @@ private func makeInstance(_ family: any ProblemFamily = quadratic, d: Int = 6, n
         name: "method-test", seed: seed,
         problem: ProblemSpec(family: family, dimension: d, workers: n, heterogeneity: 1, start: start),
         oracle: oracle,
-        methods: [MethodSpec(id: "sgd", kind: .sgd, beta: 1, step: .fixed(0.1))],
+        methods: [MethodSpec(id: "sgd", settings: Sgd(), step: .fixed(0.1))],
         run: RunSpec(iterations: 10, seeds: 2, checkpoints: 5))
     return try Instance(spec: spec)
 }
@@ -30,8 +30,12 @@ private func makeInstance(_ family: any ProblemFamily = quadratic, d: Int = 6, n
 private func method(_ kind: MethodKind, beta: Double = 1, gamma: Double, id: String? = nil,
                     initialization: MomentumInit = .zero, placement: MomentumPlacement = .server,
                     sparsifier: SparsifierSpec? = nil, momentum: MDSGDMomentum = .local) -> ResolvedMethod {
-    let spec = MethodSpec(id: id ?? kind.rawValue, kind: kind, beta: beta, step: .fixed(gamma), initialization: initialization,
-                          placement: placement, sparsifier: sparsifier, mdsgdMomentum: momentum)
+    let settings: any Method = switch kind {
+    case .sgdm: Sgdm(beta: beta, initialization: initialization, placement: placement)
+    case .mdsgd: Mdsgd(beta: beta, sparsifier: sparsifier ?? .scaledSign, variant: momentum)
+    default: Sgd()
+    }
+    let spec = MethodSpec(id: id ?? kind.rawValue, settings: settings, step: .fixed(gamma))
     return ResolvedMethod(spec, gamma: gamma, stepRule: "fixed")
 }
 
@@ -338,6 +342,7 @@ struct MethodTests {
         case .sgd: m = method(.sgd, gamma: 1)
         case .sgdm: m = method(.sgdm, beta: 0.5, gamma: 2)
         case .mdsgd: m = method(.mdsgd, beta: 0.5, gamma: 1, sparsifier: .topK(k: 3))
+        default: Issue.record("no such method \(kind)"); return
         }
         let profile = RunSpec(iterations: 2000, seeds: 3, checkpoints: 60)
         let trace = traces(instance, [m], profile)[0]

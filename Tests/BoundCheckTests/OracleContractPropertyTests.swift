@@ -143,7 +143,7 @@ struct OracleContractPropertyTests {
             let spec = ExperimentSpec(
                 name: "pipeline", seed: seed,
                 problem: ProblemSpec(family: .rational, dimension: d, workers: n, heterogeneity: 1, start: .gaussian(scale: 1)),
-                oracle: stages, methods: [MethodSpec(id: "sgd", kind: .sgd, beta: 1, step: .fixed(0.1))],
+                oracle: stages, methods: [MethodSpec(id: "sgd", settings: Sgd(), step: .fixed(0.1))],
                 run: RunSpec(iterations: 10, seeds: 1, checkpoints: 3))
             guard let instance = try? Instance(spec: spec) else {
                 Issue.record("instance failed for \(stages)")
@@ -173,7 +173,7 @@ struct OracleContractPropertyTests {
 extension Simulation {
     /// (∇f(x), g(x)) through the library's own oracle, deterministic streams.
     static func exactAndEstimate(instance: Instance, at x: [Double]) -> (exact: [Double], estimate: [Double]) {
-        let method = ResolvedMethod(MethodSpec(id: "probe", kind: .sgd, beta: 1, step: .fixed(1)), gamma: 1, stepRule: "fixed")
+        let method = ResolvedMethod(MethodSpec(id: "probe", settings: Sgd(), step: .fixed(1)), gamma: 1, stepRule: "fixed")
         let simulation = Simulation(instance: instance, method: method, iterations: 0, checkpoints: [0])
         simulation.reset(seedIndex: 0, purpose: .probe)
         return simulation.estimate(at: x)

@@ -75,7 +75,7 @@ private func makeInstance(_ family: any ProblemFamily, d: Int, n: Int, oracle: [
         name: "oracle-test", seed: seed,
         problem: ProblemSpec(family: family, dimension: d, workers: n, heterogeneity: heterogeneity, start: .gaussian(scale: 1.5)),
         oracle: oracle,
-        methods: [MethodSpec(id: "sgd", kind: .sgd, beta: 1, step: .fixed(0.1))],
+        methods: [MethodSpec(id: "sgd", settings: Sgd(), step: .fixed(0.1))],
         run: RunSpec(iterations: 10, seeds: 2, checkpoints: 3))
     return try Instance(spec: spec)
 }
@@ -98,7 +98,7 @@ private struct OracleSample {
 }
 
 private func drawOracle(_ instance: Instance, at x: [Double], samples count: Int, seedIndex: Int = 0) -> OracleSample {
-    let method = ResolvedMethod(MethodSpec(id: "probe", kind: .sgd, beta: 1, step: .fixed(1)), gamma: 1, stepRule: "fixed")
+    let method = ResolvedMethod(MethodSpec(id: "probe", settings: Sgd(), step: .fixed(1)), gamma: 1, stepRule: "fixed")
     let simulation = Simulation(instance: instance, method: method, iterations: 0, checkpoints: [0])
     simulation.reset(seedIndex: seedIndex, purpose: .probe)
     var draws: [[Double]] = []
@@ -498,7 +498,7 @@ struct OracleContractPipelineTests {
             let instance = try makeInstance(family, d: 5, n: 3, oracle: stages)
             let bound = try #require(instance.oracleConstants.secondMomentBound)
             #expect(instance.constants[.Gmax2] == bound)
-            let method = ResolvedMethod(MethodSpec(id: "ef", kind: .mdsgd, beta: 0.5, step: .fixed(0.05), sparsifier: .topK(k: 2)),
+            let method = ResolvedMethod(MethodSpec(id: "ef", settings: Mdsgd(beta: 0.5, sparsifier: .topK(k: 2)), step: .fixed(0.05)),
                                         gamma: 0.05, stepRule: "fixed")
             let profile = RunSpec(iterations: 100, seeds: 1, checkpoints: 3)
             let blocks = Runner(jobs: 1).run(Runner.workItems(methods: 1, seeds: 1), instance: instance, methods: [method], profile: profile)

@@ -58,7 +58,7 @@ struct RateFitTests {
 @Suite("Momentum against SGD")
 struct MomentumComparisonTests {
     static func trace(_ id: String, kind: MethodKind, beta: Double, gamma: Double, gaps: [[Double]]) -> MethodTrace {
-        let method = ResolvedMethod(MethodSpec(id: id, kind: kind, beta: beta, step: .fixed(gamma)), gamma: gamma, stepRule: "")
+        let method = ResolvedMethod(MethodSpec(id: id, settings: kind == .sgdm ? Sgdm(beta: beta) as any Method : Sgd(), step: .fixed(gamma)), gamma: gamma, stepRule: "")
         return MethodTrace(method: method, seeds: gaps.count, checkpoints: [0, 10, 20, 50, 100], statistics: [], divergedAt: gaps.map { _ in nil },
                            gaps: gaps, identityDeviation: 0, maxWorkerEstimateNorm2: 0)
     }

@@ -99,7 +99,7 @@ struct OwnConstantTests {
 
     @Test("M-DSGD's sparsifier gives sparsifier_k; an sgdm bound naming it is refused at its position")
     func methodParameters() throws {
-        let mdsgd = MethodSpec(id: "m", kind: .mdsgd, beta: 0.5, step: .fixed(0.1), sparsifier: .topK(k: 4))
+        let mdsgd = MethodSpec(id: "m", settings: Mdsgd(beta: 0.5, sparsifier: .topK(k: 4)), step: .fixed(0.1))
         #expect(mdsgd.expressionVariables(dimension: 10).map(\.value) == [4, 0.4])
         let d = diagnostics(researcherFile(expression: "2*D0/(gamma*K) + c*sparsifier_k"))
         let hit = try #require(d.first { $0.keyPath == "user-bounds[0].expression" })
@@ -243,9 +243,9 @@ struct OneCaseTests {
         #expect(Set(files.map(\.path)).contains("trajectories/researcher/sgdm-1.seed0.csv"))
         for file in files {
             let lines = file.text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
-            #expect(lines.first == "k,gap,grad,avg-grad,min-grad,virtual-gap")
+            #expect(lines.first == "k,gap,grad,avg-grad,min-grad,virtual-gap,lyapunov")
             #expect(lines.count == 1 + p.checkpoints.count)
-            #expect(lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).count }.allSatisfy { $0 == 6 })
+            #expect(lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).count }.allSatisfy { $0 == 7 })
             #expect(lines.dropFirst().map { String($0.split(separator: ",").first!) } == p.checkpoints.map(String.init))
         }
         // Seed 2's grad at checkpoint 4 is the trace's value, read back exactly.

@@ -343,7 +343,7 @@ private func generate(_ rng: inout any SeededRandomNumberGenerator) -> Generated
     var counters: [String: Int] = [:]
     let compositeFirst = stages.first?.name == CompositeSampling.name
     for index in 0..<w.int(1...3) {
-        var kind = w.pick(MethodKind.allCases)
+        var kind = w.pick([MethodKind.sgdm, .sgd, .mdsgd])
         if kind == .mdsgd && compositeFirst { kind = .sgdm }
         counters[kind.rawValue, default: 0] += 1
         var pairs: [(String, YAML)] = [("method", .scalar(kind.rawValue))]
@@ -352,29 +352,28 @@ private func generate(_ rng: inout any SeededRandomNumberGenerator) -> Generated
             id = "m\(index)" + String((0..<w.int(0...6)).map { _ in w.pick(nameChars) })
             pairs.append(("id", w.name(id)))
         }
-        var method = MethodSpec(id: id, kind: kind, beta: 1, step: .theory(factor: 1))
-        switch kind {
-        case .sgdm:
-            method.beta = w.bool(0.1) ? 1 : w.double(0.01...1)
-            pairs.append(("beta", w.number(method.beta)))
-            if w.bool(0.3) { method.initialization = w.pick(MomentumInit.allCases); pairs.append(("init", .scalar(method.initialization.rawValue))) }
-            if w.bool(0.3) { method.placement = w.pick(MomentumPlacement.allCases); pairs.append(("momentum", .scalar(method.placement.rawValue))) }
-        case .sgd:
-            break
-        case .mdsgd:
-            method.beta = 0
-            if w.bool(0.7) { method.beta = w.double(0...0.99); pairs.append(("beta", w.number(method.beta))) }
+        var method = MethodSpec(id: id, settings: Sgd(), step: .theory(factor: 1))
+        if kind == .sgdm {
+            var sgdm = Sgdm(beta: w.bool(0.1) ? 1 : w.double(0.01...1))
+            pairs.append(("beta", w.number(sgdm.beta)))
+            if w.bool(0.3) { sgdm.initialization = w.pick(MomentumInit.allCases); pairs.append(("init", .scalar(sgdm.initialization.rawValue))) }
+            if w.bool(0.3) { sgdm.placement = w.pick(MomentumPlacement.allCases); pairs.append(("momentum", .scalar(sgdm.placement.rawValue))) }
+            method.settings = sgdm
+        } else if kind == .mdsgd {
+            var mdsgd = Mdsgd(beta: 0, sparsifier: .scaledSign)
+            if w.bool(0.7) { mdsgd.beta = w.double(0...0.99); pairs.append(("beta", w.number(mdsgd.beta))) }
             switch w.int(0...2) {
             case 0:
-                method.sparsifier = .scaledSign
+                mdsgd.sparsifier = .scaledSign
                 pairs.append(("sparsifier", w.bool() ? .scalar("scaled-sign") : .mapping([("scaled-sign", .mapping([], flow: true))], flow: true)))
             default:
                 let k = w.int(1...d)
                 let topK = w.bool()
-                method.sparsifier = topK ? .topK(k: k) : .randK(k: k)
+                mdsgd.sparsifier = topK ? .topK(k: k) : .randK(k: k)
                 pairs.append(("sparsifier", .mapping([(topK ? "top-k" : "rand-k", .mapping([("k", w.number(k))], flow: w.bool()))], flow: w.bool())))
             }
-            if w.bool(0.3) { method.mdsgdMomentum = w.pick(MDSGDMomentum.allCases); pairs.append(("variant", .scalar(method.mdsgdMomentum.rawValue))) }
+            if w.bool(0.3) { mdsgd.variant = w.pick(MDSGDMomentum.allCases); pairs.append(("variant", .scalar(mdsgd.variant.rawValue))) }
+            method.settings = mdsgd
         }
         switch w.int(0...2) {
         case 0:

@@ -31,6 +31,11 @@ public struct BoundContext: Sendable {
     public var iterations: Int
     /// Largest ‖gᵢ‖² a worker sent during the runs (M1, EF-SGD's measured G² / σ²), when known.
     public var measuredSecondMoment: Double?
+    /// L̃ = √((1/n) Σᵢ Lᵢ²), when the family gives it (EF21's bounds).
+    public var workerSmoothness: Double? = nil
+    /// The method's distortion at the start, G⁰ = (1/n) Σᵢ ‖gᵢ⁰ − ∇fᵢ(x⁰)‖² with exact gradients
+    /// (``Method/initialDistortion(instance:)``; EF21's bounds), when the method has one.
+    public var initialDistortion: Double? = nil
 
     public var L: Double { constants[.L] ?? .nan }
     public var gamma: Double { method.gamma }
@@ -122,6 +127,9 @@ public protocol Bound: Sendable {
     /// Within ``provedFor``, whether the bound is about this configuration at all (AS-1: SGDM
     /// only at β = 1). Default: yes.
     func concerns(_ method: MethodSpec) -> Bool
+    /// Whether the bound is checked on `method`. Default: it is proved for the method's kind and
+    /// ``concerns(_:)`` this configuration (a user bound names its method by id or kind instead).
+    func isChecked(on method: MethodSpec) -> Bool
     /// Conditions on constants and parameters; each failing one is a reason for *not applicable*.
     func conditions(_ context: BoundContext) -> [BoundCondition]
     /// The bound at K iterations; K = +∞ gives the floor.
@@ -147,8 +155,6 @@ extension Bound {
     public var stepRule: BoundStepRule { .limits }
     public func prescribedStep(_ context: BoundContext) -> Double? { nil }
 
-    /// Whether the bound is checked on `method`: it is proved for the method's kind and concerns
-    /// this configuration.
     public func isChecked(on method: MethodSpec) -> Bool { provedFor.contains(method.kind) && concerns(method) }
 
     public func isStated(at k: Int, context: BoundContext) -> Bool {

@@ -35,7 +35,7 @@ public struct BoundEvaluation: Codable, Sendable, Equatable {
     /// "contraction 0.995/iteration" or "∝ K^-1", from ``rateSlope``.
     public var rateDescription: String? {
         guard let slope = rateSlope else { return nil }
-        return metric == .gap || metric == .virtualGap ? "contraction \(fmt(exp(slope)))/iteration" : "∝ K^\(fmt(slope))"
+        return metric == .gap || metric == .virtualGap || metric == .lyapunov ? "contraction \(fmt(exp(slope)))/iteration" : "∝ K^\(fmt(slope))"
     }
 
     public var applicable: Bool { failedConditions.isEmpty && error == nil }
@@ -47,7 +47,7 @@ public enum BoundEvaluator {
         let floor = e.floor ?? 0
         let points = zip(e.checkpoints, e.values).compactMap { k, v -> (Double, Double)? in
             guard k >= 1, let v, v - floor > 0, (v - floor).isFinite else { return nil }
-            return (e.metric == .gap || e.metric == .virtualGap ? Double(k) : log(Double(k)), log(v - floor))
+            return (e.metric == .gap || e.metric == .virtualGap || e.metric == .lyapunov ? Double(k) : log(Double(k)), log(v - floor))
         }
         guard points.count >= 3 else { return nil }
         return try? GSL.linearFit(x: points.map(\.0), y: points.map(\.1), context: "rate of bound \(e.id)").slope
@@ -67,7 +67,9 @@ public enum BoundEvaluator {
             workerVarianceIsConstant: workers.allSatisfy { $0.noiseM == 0 },
             firstGradientGap: nil, firstGradientNorm2: nil,
             iterations: iterations, measuredSecondMoment: measuredSecondMoment)
-        if spec.initialization == .firstGradient, instance.oracleConstants.deterministic {
+        context.workerSmoothness = instance.problemConstants.workerSmoothness?.value
+        context.initialDistortion = spec.settings.initialDistortion(instance: instance)
+        if (spec.settings as? Sgdm)?.initialization == .firstGradient, instance.oracleConstants.deterministic {
             let g0 = Simulation.aggregatedEstimate(instance: instance, at: instance.start)
             let q = method.gamma * (1 - method.beta) / method.beta
             let z0 = zip(instance.start, g0).map { $0 - q * $1 }

@@ -18,7 +18,7 @@ enum Conditions {
     static let zeroInit = BoundCondition("momentum buffer starts at v⁻¹ = 0 (init: zero)", unmet: { _ in
         "needs the momentum buffer to start at v⁻¹ = 0 (init: zero), but the method uses init: first-gradient"
     }) {
-        $0.method.initialization == .zero ? 1 : -1
+        ($0.method.settings as? Sgdm)?.initialization == .firstGradient ? -1 : 1
     }
 
     /// Why A5's (M, σ²) do not exist, and what would make them exist (docs/theory.md §3).

@@ -40,7 +40,7 @@ public struct F1: Bound {
                         let M1 = Conditions.M(c) + 1
                         return 1 - c.L * c.gamma * M1 - 2 * c.L * F1.q(c) * M1.squareRoot()
                     }]
-        if c.method.initialization == .firstGradient {
+        if (c.method.settings as? Sgdm)?.initialization == .firstGradient {
             list.append(BoundCondition("init: first-gradient needs a deterministic g⁰ (no random oracle stage)", unmet: { _ in
                 "init: first-gradient needs a deterministic g⁰, but the oracle has a random stage"
             }) {
@@ -73,7 +73,7 @@ public struct F1: Bound {
         let rho = try Self.optimalRho(c)
         let momentumFactor = rho.map { 1 + c.L * c.gamma * (1 - c.beta) * (1 - c.beta) / ($0 * c.beta * c.beta) } ?? 1
         var twiceD0 = 2 * c.D0
-        if c.method.initialization == .firstGradient, let gap = c.firstGradientGap, let g0 = c.firstGradientNorm2 {
+        if (c.method.settings as? Sgdm)?.initialization == .firstGradient, let gap = c.firstGradientGap, let g0 = c.firstGradientNorm2 {
             let q = Self.q(c)
             twiceD0 = 2 * gap + (rho.map { c.gamma * c.L * c.L * q * q * g0 / ($0 * c.beta) } ?? 0)
         }

@@ -24,12 +24,7 @@ public struct M1: Bound {
     public let provedFor: Set<MethodKind> = [.mdsgd]
 
     static func delta(_ c: BoundContext) -> Double {
-        let d = Double(c.dimension)
-        switch c.methodSpec.sparsifier {
-        case .topK(let k), .randK(let k): return Double(k) / d
-        case .scaledSign: return 1 / d
-        case nil: return .nan
-        }
+        (c.methodSpec.settings as? Mdsgd)?.sparsifier.delta(dimension: c.dimension) ?? .nan
     }
 
     static func secondMoment(_ c: BoundContext) -> (value: Double, measured: Bool)? {
@@ -39,7 +34,7 @@ public struct M1: Bound {
     }
 
     public func conditions(_ c: BoundContext) -> [BoundCondition] {
-        [BoundCondition("local momentum (variant: local)") { $0.methodSpec.mdsgdMomentum == .local ? 1 : -1 },
+        [BoundCondition("local momentum (variant: local)") { ($0.methodSpec.settings as? Mdsgd)?.variant == .local ? 1 : -1 },
          BoundCondition("unbiased worker gradients (no biasing oracle stage)") { $0.unbiasedOracle ? 1 : -1 },
          BoundCondition("worker variance bounded by a constant σ² (no noise that grows with the gradient: relative noise, or a compressor applied to a noisy gradient)") { $0.workerVarianceIsConstant ? 1 : -1 },
          BoundCondition("a second-moment bound G² (bounded gradients, or measured on the runs)") { M1.secondMoment($0) == nil ? -1 : 1 },

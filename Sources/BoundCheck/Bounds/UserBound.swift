@@ -34,14 +34,15 @@ public struct UserBound: Bound {
         ProbedAssumption.using(expression.variables.union(requirements.flatMap(\.expression.variables))).union(spec.reliesOn)
     }
 
-    /// The method kind the file names, or every kind when it names a method by its id.
-    public var provedFor: Set<MethodKind> {
-        MethodKind(rawValue: spec.method).map { [$0] } ?? Set(MethodKind.allCases)
-    }
+    /// The kind the file's `method:` names (a method id is no kind: ``isChecked(on:)`` decides).
+    public var provedFor: Set<MethodKind> { [MethodKind(rawValue: spec.method)] }
 
     public func concerns(_ method: MethodSpec) -> Bool {
-        spec.method == method.id || MethodKind(rawValue: spec.method) == method.kind
+        spec.method == method.id || spec.method == method.kind.rawValue
     }
+
+    /// A user bound is checked on the method it names, by id or by kind.
+    public func isChecked(on method: MethodSpec) -> Bool { concerns(method) }
 
     static func variables(_ c: BoundContext, K: Double) -> [String: Double] {
         var v = c.constants.values

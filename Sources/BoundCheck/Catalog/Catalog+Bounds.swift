@@ -43,7 +43,8 @@ extension Catalog {
         public var metric: Metric
         public var formula: String
         public var source: String
-        /// The method kinds the bound is proved for, in the order of ``MethodKind``.
+        /// The method kinds the bound is proved for: the catalog's methods in registration order,
+        /// then kinds no registered method has, by name.
         public var provedFor: [MethodKind]
         /// The assumptions it relies on, sorted.
         public var reliesOn: [String]
@@ -62,11 +63,17 @@ extension Catalog {
         }
     }
 
+    /// `kinds` in the order of the catalog's methods, then the others by name.
+    func methodKindOrder(_ kinds: Set<MethodKind>) -> [MethodKind] {
+        let registered = methods.map { $0.kind }
+        return registered.filter(kinds.contains) + kinds.subtracting(registered).sorted { $0.rawValue < $1.rawValue }
+    }
+
     /// The catalog's bounds as `boundcheck list` shows them, in catalog order.
     public var boundListing: [BoundListing] {
         bounds.map { bound in
             BoundListing(id: bound.id, group: bound.group, kind: bound.kind, metric: bound.metric, formula: bound.formula,
-                         source: bound.source, provedFor: MethodKind.allCases.filter(bound.provedFor.contains),
+                         source: bound.source, provedFor: methodKindOrder(bound.provedFor),
                          reliesOn: bound.assumptions.sorted(), stepRule: bound.stepRule)
         }
     }

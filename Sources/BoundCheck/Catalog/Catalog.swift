@@ -39,6 +39,8 @@ public struct Catalog: Sendable {
         catalog.register(F2(onX: true))
         catalog.register(M1())
         catalog.register(EFSGD())
+        catalog.register(EF21NC())
+        catalog.register(EF21PL())
         catalog.register(family: QuadraticFamily.self)
         catalog.register(family: PLSineFamily.self)
         catalog.register(family: RationalFamily.self)
@@ -47,6 +49,8 @@ public struct Catalog: Sendable {
         catalog.register(method: Sgdm.self)
         catalog.register(method: Sgd.self)
         catalog.register(method: Mdsgd.self)
+        catalog.register(method: Ef21.self)
+        catalog.register(method: Ef21Sgdm.self)
         return catalog
     }()
 

@@ -96,14 +96,14 @@ public struct CheckedBound: Codable, Sendable, Equatable {
     public var floorConstants: FloorSensitivity? = nil
 }
 
-public struct MethodResult: Codable, Sendable, Equatable {
+public struct MethodResult: Encodable, Sendable, Equatable {
     public var method: ResolvedMethod
     public var trace: MethodTrace
     public var bounds: [CheckedBound]
 }
 
 /// Everything one problem file produced; reports are rendered from this alone.
-public struct ExperimentResult: Codable, Sendable, Equatable {
+public struct ExperimentResult: Encodable, Sendable, Equatable {
     public var name: String
     public var description: String
     public var sourcePath: String?

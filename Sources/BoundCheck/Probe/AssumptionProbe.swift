@@ -466,7 +466,7 @@ public enum AssumptionProbe {
         for i in 0..<n { workerGrad2 += Vec.normSquared(objective.workerGradient(i, at: x)) }
         workerGrad2 /= Double(n)
         let estimator = Simulation(instance: instance,
-                                   method: ResolvedMethod(MethodSpec(id: "probe", kind: .sgd, beta: 1, step: .fixed(1)), gamma: 1, stepRule: ""),
+                                   method: ResolvedMethod(MethodSpec(id: "probe", settings: Sgd(), step: .fixed(1)), gamma: 1, stepRule: ""),
                                    iterations: 0, checkpoints: [0])
         estimator.reset(seedIndex: pointIndex, purpose: .probe)
         var gradient: [Double] = []

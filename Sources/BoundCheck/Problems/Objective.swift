@@ -69,10 +69,13 @@ public struct ProblemConstants: Codable, Equatable, Sendable {
     /// G_max,i: ‖∇fᵢ(x)‖ ≤ G_max,i for all x, where the family has bounded gradients.
     public var workerGradientBounds: [Double]?
     public var workerGradientBoundsHow: String?
+    /// L̃ = √((1/n) Σᵢ Lᵢ²), Lᵢ the smoothness of fᵢ (EF21's bounds), where the family gives it.
+    public var workerSmoothness: DerivedConstant?
 
     public init(L: DerivedConstant, mu: DerivedConstant?, fstar: DerivedConstant, fstarIsLowerBound: Bool,
                 B2: DerivedConstant, G2: DerivedConstant, workerGradientBounds: [Double]? = nil,
-                workerGradientBoundsHow: String? = nil) {
+                workerGradientBoundsHow: String? = nil, workerSmoothness: DerivedConstant? = nil) {
+        self.workerSmoothness = workerSmoothness
         self.L = L
         self.mu = mu
         self.fstar = fstar

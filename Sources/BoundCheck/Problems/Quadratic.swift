@@ -257,7 +257,8 @@ public struct QuadraticFamily: ProblemFamily {
             fstar: DerivedConstant(objective.fstar, "(1/n) Σ ½(cᵢ − c̄)ᵀA(cᵢ − c̄), exact"),
             fstarIsLowerBound: false,
             B2: DerivedConstant(1, "exact for quadratics with a common A"),
-            G2: DerivedConstant(g2, "(1/n) Σ‖A(cᵢ − c̄)‖², exact"))
+            G2: DerivedConstant(g2, "(1/n) Σ‖A(cᵢ − c̄)‖², exact"),
+            workerSmoothness: DerivedConstant(L, "every fᵢ has the Hessian A, so Lᵢ = L and L̃ = L"))
         return BuiltProblem(objective: objective, constants: constants)
     }
 }

@@ -7,7 +7,7 @@ extension MarkdownReport {
         var parts: [String] = []
         if selection.methods != nil { parts.append("method\(r.methods.count == 1 ? "" : "s") \(r.methods.map { "`\($0.method.id)`" }.joined(separator: ", ")) only") }
         if let seed = selection.seed {
-            let deterministic = r.seeds == 1 && r.oracleDeterministic && r.methods.allSatisfy { $0.method.sparsifier != "rand-k" }
+            let deterministic = r.seeds == 1 && r.oracleDeterministic && r.methods.allSatisfy { $0.method.settings.randomness == nil }
             parts.append(deterministic ? "seed index \(seed) — every seed of this deterministic file is the same run, seed 0"
                          : "seed index \(seed) only, of the profile's \(r.seeds)")
         }

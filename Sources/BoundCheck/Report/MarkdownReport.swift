@@ -114,10 +114,7 @@ public enum MarkdownReport {
         for m in r.methods {
             let method = m.method
             out += "\n## \(method.id)\n\n`\(method.kind.rawValue)`, β = \(fmt(method.beta)), γ = \(fmt(method.gamma)) (\(method.stepRule))"
-            if method.kind == .mdsgd {
-                out += ", sparsifier `\(method.sparsifier ?? "")`, \(method.variant?.rawValue ?? "") momentum. Transformation identity: max relative deviation \(number(m.trace.identityDeviation))"
-            }
-            out += ".\n"
+            out += method.settings.reportHeadline(m.trace) + ".\n"
             if m.trace.divergedSeeds > 0 { out += "\n> [!WARNING]\n> \(m.trace.divergedSeeds) of \(m.trace.seeds) seeds diverged.\n" }
             out += "\n| bound | kind | metric | verdict | tightness late (overall) | final ratio | floor | plateau/floor | rate obs / pred | largest γ | source |\n|---|---|---|---|---|---|---|---|---|---|---|\n"
             for b in m.bounds {

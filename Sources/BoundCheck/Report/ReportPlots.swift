@@ -22,6 +22,7 @@ enum ReportPlots {
         case .avgGrad: return "avg-grad: (1/k) Σ_{j<k} ‖∇f(xʲ)‖²"
         case .minGrad: return "min-grad: min_{j<k} ‖∇f(xʲ)‖²"
         case .virtualGap: return "virtual-gap: f(zᵏ) − f*"
+        case .lyapunov: return "lyapunov: f(xᵏ) − f* + (γ/θ)Gᵏ"
         }
     }
 

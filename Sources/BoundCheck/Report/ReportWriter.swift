@@ -141,14 +141,15 @@ public enum JSONReport {
             var method: [String: Any] = [
                 "id": m.method.id, "method": m.method.kind.rawValue, "beta": m.method.beta, "gamma": json(m.method.gamma),
                 "step-rule": m.method.stepRule, "seeds": m.trace.seeds, "diverged-seeds": m.trace.divergedSeeds,
-                "checkpoints": checkpoints, "bounds": bounds, "init": m.method.initialization.rawValue,
+                "checkpoints": checkpoints, "bounds": bounds,
             ]
-            if m.method.kind == .mdsgd {
-                method["identity-deviation"] = json(m.trace.identityDeviation)
-                method["sparsifier"] = m.method.sparsifier ?? NSNull()
-                method["variant"] = m.method.variant?.rawValue ?? NSNull()
+            for (key, value) in m.method.settings.reportFields(m.trace) {
+                switch value {
+                case .text(let text): method[key] = text
+                case .number(let number): method[key] = json(number)
+                case .null: method[key] = NSNull()
+                }
             }
-            if m.method.kind == .sgdm { method["momentum"] = m.method.placement.rawValue }
             return method
         }
         let document: [String: Any] = [

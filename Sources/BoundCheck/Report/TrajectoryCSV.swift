@@ -4,9 +4,10 @@
 /// Path: `trajectories/<problem>/<method>.seed<N>.csv`, N the seed index (as `--seed N` takes it).
 /// Columns: `k` (the checkpoint iteration), then the metrics in ``MetricIndex/all`` order —
 /// `gap` f(xᵏ) − f*, `grad` ‖∇f(xᵏ)‖², `avg-grad` (1/k) Σ_{j<k} ‖∇f(xʲ)‖², `min-grad`
-/// min_{j<k} ‖∇f(xʲ)‖², `virtual-gap` f(zᵏ) − f* — each the seed's own value (not a mean), in
-/// Swift's shortest round-trip decimal form. A cell is empty where the metric is not recorded
-/// (avg-grad and min-grad at k = 0, virtual-gap for a method without a virtual iterate) or the
+/// min_{j<k} ‖∇f(xʲ)‖², `virtual-gap` f(zᵏ) − f*, `lyapunov` (EF21's Lyapunov quantity) — each
+/// the seed's own value (not a mean), in Swift's shortest round-trip decimal form. A cell is empty
+/// where the metric is not recorded (avg-grad and min-grad at k = 0, virtual-gap for a method
+/// without a virtual iterate, lyapunov for a method other than EF21) or the
 /// seed had diverged. One row per checkpoint, in order.
 public enum TrajectoryCSV {
     public static let header = "k," + MetricIndex.all.map(\.rawValue).joined(separator: ",")

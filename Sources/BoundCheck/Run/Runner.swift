@@ -39,7 +39,7 @@ public struct BlockResult: Codable, Sendable, Equatable {
 }
 
 /// The merged result of one method over all its seeds.
-public struct MethodTrace: Codable, Sendable, Equatable {
+public struct MethodTrace: Encodable, Sendable, Equatable {
     public var method: ResolvedMethod
     public var seeds: Int
     public var checkpoints: [Int]

@@ -68,6 +68,6 @@ public struct RunningStatistics: Codable, Equatable, Sendable {
 
 /// The metrics recorded at checkpoints (docs/bounds.md, "Kinds, metrics and notation").
 public enum MetricIndex {
-    public static let all: [Metric] = [.gap, .grad, .avgGrad, .minGrad, .virtualGap]
+    public static let all: [Metric] = [.gap, .grad, .avgGrad, .minGrad, .virtualGap, .lyapunov]
     static func index(_ m: Metric) -> Int { all.firstIndex(of: m)! }
 }

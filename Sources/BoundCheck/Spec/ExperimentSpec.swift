@@ -77,72 +77,10 @@ public enum StartSpec: Sendable, Equatable {
     case at([Double])
 }
 
-public enum MethodKind: String, Sendable, Equatable, CaseIterable {
-    case sgdm, sgd, mdsgd
-}
-
 public enum StepSpec: Sendable, Equatable {
     case fixed(Double)
     /// The largest step every selected bound of the method allows, times a factor.
     case theory(factor: Double)
-}
-
-public enum MomentumInit: String, Sendable, Equatable, CaseIterable {
-    /// v⁻¹ = 0 (the bounds' assumption).
-    case zero
-    /// v⁰ = g⁰, as in the authors' PyTorch code.
-    case firstGradient = "first-gradient"
-}
-
-public enum MomentumPlacement: String, Sendable, Equatable, CaseIterable {
-    case server, worker
-}
-
-public enum SparsifierSpec: Sendable, Equatable {
-    case topK(k: Int)
-    /// Unscaled Rand-K (δ = K/d in expectation), the error-feedback convention.
-    case randK(k: Int)
-    case scaledSign
-
-    public var name: String {
-        switch self {
-        case .topK: "top-k"
-        case .randK: "rand-k"
-        case .scaledSign: "scaled-sign"
-        }
-    }
-}
-
-public enum MDSGDMomentum: String, Sendable, Equatable, CaseIterable {
-    case local, global
-}
-
-public struct MethodSpec: Sendable, Equatable {
-    public var id: String
-    public var kind: MethodKind
-    /// SGDM: β ∈ (0, 1] (β = 1 is SGD). M-DSGD: its momentum β ∈ [0, 1).
-    public var beta: Double
-    public var step: StepSpec
-    public var initialization: MomentumInit
-    public var placement: MomentumPlacement
-    public var sparsifier: SparsifierSpec?
-    public var mdsgdMomentum: MDSGDMomentum
-    /// Catalog bounds for this method (nil: the file's list, or all that apply).
-    public var bounds: [String]?
-
-    public init(id: String, kind: MethodKind, beta: Double, step: StepSpec, initialization: MomentumInit = .zero,
-                placement: MomentumPlacement = .server, sparsifier: SparsifierSpec? = nil,
-                mdsgdMomentum: MDSGDMomentum = .local, bounds: [String]? = nil) {
-        self.id = id
-        self.kind = kind
-        self.beta = beta
-        self.step = step
-        self.initialization = initialization
-        self.placement = placement
-        self.sparsifier = sparsifier
-        self.mdsgdMomentum = mdsgdMomentum
-        self.bounds = bounds
-    }
 }
 
 public struct RunSpec: Sendable, Equatable {
@@ -239,4 +177,7 @@ public enum Metric: String, Sendable, Equatable, CaseIterable, Codable {
     case minGrad = "min-grad"
     /// f(zᵏ) − f*, z the virtual iterate (SGDM) or w̃ (M-DSGD)
     case virtualGap = "virtual-gap"
+    /// EF21's Lyapunov quantity f(xᵏ) − f* + (γ/θ)(1/n) Σᵢ ‖gᵢᵏ − ∇fᵢ(xᵏ)‖² (docs/theory.md,
+    /// "EF21"); recorded only by methods that define one, at every checkpoint before the last.
+    case lyapunov
 }

@@ -52,17 +52,7 @@ public enum ExpressionVariables {
 
     /// The variables a method gives besides `gamma` and `beta` (which every method has).
     public static func method(_ method: MethodSpec, dimension: Int) -> [ExpressionVariable] {
-        switch method.sparsifier {
-        case .topK(let k), .randK(let k):
-            return [ExpressionVariable(name: "sparsifier_k", value: Double(k), meaning: "the sparsifier's K"),
-                    ExpressionVariable(name: "sparsifier_delta", value: Double(k) / Double(dimension),
-                                       meaning: "the sparsifier's δ = K/d")]
-        case .scaledSign:
-            return [ExpressionVariable(name: "sparsifier_delta", value: 1 / Double(dimension),
-                                       meaning: "the sparsifier's δ = 1/d (scaled sign)")]
-        case nil:
-            return []
-        }
+        method.settings.expressionVariables(dimension: dimension)
     }
 
     /// Words an expression reserves: its operators and every function name.

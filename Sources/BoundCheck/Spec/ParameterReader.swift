@@ -1,12 +1,13 @@
 /// Reads one plug-in's parameters from a problem file — an oracle stage's for
-/// ``OracleStage/init(parameters:)``, a problem family's for ``ProblemFamily/init(parameters:)``
-/// — with the loader's positioned diagnostics: unknown keys with a did-you-mean, missing keys,
-/// values out of range — each reported with its file, line, column and key path, and reading
-/// goes on so that one pass reports every problem.
+/// ``OracleStage/init(parameters:)``, a problem family's for ``ProblemFamily/init(parameters:)``,
+/// a method's for ``Method/init(parameters:)`` — with the loader's positioned diagnostics: unknown
+/// keys with a did-you-mean, missing keys, values out of range — each reported with its file,
+/// line, column and key path, and reading goes on so that one pass reports every problem.
 ///
 /// A stage calls ``keys(_:)`` once with the keys it accepts, then reads each value. A family's
-/// keys are already read from `problem:` (its ``ProblemFamily/parameterKeys``), so it reads its
-/// values straight away, under `problem.KEY`.
+/// keys are already read from `problem:` (its ``ProblemFamily/parameterKeys``), and a method's
+/// entry is read already (its keys are those of ``Method/keys``): both read their values
+/// straight away.
 public struct ParameterReader {
     let reader: YAMLReader
     /// The stage's entry in the `oracle:` list and its parameters (nil when none were written).
@@ -21,6 +22,8 @@ public struct ParameterReader {
     private var values: [String: Node] = [:]
     /// Whether the values were read already (a family's, from `problem:`).
     private var prefilled = false
+    /// The catalog the file is read against (method entries: ``oracleStage(_:what:)``).
+    var catalog: Catalog?
 
     init(reader: YAMLReader, item: Node, parameters: Node?, stageName: String, path: String, dimension: Int?) {
         self.reader = reader
@@ -35,6 +38,20 @@ public struct ParameterReader {
     /// `problem`; each is reported under `problem.KEY`.
     init(reader: YAMLReader, problem: Node, values: [String: Node], familyName: String, dimension: Int?) {
         self.init(reader: reader, item: problem, parameters: nil, stageName: familyName, path: "problem", dimension: dimension)
+        self.values = values
+        prefilled = true
+    }
+
+    /// A method's entry, its mapping read already: `values` are the entry's keys.
+    init(reader: YAMLReader, methodEntry item: Node, values: [String: Node], methodName: String, path: String, dimension: Int?,
+         catalog: Catalog) {
+        self.catalog = catalog
+        self.reader = reader
+        self.item = item
+        parameters = nil
+        stageName = methodName
+        self.path = path
+        self.dimension = dimension
         self.values = values
         prefilled = true
     }
@@ -74,6 +91,15 @@ public struct ParameterReader {
     /// An optional number in `range`: `defaultValue` when absent, nil when given and invalid.
     public func double(_ key: String, _ range: NumberRange, default defaultValue: Double) -> Double? {
         guard let node = values[key] else { return defaultValue }
+        return reader.double(node, "\(path).\(key)", range)
+    }
+
+    /// A required number in `range`; `missing` says what it is when it is absent.
+    public func double(_ key: String, _ range: NumberRange, missing: String) -> Double? {
+        guard let node = values[key] else {
+            reader.error(parameters ?? item, "\(path).\(key)", "missing '\(key)' (\(missing))")
+            return nil
+        }
         return reader.double(node, "\(path).\(key)", range)
     }
 
@@ -133,9 +159,44 @@ public struct ParameterReader {
         reader.error(item, path, message)
     }
 
-    /// Reports a problem with one parameter, at its value (at the parameters when it is absent).
+    /// Reports a problem with `key`: at its value when the file gives it, else at the entry
+    /// (a missing key), with the key's path.
     public func error(at key: String, _ message: String) {
         reader.error(values[key] ?? parameters ?? item, "\(path).\(key)", message)
+    }
+
+    /// A value written as an oracle stage of the catalog (`compressor: {top-k: {k: 6}}`), read
+    /// with the stage's own parameters and diagnostics: a method that runs a stage's kernel.
+    /// Nil when absent or reported.
+    public func oracleStage(_ key: String, what: String) -> AnyOracleStage? {
+        guard let catalog else { return nil }
+        let names = catalog.oracleStages.map { $0.name }
+        guard let (name, parameters) = namedEntry(key, among: names, what: what, example: "{top-k: {k: 5}}"),
+              let type = catalog.oracleStage(named: name) else { return nil }
+        var sub = parameters
+        return type.read(&sub)
+    }
+
+    /// A value that is one named entry with its parameters, as an oracle stage is written
+    /// (`{top-k: {k: 5}}`, or a bare name such as `scaled-sign`), the name one of `names`
+    /// (did-you-mean on a near miss). Returns the name and a reader for its parameters (call
+    /// ``keys(_:)`` on it), nil when absent or reported. `example` completes "e.g." in the
+    /// message for a value of the wrong shape.
+    public func namedEntry(_ key: String, among names: [String], what: String, example: String) -> (name: String, parameters: ParameterReader)? {
+        guard let node = values[key] else { return nil }
+        let entryPath = "\(path).\(key)"
+        if case .scalar = node {
+            guard let name = reader.choice(node, entryPath, among: names, what: what) else { return nil }
+            return (name, ParameterReader(reader: reader, item: node, parameters: nil, stageName: name, path: "\(entryPath).\(name)",
+                                          dimension: dimension))
+        }
+        guard case .mapping(let m) = node, m.count == 1, let entry = m.first, case .scalar = entry.key else {
+            reader.error(node, entryPath, "expected one \(what), e.g. \(example), found \(YAMLReader.describe(node))")
+            return nil
+        }
+        guard let name = reader.choice(entry.key, entryPath, among: names, what: what) else { return nil }
+        return (name, ParameterReader(reader: reader, item: node, parameters: entry.value, stageName: name, path: "\(entryPath).\(name)",
+                                      dimension: dimension))
     }
 }
 

@@ -13,7 +13,8 @@ extension SpecBuilder {
         }
         let randomOracle = oracle.contains(where: \.isRandom)
         if randomOracle || methods.contains(where: \.isRandom) {
-            let what = randomOracle ? "the oracle is random" : "a method is random (rand-k sparsifier)"
+            let reason = methods.lazy.compactMap(\.settings.randomness).first ?? "random"
+            let what = randomOracle ? "the oracle is random" : "a method is random (\(reason))"
             var reported: Set<String> = []
             for (profile, r) in [("run", run), ("quick", quick)] where r.seeds < 2 {
                 let (node, path) = setting("seeds", of: profile)

@@ -63,7 +63,8 @@ final class SpecBuilder {
 
     static let topKeys = ["name", "description", "seed", "problem", "oracle", "methods", "run", "quick",
                           "bounds", "check", "constants", "user-bounds", "assumptions", "expect"]
-    static let methodKeys = ["method", "id", "beta", "step", "init", "momentum", "sparsifier", "variant", "bounds"]
+    /// The keys every method entry has; the rest are the methods' own (``Method/keys``).
+    static let sharedMethodKeys: Set<String> = ["method", "id", "step", "bounds"]
     /// Checkpoints cost memory and time per run; more than this is never needed for a plot or
     /// a rate fit, and an unbounded count would let a file ask for gigabytes.
     static let maximumCheckpoints = 10_000
@@ -169,7 +170,7 @@ final class SpecBuilder {
         var counters: [String: Int] = [:]
         for (index, item) in items.enumerated() {
             let path = YAMLReader.join("methods", index: index)
-            guard let m = reader.mapping(item, path, allowed: Self.methodKeys, what: "a method") else {
+            guard let m = reader.mapping(item, path, allowed: catalog.methodEntryKeys, what: "a method") else {
                 brokenMethods += 1
                 continue
             }
@@ -180,7 +181,7 @@ final class SpecBuilder {
                 continue
             }
             guard let kindName = reader.choice(kindNode, "\(path).method", among: methodNames, what: "method"),
-                  let kind = catalog.method(named: kindName)?.kind else {
+                  let type = catalog.method(named: kindName) else {
                 brokenMethods += 1
                 continue
             }
@@ -195,51 +196,24 @@ final class SpecBuilder {
                 reader.error(m["id"] ?? item, "\(path).id", "method ids '\(other)' and '\(id)' differ only in case, so their plot files would collide on some file systems; give each method a distinct id")
             }
             ids.insert(id)
-            var beta = 1.0
-            switch kind {
-            case .sgdm:
-                if let b = m["beta"] { beta = reader.double(b, "\(path).beta", .between(0, 1, lowOpen: true)) ?? beta } else {
-                    reader.error(item, "\(path).beta", "missing 'beta' (the momentum weight β ∈ (0, 1]; β = 1 is plain SGD)")
-                }
-            case .sgd:
-                if let b = m["beta"] {
-                    reader.error(b, "\(path).beta", "sgd has no momentum (β = 1); use method sgdm to set beta")
-                }
-            case .mdsgd:
-                beta = m["beta"].flatMap { reader.double($0, "\(path).beta", .between(0, 1, highOpen: true)) } ?? 0
-            }
             var step: StepSpec?
             methodPositions.byID[id] = position(of: m["step"] ?? item, "\(path).step")
             if let s = m["step"] { step = buildStep(s, "\(path).step") } else {
                 reader.error(item, "\(path).step", "missing 'step' (a number > 0, 'theory', or {theory: factor})")
             }
-            var initialization = MomentumInit.zero
-            var placement = MomentumPlacement.server
-            if let n = m["init"] {
-                if kind != .sgdm { reader.error(n, "\(path).init", "'init' applies to sgdm only") }
-                initialization = reader.choice(n, "\(path).init", among: MomentumInit.allCases.map(\.rawValue), what: "momentum start").flatMap(MomentumInit.init(rawValue:)) ?? .zero
+            // Keys of other methods: refused with the method's or the key's own message.
+            let ownKeys = Set(type.keys.map(\.name))
+            for key in catalog.methodEntryKeys where !Self.sharedMethodKeys.contains(key) && !ownKeys.contains(key) {
+                guard let value = m[key] else { continue }
+                reader.error(value, "\(path).\(key)", catalog.refusal(ofKey: key, by: type))
             }
-            if let n = m["momentum"] {
-                if kind != .sgdm { reader.error(n, "\(path).momentum", "'momentum' (server or worker) applies to sgdm only") }
-                placement = reader.choice(n, "\(path).momentum", among: MomentumPlacement.allCases.map(\.rawValue), what: "momentum placement").flatMap(MomentumPlacement.init(rawValue:)) ?? .server
-            }
-            var sparsifier: SparsifierSpec?
-            var variant = MDSGDMomentum.local
-            if let n = m["sparsifier"] {
-                if kind != .mdsgd { reader.error(n, "\(path).sparsifier", "'sparsifier' applies to mdsgd only; for sgdm compress in the oracle") }
-                sparsifier = buildSparsifier(n, "\(path).sparsifier", dimension: dimension)
-            } else if kind == .mdsgd {
-                reader.error(item, "\(path).sparsifier", "mdsgd needs a 'sparsifier' (top-k: {k: …}, rand-k: {k: …} or scaled-sign)")
-            }
-            if let n = m["variant"] {
-                if kind != .mdsgd { reader.error(n, "\(path).variant", "'variant' (local or global momentum) applies to mdsgd only") }
-                variant = reader.choice(n, "\(path).variant", among: MDSGDMomentum.allCases.map(\.rawValue), what: "momentum variant").flatMap(MDSGDMomentum.init(rawValue:)) ?? .local
-            }
+            var parameters = ParameterReader(reader: reader, methodEntry: item, values: m.filter { ownKeys.contains($0.key) },
+                                             methodName: kindName, path: path, dimension: dimension, catalog: catalog)
+            let settings = type.read(&parameters)
             let bounds = m["bounds"].flatMap { buildBoundList($0, "\(path).bounds") }
-            if let step {
+            if let step, let settings {
                 methodItems.append((item, path))
-                methods.append(MethodSpec(id: id, kind: kind, beta: beta, step: step, initialization: initialization,
-                                          placement: placement, sparsifier: sparsifier, mdsgdMomentum: variant, bounds: bounds))
+                methods.append(MethodSpec(id: id, settings: settings, step: step, bounds: bounds))
             } else {
                 brokenMethods += 1
             }
@@ -263,39 +237,6 @@ final class SpecBuilder {
             return nil
         }
         return reader.double(node, path, .positive).map { .fixed($0) }
-    }
-
-    func buildSparsifier(_ node: Node, _ path: String, dimension: Int?) -> SparsifierSpec? {
-        let names = ["top-k", "rand-k", "scaled-sign"]
-        if case .scalar(let s) = node {
-            if s.string == "scaled-sign" { return .scaledSign }
-            _ = reader.choice(node, path, among: names, what: "sparsifier")
-            return nil
-        }
-        guard case .mapping(let m) = node, m.count == 1, case .scalar(let key) = m.first!.key else {
-            reader.error(node, path, "expected one sparsifier, e.g. {top-k: {k: 5}}, found \(YAMLReader.describe(node))")
-            return nil
-        }
-        guard let name = reader.choice(m.first!.key, path, among: names, what: "sparsifier") else { return nil }
-        if name == "scaled-sign" { return .scaledSign }
-        let sub = "\(path).\(key.string)"
-        let params = m.first!.value
-        guard let p = reader.mapping(params, sub, allowed: ["k", "fraction"], what: "\(name) parameters"),
-              let k = kParameter(p, node: params, sub, dimension: dimension) else { return nil }
-        return name == "top-k" ? .topK(k: k) : .randK(k: k)
-    }
-
-    /// How many coordinates a Top-K or Rand-K sparsifier keeps (``YAMLReader/coordinateCount(_:node:_:dimension:)``).
-    func kParameter(_ p: [String: Node], node: Node, _ path: String, dimension: Int?) -> Int? {
-        reader.coordinateCount(p, node: node, path, dimension: dimension)
-    }
-}
-
-extension MethodSpec {
-    /// Whether the method itself draws random numbers (a Rand-K sparsifier).
-    public var isRandom: Bool {
-        if case .randK = sparsifier { return true }
-        return false
     }
 }
 

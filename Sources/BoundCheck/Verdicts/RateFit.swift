@@ -36,7 +36,7 @@ public struct RateFit: Codable, Sendable, Equatable {
 
     /// nil when fewer than three checkpoints lie in the transient or the bound has no decaying part.
     public static func fit(metric: Metric, comparisons: [CheckpointComparison], floor: Double?, plateau: Double) throws -> RateFit? {
-        let model: Model = (metric == .gap || metric == .virtualGap) ? .exponential : .power
+        let model: Model = (metric == .gap || metric == .virtualGap || metric == .lyapunov) ? .exponential : .power
         let floor = floor ?? 0
         let level = max(plateau, 0)
         guard let first = comparisons.first(where: { $0.k >= 1 }), first.observed - level > 0 else { return nil }

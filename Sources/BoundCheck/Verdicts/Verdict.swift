@@ -89,7 +89,7 @@ public struct VerdictRule: Sendable {
     /// two numbers of that size, and the iterate itself is only known to ε relative), ‖∇f(x⁰)‖²
     /// for gradient metrics (checkpoint 0 is k = 0, the same for every seed).
     public static func roundOffFloor(metric: Metric, trace: MethodTrace, fstar: Double) -> Double {
-        let isGap = metric == .gap || metric == .virtualGap
+        let isGap = metric == .gap || metric == .virtualGap || metric == .lyapunov
         guard let first = trace.checkpoints.indices.first else { return 0 }
         let start = trace.statistics(isGap ? .gap : .grad, at: first)
         guard start.count > 0, start.mean.isFinite else { return roundOffFactor * Double.ulpOfOne * abs(fstar) }
