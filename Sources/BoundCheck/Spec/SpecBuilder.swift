@@ -49,7 +49,7 @@ final class SpecBuilder {
     }
 
     static let topKeys = ["name", "description", "seed", "problem", "oracle", "methods", "run", "quick",
-                          "bounds", "check", "constants", "user-bounds", "assumptions", "expect"]
+                          "bounds", "check", "constants", "user-bounds", "assumptions", "expect", "sweep", "search"]
     static let familyNames = ["quadratic", "pl-sine", "rational", "logistic-ncvx", "composite"]
     static let familyKeys: [String: [String]] = [
         "quadratic": ["spectrum", "rotate"], "pl-sine": ["pl-constant"], "rational": [],
@@ -392,7 +392,7 @@ final class SpecBuilder {
     // MARK: run, bounds, constants, expectations
 
     func buildRun(_ node: Node, _ path: String, base: RunSpec?) -> RunSpec? {
-        guard let m = reader.mapping(node, path, allowed: ["iterations", "seeds", "checkpoints"], what: "\(path) settings") else { return nil }
+        guard let m = reader.mapping(node, path, allowed: ["iterations", "seeds", "checkpoints", "first-seed"], what: "\(path) settings") else { return nil }
         let iterations = m["iterations"].flatMap { reader.int($0, "\(path).iterations", .atLeast(1)) } ?? base?.iterations
         let seeds = m["seeds"].flatMap { reader.int($0, "\(path).seeds", .atLeast(1)) } ?? base?.seeds
         var checkpoints = m["checkpoints"].flatMap { reader.int($0, "\(path).checkpoints", .between(2, Double(Self.maximumCheckpoints))) }
@@ -407,7 +407,10 @@ final class SpecBuilder {
             checkpoints = nil
         }
         // A default or inherited count may exceed K + 1: the schedule then has every iteration.
-        return RunSpec(iterations: iterations, seeds: seeds, checkpoints: checkpoints ?? base?.checkpoints ?? 40)
+        var spec = RunSpec(iterations: iterations, seeds: seeds, checkpoints: checkpoints ?? base?.checkpoints ?? 40)
+        // The first seed index (default 0): `boundcheck search` gives every evaluation fresh ones.
+        spec.firstSeed = m["first-seed"].flatMap { reader.int($0, "\(path).first-seed", .between(0, 1e12)) } ?? base?.firstSeed ?? 0
+        return spec
     }
 
     func buildBoundList(_ node: Node, _ path: String) -> [String]? {
