@@ -29,10 +29,13 @@ public enum SearchReport {
             PlotSeries(label: "bound (ratio 1)", x: [1, Double(max(evaluations.count, 2))], y: [1, 1], style: .dashed, color: "#000000"),
         ]
         if let c = o.confirmed?.upperRatio {
-            series.append(PlotSeries(label: "confirmation (fresh seeds)", x: [Double(evaluations.count)], y: [c], color: "#D55E00", markers: true))
+            series.append(PlotSeries(label: "confirmation (fresh seeds)", x: [Double(evaluations.count)], y: [c], color: "#009E73", markers: true))
         }
+        // Ratios spanning more than two decades are drawn on a log axis.
+        let positive = evaluations.compactMap(\.upperRatio).filter { $0 > 0 && $0.isFinite }
+        let log = (positive.max() ?? 1) / (positive.min() ?? 1) > 100
         return LinePlot(title: "Search for the worst case of \(o.request.bound): upper ratio against evaluations",
-                        xLabel: "evaluation", yLabel: "late upper limit / bound", series: series).svg()
+                        xLabel: "evaluation", yLabel: "late upper limit / bound", yScale: log ? .log10 : .linear, series: series).svg()
     }
 
     public static func markdown(_ o: SearchOutcome) -> String {
