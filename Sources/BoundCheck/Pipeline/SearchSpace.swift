@@ -54,7 +54,7 @@ public struct SearchSpace: Sendable {
         return tree.settingTop("name", to: name)
     }
 
-    /// The spec at a point (see ``tree(_:firstSeed:name:)``); throws ``SpecErrors`` when the
+    /// The spec at a point (the values substituted, the seeds and name set); throws ``SpecErrors`` when the
     /// builder refuses it.
     public func spec(at texts: [String], firstSeed: Int, name: String, loader: SpecLoader) throws(SpecErrors) -> ExperimentSpec {
         let t = tree(texts, firstSeed: firstSeed, name: name)
