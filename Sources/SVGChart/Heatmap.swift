@@ -81,7 +81,8 @@ public struct Heatmap: Sendable {
     /// The chart as a complete SVG document.
     public func svg() -> String {
         let font = 11.0
-        let cellWidth = max(52, (columns.map { TextMetrics.width($0, fontSize: font) }.max() ?? 0) + 10)
+        let valueWidth = panels.flatMap { $0.values.flatMap { $0.compactMap { $0.map { TextMetrics.width(Self.label($0) + "*", fontSize: font) } } } }.max() ?? 0
+        let cellWidth = max(52, (columns.map { TextMetrics.width($0, fontSize: font) }.max() ?? 0) + 10, valueWidth + 8)
         let cellHeight = 26.0
         let rowLabelWidth = min(260, (rows.map { TextMetrics.width($0, fontSize: font) }.max() ?? 0) + 10)
         let perRow = max(1, min(panels.count, 3))

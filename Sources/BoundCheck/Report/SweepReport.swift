@@ -45,9 +45,9 @@ public enum SweepReport {
         return r.momentumComparisons.first { $0.momentum == p.method.id && $0.pairing == pairing }
     }
 
-    /// The largest late tightness of bound `id` over the cell's methods.
+    /// The late tightness of bound `id` for the cell's primary method.
     static func tightness(_ r: ExperimentResult, bound id: String) -> Double? {
-        r.methods.flatMap { $0.bounds.filter { $0.evaluation.id == id }.compactMap(\.verdict.tightness) }.filter(\.isFinite).max()
+        primary(r)?.bounds.first { $0.evaluation.id == id }?.verdict.tightness.flatMap { $0.isFinite ? $0 : nil }
     }
 
     /// A quantity drawn as heatmaps: its value and mark in a cell.
@@ -77,12 +77,12 @@ public enum SweepReport {
                                  }))
         }
         var bounds: [String] = []
-        for r in cells { for m in r.methods { for b in m.bounds where !bounds.contains(b.evaluation.id) { bounds.append(b.evaluation.id) } } }
+        for r in cells { for b in primary(r)?.bounds ?? [] where !bounds.contains(b.evaluation.id) { bounds.append(b.evaluation.id) } }
         for id in bounds {
-            list.append(Quantity(slug: "tightness-\(id)", title: "Late tightness of \(id) (largest over methods)",
+            list.append(Quantity(slug: "tightness-\(id)", title: "Late tightness of \(id) for \(method)",
                                  legend: "observed / bound at k ≥ K/2 (over 1: above the bound)", scale: .sequential,
-                                 note: "* and outline: verdict violated", value: { r in
-                                     let violated = r.methods.contains { $0.bounds.contains { $0.evaluation.id == id && $0.verdict.verdict == .violated } }
+                                 note: "* and outline: verdict violated; n/a: the bound does not apply there", value: { r in
+                                     let violated = primary(r)?.bounds.contains { $0.evaluation.id == id && $0.verdict.verdict == .violated } ?? false
                                      return (tightness(r, bound: id), violated)
                                  }))
         }
