@@ -135,4 +135,30 @@ import Testing
         let index = MarkdownReport.index(pages.map(\.result), provenance: pages[0].provenance)
         #expect(index.contains("(tiny-sweep.md)") && !index.contains("cell1.md"))
     }
+
+    @Test("a sharded sweep merges to the verdicts and numbers of an unsharded run, with the same family")
+    func shardedSweep() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-shards-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("tiny.yaml")
+        try (Self.base + "sweep:\n  methods[m].beta: [0.3, 0.6]\n").write(to: file, atomically: true, encoding: .utf8)
+        let prepared = try ProblemFiles.prepare(try ProblemFiles.load([file.path], with: SpecLoader()), quick: false)
+        func request(_ shard: Shard?) -> CheckRequest {
+            CheckRequest(settings: CheckSettings(quick: false, seeds: nil, confidence: nil, strict: false, only: nil),
+                         jobs: 1, shard: shard, commit: "c", toolchain: "t")
+        }
+        guard case .reports(let whole) = try CheckRun.run(prepared, request: request(nil), cache: nil, codeVersion: "", events: { _ in }) else {
+            Issue.record("expected reports"); return
+        }
+        var shards: [(file: String, contents: ShardFile)] = []
+        for index in 1...2 {
+            guard case .shard(let f, _) = try CheckRun.run(prepared, request: request(try Shard(index: index, count: 2)), cache: nil,
+                                                           codeVersion: "v", events: { _ in }) else { Issue.record("expected a shard"); return }
+            shards.append(("shard-\(index)", f))
+        }
+        let merged = try CheckRun.judge(try MergedRun.merge(shards, loader: SpecLoader()), commit: "c", toolchain: "t", events: { _ in })
+        #expect(merged.map(\.result) == whole.map(\.result))
+        #expect(merged[0].result.sweep?.cells == 2)
+    }
 }

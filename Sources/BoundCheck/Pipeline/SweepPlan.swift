@@ -17,6 +17,8 @@ public struct SweepCellInfo: Codable, Sendable, Equatable {
     public var axes: [SweepAxis]
     /// The index of this cell's value on each axis.
     public var coordinates: [Int]
+    /// The hash of the sweep file's text (a cell's own spec hash also covers its values).
+    public var fileHash: String = ""
 
     /// "methods[sgdm].beta = 0.1, oracle[0] = {top-k: {k: 4}}".
     public var assignments: String {
@@ -115,7 +117,7 @@ extension SpecLoader {
             coordinates.reverse()
             let info = SweepCellInfo(sweep: written.name, index: index, cells: count,
                                      axes: axes.map { SweepAxis(path: $0.path.description, values: $0.values.map(YAMLEmitter.flow)) },
-                                     coordinates: coordinates)
+                                     coordinates: coordinates, fileHash: Self.hash(text))
             let tree = base.substituted(zip(axes, coordinates).map { ($0.hops, $0.values[$1]) })
             do {
                 var spec = try base.build(tree, salt: "sweep cell \(info.assignments)")
