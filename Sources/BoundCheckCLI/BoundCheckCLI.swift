@@ -82,7 +82,7 @@ struct BoundCheckCommand: ParsableCommand {
         2 bad input (every problem listed with file, line and column); 3 internal failure.
         """,
         version: BoundCheckVersion.number,
-        subcommands: [Check.self, Bounds.self, Probe.self, List.self, Merge.self],
+        subcommands: [Check.self, Bounds.self, Probe.self, List.self, Merge.self, SearchCommand.self],
         defaultSubcommand: Check.self
     )
 }

@@ -10,6 +10,7 @@
 #include <gsl/gsl_eigen.h>
 #include <gsl/gsl_roots.h>
 #include <gsl/gsl_min.h>
+#include <gsl/gsl_multimin.h>
 #include <gsl/gsl_integration.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_fit.h>
@@ -29,4 +30,5 @@
 static inline const char *boundcheck_gsl_version(void) { return gsl_version; }
 static inline const gsl_root_fsolver_type *boundcheck_root_fsolver_brent(void) { return gsl_root_fsolver_brent; }
 static inline const gsl_min_fminimizer_type *boundcheck_min_fminimizer_brent(void) { return gsl_min_fminimizer_brent; }
+static inline const gsl_multimin_fminimizer_type *boundcheck_multimin_nmsimplex2(void) { return gsl_multimin_fminimizer_nmsimplex2; }
 #endif

@@ -82,3 +82,23 @@ struct GSLWrapperTests {
         #expect(abs(GSL.standardDeviation([1, 2, 3, 4]) - 1.2909944487358056) < 1e-14)
     }
 }
+
+@Suite struct SimplexTests {
+    @Test("Nelder–Mead (nmsimplex2) finds the minimum of Rosenbrock's function and stops when the objective throws")
+    func rosenbrock() throws {
+        let m = try GSL.nelderMead(start: [-1.2, 1], steps: [0.5, 0.5], sizeTolerance: 1e-8, maxIterations: 5000, context: "test") { x in
+            100 * pow(x[1] - x[0] * x[0], 2) + pow(1 - x[0], 2)
+        }
+        #expect(abs(m.x[0] - 1) < 1e-3 && abs(m.x[1] - 1) < 1e-3 && m.converged)
+        struct Stop: Error {}
+        var calls = 0
+        #expect(throws: Stop.self) {
+            _ = try GSL.nelderMead(start: [0, 0], steps: [1, 1], context: "test") { x in
+                calls += 1
+                if calls > 7 { throw Stop() }
+                return x[0] * x[0] + x[1] * x[1]
+            }
+        }
+        #expect(calls == 8)
+    }
+}

@@ -12,6 +12,9 @@ public struct PreparedExperiment: Sendable {
     public let checkpoints: [Int]
     /// The plug-ins the file was read against: its bounds are checked, its groups select.
     public let catalog: Catalog
+    /// For a sweep cell: the planned comparisons of the sweep's other cells, which join this
+    /// cell's Bonferroni family (the family spans the whole sweep; see ``sharingSweepFamilies(_:)``).
+    public internal(set) var otherCellsComparisons = 0
 
     /// Builds the instance and settles every method's step (`step: theory` from the bounds).
     public init(spec: ExperimentSpec, quick: Bool = false, seedsOverride: Int? = nil, catalog: Catalog = .standard) throws {
@@ -131,6 +134,9 @@ public struct ExperimentResult: Encodable, Sendable, Equatable {
     public var passed: Bool
     /// `--method`/`--seed`: the cases this report was narrowed to (nil: the whole file).
     public var selection: CaseSelection? = nil
+    /// The sweep cell this is (nil for an ordinary problem file); `comparisons` then counts
+    /// the whole sweep's family.
+    public var sweep: SweepCellInfo? = nil
 }
 
 extension ExperimentResult {
@@ -199,7 +205,8 @@ public enum Experiment {
         }
         // The probe's t-tests share the correction, so bounds and assumptions together keep the
         // report's family-wise false-alarm rate within 1 − confidence.
-        let rule = VerdictRule(confidence: confidence ?? spec.confidence, comparisons: comparisons + (probe?.comparisons ?? 0))
+        let rule = VerdictRule(confidence: confidence ?? spec.confidence,
+                               comparisons: comparisons + (probe?.comparisons ?? 0) + prepared.otherCellsComparisons)
         var matched = Set<String>()
         var methods: [MethodResult] = []
         let contradicted = probe?.contradicted ?? []
@@ -262,7 +269,7 @@ public enum Experiment {
         return ExperimentResult(
             name: spec.name, description: spec.description, sourcePath: spec.sourcePath, specHash: spec.specHash,
             profile: prepared.profileName, iterations: prepared.profile.iterations, seeds: prepared.profile.seeds,
-            confidence: rule.confidence, comparisons: comparisons, family: spec.problem.family.name,
+            confidence: rule.confidence, comparisons: comparisons + prepared.otherCellsComparisons, family: spec.problem.family.name,
             dimension: spec.problem.dimension, workers: spec.problem.workers, oracle: spec.oracle.map(\.name),
             constants: prepared.instance.constants, fstarIsLowerBound: prepared.instance.problemConstants.fstarIsLowerBound,
             oracleDeterministic: prepared.instance.oracleConstants.deterministic,
@@ -270,6 +277,6 @@ public enum Experiment {
             momentumComparisons: try MomentumComparison.all(included.map { traces[$0] }, confidence: rule.confidence,
                                                              deterministic: prepared.instance.oracleConstants.deterministic
                                                                  && prepared.spec.methods.allSatisfy { !$0.isRandom }), unmatchedExpectations: unmatched, passed: passed,
-            selection: selection)
+            selection: selection, sweep: spec.sweepCell)
     }
 }

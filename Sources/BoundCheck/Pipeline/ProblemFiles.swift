@@ -53,7 +53,7 @@ public enum ProblemFiles {
         var specs: [ExperimentSpec] = []
         var problems: [Diagnostic] = []
         for file in files {
-            do { specs.append(try loader.load(path: file)) } catch let errors as SpecErrors {
+            do { specs += try loader.loadAll(path: file) } catch let errors as SpecErrors {
                 problems += errors.diagnostics
             } catch {
                 problems.append(Diagnostic(file: file, line: 0, column: 0, keyPath: "", message: "\(error)"))
@@ -87,7 +87,7 @@ public enum ProblemFiles {
             }
         }
         if !messages.isEmpty { throw PreparationErrors(messages: messages, diagnostics: diagnostics) }
-        return prepared
+        return PreparedExperiment.sharingSweepFamilies(prepared)
     }
 
     /// Every id `--only` may name for these specs: their own bounds and assumptions, the

@@ -93,7 +93,7 @@ public struct ShardFile: Codable, Sendable {
     public static func problem(_ prepared: PreparedExperiment, results: [BlockResult], seconds: Double) throws -> Problem {
         let spec = prepared.spec
         guard let path = spec.sourcePath, let data = FileManager.default.contents(atPath: path),
-              let text = String(data: data, encoding: .utf8), SpecLoader.hash(text) == spec.specHash else {
+              let text = String(data: data, encoding: .utf8), SpecLoader.hash(text) == spec.sweepCell?.fileHash ?? spec.specHash else {
             throw WorkStoreError("\(spec.sourcePath ?? spec.name): the problem file changed while running; run again")
         }
         let defaultName = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
@@ -143,7 +143,9 @@ public struct MergedRun {
 
         var merged: [Problem] = []
         for (index, entry) in first.problems.enumerated() {
-            let spec = try loader.load(yaml: entry.text, file: entry.file, defaultName: entry.defaultName)
+            // A sweep's cell is found among the cells its file's text gives.
+            let spec = try loader.loadAll(yaml: entry.text, file: entry.file, defaultName: entry.defaultName).first { $0.name == entry.name }
+                ?? loader.load(yaml: entry.text, file: entry.file, defaultName: entry.defaultName)
             guard spec.specHash == entry.specHash else { throw WorkStoreError("\(entry.file): stored text does not match its spec hash") }
             let prepared = try PreparedExperiment(spec: spec, quick: first.settings.quick, seedsOverride: first.settings.seeds,
                                                    catalog: loader.catalog)
@@ -165,6 +167,8 @@ public struct MergedRun {
             merged.append(Problem(prepared: prepared, traces: Runner.merge(blocks, methods: prepared.methods, profile: prepared.profile),
                                   seconds: seconds))
         }
+        // A sweep's cells share one Bonferroni family, as in an unsharded run.
+        for (i, p) in PreparedExperiment.sharingSweepFamilies(merged.map(\.prepared)).enumerated() { merged[i].prepared = p }
         return MergedRun(settings: first.settings, codeVersion: first.codeVersion, problems: merged)
     }
 }

@@ -54,7 +54,7 @@ public enum MarkdownReport {
         out += "\(results.count) problem file(s), \(failed.isEmpty ? "all as expected" : "\(failed.count) with unexpected verdicts").\n\n"
         for r in failed {
             let bad = r.failedChecks.map { "\($0.isAssumption ? "assumption " : "")\($0.check) `\($0.verdict)`" }
-            out += "> [!CAUTION]\n> **[\(r.name)](\(r.name).md)**: \((bad + r.unmatchedExpectations.map { "expectation \($0) matched nothing" }).joined(separator: ", "))\n\n"
+            out += "> [!CAUTION]\n> **[\(r.name)](\(r.reportPage).md)**: \((bad + r.unmatchedExpectations.map { "expectation \($0) matched nothing" }).joined(separator: ", "))\n\n"
         }
         out += "| problem | result | holds | violated | inconclusive | not applicable | unsupported | diverged | error | assumption checks |\n"
         out += "|---|---|---|---|---|---|---|---|---|---|\n"
@@ -64,7 +64,7 @@ public enum MarkdownReport {
             let checks = r.probe?.checks ?? []
             let failing = checks.filter(\.fails).map(\.id)
             let probe = checks.isEmpty ? "—" : "\(checks.count - failing.count)/\(checks.count) as expected" + (failing.isEmpty ? "" : " (✗ \(failing.joined(separator: ", ")))")
-            out += "| [\(r.name)](\(r.name).md) | \(r.passed ? "pass" : "**fail**") | \(count(.holds)) | \(count(.violated)) | \(count(.inconclusive)) | "
+            out += "| [\(r.name)](\(r.reportPage).md) | \(r.passed ? "pass" : "**fail**") | \(count(.holds)) | \(count(.violated)) | \(count(.inconclusive)) | "
             out += "\(count(.notApplicable)) | \(count(.unsupported)) | \(count(.diverged)) | \(count(.error)) | \(probe) |\n"
         }
         let checks = results.reduce(0) { $0 + $1.methods.reduce(0) { $0 + $1.bounds.count } }
@@ -73,12 +73,12 @@ public enum MarkdownReport {
         for r in results {
             for m in r.methods {
                 for b in m.bounds {
-                    out += "| [\(r.name)](\(r.name).md) | \(m.method.id) | \(b.evaluation.id) | \(b.evaluation.kind.rawValue) | \(verdictCell(b)) | \(number(b.verdict.tightness)) | \(number(b.verdict.tightnessOverall)) | \(number(b.evaluation.floor)) |\n"
+                    out += "| [\(r.name)](\(r.reportPage).md) | \(m.method.id) | \(b.evaluation.id) | \(b.evaluation.kind.rawValue) | \(verdictCell(b)) | \(number(b.verdict.tightness)) | \(number(b.verdict.tightnessOverall)) | \(number(b.evaluation.floor)) |\n"
                 }
-                if m.bounds.isEmpty { out += "| [\(r.name)](\(r.name).md) | \(m.method.id) | — | — | no bound selected | — | — | — |\n" }
+                if m.bounds.isEmpty { out += "| [\(r.name)](\(r.reportPage).md) | \(m.method.id) | — | — | no bound selected | — | — | — |\n" }
             }
             for check in r.probe?.checks ?? [] where check.kind == "user" || check.verdict == .violated || check.expected != nil {
-                out += "| [\(r.name)](\(r.name).md) | probe | \(check.id) | assumption | \(assumptionCell(check)) | — | — | — |\n"
+                out += "| [\(r.name)](\(r.reportPage).md) | probe | \(check.id) | assumption | \(assumptionCell(check)) | — | — | — |\n"
             }
         }
         out += "\n</details>\n"

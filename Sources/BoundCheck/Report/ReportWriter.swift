@@ -65,11 +65,25 @@ public enum ReportSet {
             if trajectories {
                 for file in TrajectoryCSV.files(result) { try writer.write(file.text, to: file.path) }
             }
+            // A sweep cell has no page of its own: its results are on the sweep's page.
+            guard result.sweep == nil else { continue }
             if formats.contains("json") { try writer.write(try JSONReport.render(result, provenance: provenance), to: "\(result.name).json") }
             if formats.contains("md") {
                 let page = MarkdownReport.page(result, provenance: provenance)
                 for (file, svg) in page.plots.sorted(by: { $0.key < $1.key }) { try writer.write(svg, to: file) }
                 try writer.write(page.markdown, to: "\(result.name).md")
+            }
+        }
+        // A sweep's cells share one report (SweepReport), with the wall time of them all.
+        for (name, cells) in SweepReport.groups(pages.map(\.result)) {
+            let times = pages.filter { $0.result.sweep?.sweep == name }.map(\.provenance)
+            var provenance = times.first ?? indexProvenance
+            provenance.wallTimeSeconds = times.reduce(0) { $0 + $1.wallTimeSeconds }
+            let page = try SweepReport.render(name: name, cells: cells, provenance: provenance)
+            if formats.contains("json") { try writer.write(page.json, to: "\(name).json") }
+            if formats.contains("md") {
+                for (file, svg) in page.plots.sorted(by: { $0.key < $1.key }) { try writer.write(svg, to: file) }
+                try writer.write(page.markdown, to: "\(name).md")
             }
         }
         let results = pages.map(\.result)

@@ -82,7 +82,7 @@ public enum SummaryReport {
         let name: String
         if let linkBase, !linkBase.isEmpty {
             let base = linkBase.hasSuffix("/") ? linkBase : linkBase + "/"
-            let page = r.name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? r.name
+            let page = r.reportPage.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? r.reportPage
             name = "[\(cell(r.name))](\(base)\(page).md)"
         } else {
             name = "`\(cell(r.name))`"

@@ -114,7 +114,7 @@ public struct Runner {
         result.gradPathSum = [Double](repeating: 0, count: GradPath.count(iterations: profile.iterations))
         result.gradPathCount = [Int](repeating: 0, count: GradPath.count(iterations: profile.iterations))
         for seed in seeds {
-            let outcome = simulation.run(seedIndex: seed, statistics: &statistics)
+            let outcome = simulation.run(seedIndex: profile.firstSeed + seed, statistics: &statistics)
             // Optionals, not NaN, mark missing values: results must compare equal to themselves.
             result.samples.append(outcome.values.map { $0.map { $0.isFinite ? $0 : nil } })
             result.windowMinima.append(outcome.windowMinima.map { $0.isFinite ? $0 : nil })

@@ -23,6 +23,8 @@ public struct ExperimentSpec: Sendable, Equatable {
     public var specHash: String
     /// Where each method's `step` is in the file, by method id (for messages about the step).
     public var methodPositions = SourcePositions()
+    /// The sweep cell this spec is, for a file with `sweep:` (nil otherwise).
+    public var sweepCell: SweepCellInfo? = nil
 
     public init(name: String, description: String = "", seed: UInt64 = 1, sourcePath: String? = nil,
                 problem: ProblemSpec, oracle: [AnyOracleStage] = [], methods: [MethodSpec],
@@ -87,6 +89,8 @@ public struct RunSpec: Sendable, Equatable {
     public var iterations: Int
     public var seeds: Int
     public var checkpoints: Int
+    /// The seed index of the first seed: seeds are firstSeed ..< firstSeed + seeds (`first-seed`).
+    public var firstSeed = 0
 
     public init(iterations: Int, seeds: Int, checkpoints: Int = 40) {
         self.iterations = iterations

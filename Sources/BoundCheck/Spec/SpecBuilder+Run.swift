@@ -2,7 +2,7 @@
 /// constants it declares (`constants:`).
 extension SpecBuilder {
     func buildRun(_ node: Node, _ path: String, base: RunSpec?) -> RunSpec? {
-        guard let m = reader.mapping(node, path, allowed: ["iterations", "seeds", "checkpoints"], what: "\(path) settings") else { return nil }
+        guard let m = reader.mapping(node, path, allowed: ["iterations", "seeds", "checkpoints", "first-seed"], what: "\(path) settings") else { return nil }
         let iterations = m["iterations"].flatMap { reader.int($0, "\(path).iterations", .atLeast(1)) } ?? base?.iterations
         let seeds = m["seeds"].flatMap { reader.int($0, "\(path).seeds", .atLeast(1)) } ?? base?.seeds
         var checkpoints = m["checkpoints"].flatMap { reader.int($0, "\(path).checkpoints", .between(2, Double(Self.maximumCheckpoints))) }
@@ -17,7 +17,10 @@ extension SpecBuilder {
             checkpoints = nil
         }
         // A default or inherited count may exceed K + 1: the schedule then has every iteration.
-        return RunSpec(iterations: iterations, seeds: seeds, checkpoints: checkpoints ?? base?.checkpoints ?? 40)
+        var spec = RunSpec(iterations: iterations, seeds: seeds, checkpoints: checkpoints ?? base?.checkpoints ?? 40)
+        // The first seed index (default 0): `boundcheck search` gives every evaluation fresh ones.
+        spec.firstSeed = m["first-seed"].flatMap { reader.int($0, "\(path).first-seed", .between(0, 1e12)) } ?? base?.firstSeed ?? 0
+        return spec
     }
 
     func buildBoundList(_ node: Node, _ path: String) -> [String]? {

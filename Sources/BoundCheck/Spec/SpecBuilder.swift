@@ -62,7 +62,7 @@ final class SpecBuilder {
     }
 
     static let topKeys = ["name", "description", "seed", "problem", "oracle", "methods", "run", "quick",
-                          "bounds", "check", "constants", "user-bounds", "assumptions", "expect"]
+                          "bounds", "check", "constants", "user-bounds", "assumptions", "expect", "sweep", "search"]
     /// The keys every method entry has; the rest are the methods' own (``Method/keys``).
     static let sharedMethodKeys: Set<String> = ["method", "id", "step", "bounds"]
     /// Checkpoints cost memory and time per run; more than this is never needed for a plot or

@@ -38,6 +38,13 @@ public struct SpecLoader {
 
     /// Loads one file; throws ``SpecErrors`` listing every problem.
     public func load(path: String) throws -> ExperimentSpec {
+        let (text, defaultName) = try read(path: path)
+        return try load(yaml: text, file: path, defaultName: defaultName)
+    }
+
+    /// A problem file's text and the name its file name gives, after the checks on what the
+    /// path is (a regular file, within the size limit, UTF-8); throws ``SpecErrors``.
+    func read(path: String) throws -> (text: String, defaultName: String) {
         let url = URL(fileURLWithPath: path)
         let display = path
         func refuse(_ message: String, line: Int = 0, column: Int = 0) -> SpecErrors {
@@ -69,12 +76,11 @@ public struct SpecLoader {
             throw refuse("the file is not UTF-8 text: the byte at line \(line), column \(column) is not valid UTF-8 (save the file as UTF-8)", line: line, column: column)
         }
         let defaultName = url.deletingPathExtension().lastPathComponent
-        return try load(yaml: text, file: display, defaultName: defaultName)
+        return (text, defaultName)
     }
 
     /// Loads a problem file's text; `file` names it in messages.
     public func load(yaml text: String, file: String, defaultName: String = "experiment") throws -> ExperimentSpec {
-        let reader = YAMLReader(file: file)
         let root: Node?
         do {
             root = try YAMLComposer.compose(text, file: file, maximumNodes: YAMLReader.maximumNodes)
@@ -85,8 +91,15 @@ public struct SpecLoader {
             throw SpecErrors([Diagnostic(file: file, line: 1, column: 1, keyPath: "",
                                          message: "the file is empty; a problem file needs at least problem, methods and run")])
         }
+        return try build(root, text: text, file: file, defaultName: defaultName, specHash: Self.hash(text))
+    }
+
+    /// Builds a spec from a composed tree (the file's, or one a sweep or search substituted
+    /// values into); `text` is the file's, for positions inside scalars.
+    func build(_ root: Node, text: String, file: String, defaultName: String, specHash: String) throws(SpecErrors) -> ExperimentSpec {
+        let reader = YAMLReader(file: file)
         let builder = SpecBuilder(reader: reader, defaultName: defaultName, sourcePath: file, source: text,
-                                  specHash: Self.hash(text), allowLarge: allowLarge, quick: quick, limits: expressionLimits,
+                                  specHash: specHash, allowLarge: allowLarge, quick: quick, limits: expressionLimits,
                                   catalog: catalog)
         builder.seedsOverride = seedsOverride
         builder.jobs = jobs
