@@ -243,7 +243,7 @@ struct FamilyTests {
         let instance = try makeInstance(c)
         let q = try #require(instance.objective as? QuadraticObjective)
         let mu = try #require(instance.problemConstants.mu?.value)
-        guard case let .quadratic(_, _, zeros, _, _) = c.family else { return }
+        guard case let .quadratic(_, _, zeros, _, _, _) = c.family else { return }
         var x = q.centre
         x[zeros] += 0.7
         let ratio = norm2(q.gradient(at: x)) / (2 * (q.value(at: x) - instance.problemConstants.fstar.value))

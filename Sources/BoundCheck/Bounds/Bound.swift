@@ -31,6 +31,8 @@ public struct BoundContext: Sendable {
     public var iterations: Int
     /// Largest ‖gᵢ‖² a worker sent during the runs (M1, EF-SGD's measured G² / σ²), when known.
     public var measuredSecondMoment: Double?
+    /// Whether the family guarantees f μ-strongly convex (dKGT), not only μ-PL.
+    public var stronglyConvex = false
 
     public var L: Double { constants[.L] ?? .nan }
     public var gamma: Double { method.gamma }

@@ -66,7 +66,8 @@ public enum BoundEvaluator {
             workerVariance: workers.map(\.noiseSigma2).max() ?? 0,
             workerVarianceIsConstant: workers.allSatisfy { $0.noiseM == 0 },
             firstGradientGap: nil, firstGradientNorm2: nil,
-            iterations: iterations, measuredSecondMoment: measuredSecondMoment)
+            iterations: iterations, measuredSecondMoment: measuredSecondMoment,
+            stronglyConvex: instance.family.guarantees.stronglyConvex)
         if spec.initialization == .firstGradient, instance.oracleConstants.deterministic {
             let g0 = Simulation.aggregatedEstimate(instance: instance, at: instance.start)
             let q = method.gamma * (1 - method.beta) / method.beta

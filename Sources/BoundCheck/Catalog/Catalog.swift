@@ -39,6 +39,8 @@ public struct Catalog: Sendable {
         catalog.register(F2(onX: true))
         catalog.register(M1())
         catalog.register(EFSGD())
+        catalog.register(M2())
+        catalog.register(DKGT())
         catalog.register(family: QuadraticFamily.self)
         catalog.register(family: PLSineFamily.self)
         catalog.register(family: RationalFamily.self)

@@ -120,23 +120,29 @@ final class QuadraticObjective: Objective, Sendable {
 }
 
 /// **quadratic** — f = (1/n) Σᵢ ½(x − cᵢ)ᵀA(x − cᵢ) with a prescribed spectrum of A (`spectrum:
-/// {min, max, zeros, log}`, optionally `rotate`d by a random orthogonal matrix).
+/// {min, max, zeros, spacing: linear|log|two-point}`, optionally `rotate`d by a random orthogonal
+/// matrix). `two-point` puts every positive eigenvalue at min except the largest, at max.
 ///
 /// Constants: L = λ_max(A) and μ = the smallest positive eigenvalue (from the spectrum, or by
 /// GSL for a rotated A), f* exact, B² = 1 and G² exact (a common A).
-/// Guarantees: smooth, PL, exact f*; gradients unbounded.
+/// Guarantees: smooth, PL, exact f*; strongly convex (with μ) when no eigenvalue is zero;
+/// gradients unbounded.
 public struct QuadraticFamily: ProblemFamily {
     public static let name = "quadratic"
-    public static let synopsis = "½(x − cᵢ)ᵀA(x − cᵢ); spectrum: {min, max, zeros, spacing: linear|log}, rotate: bool"
+    public static let synopsis = "½(x − cᵢ)ᵀA(x − cᵢ); spectrum: {min, max, zeros, spacing: linear|log|two-point}, rotate: bool"
     var parameters: Parameters
 
     public init(minEigenvalue: Double = 1, maxEigenvalue: Double = 10, zeroEigenvalues: Int = 0,
-                logSpacing: Bool = false, rotate: Bool = false) {
+                logSpacing: Bool = false, rotate: Bool = false, twoPoint: Bool = false) {
         parameters = Parameters(minEigenvalue: minEigenvalue, maxEigenvalue: maxEigenvalue, zeroEigenvalues: zeroEigenvalues,
-                                logSpacing: logSpacing, rotate: rotate)
+                                logSpacing: logSpacing, rotate: rotate, twoPoint: twoPoint)
     }
 
-    public var guarantees: FamilyGuarantees { FamilyGuarantees(smooth: true, pl: true, boundedGradients: false, exactOptimum: true) }
+    /// Strongly convex exactly when A has no zero eigenvalue (μ is then λ_min(A)).
+    public var guarantees: FamilyGuarantees {
+        FamilyGuarantees(smooth: true, pl: true, boundedGradients: false, exactOptimum: true,
+                         stronglyConvex: parameters.zeroEigenvalues == 0)
+    }
 
     public func build(dimension: Int, workers: Int, heterogeneity: Double, rng: inout RandomStream) throws -> BuiltProblem {
         try Self.build(parameters, dimension: dimension, workers: workers, heterogeneity: heterogeneity, rng: &rng)
@@ -149,15 +155,21 @@ public struct QuadraticFamily: ProblemFamily {
         var zeroEigenvalues = 0
         var logSpacing = false
         var rotate = false
+        /// Every positive eigenvalue at min except the largest, at max (`spacing: two-point`).
+        var twoPoint = false
     }
 
     /// The eigenvalues: `zeroEigenvalues` zeros, then min…max spaced linearly (or
-    /// geometrically), ascending.
+    /// geometrically, or min repeated with max last), ascending.
     static func spectrum(_ p: Parameters, dimension d: Int) -> [Double] {
         let positive = d - p.zeroEigenvalues
         var values = [Double](repeating: 0, count: p.zeroEigenvalues)
         for k in 0..<positive {
             let t = positive == 1 ? 1.0 : Double(k) / Double(positive - 1)
+            if p.twoPoint {
+                values.append(k == positive - 1 ? p.maxEigenvalue : p.minEigenvalue)
+                continue
+            }
             values.append(p.logSpacing
                 ? p.minEigenvalue * pow(p.maxEigenvalue / p.minEigenvalue, t)
                 : p.minEigenvalue + (p.maxEigenvalue - p.minEigenvalue) * t)

@@ -65,7 +65,8 @@ public struct ProblemSpec: Sendable, Equatable {
 }
 
 public enum FamilySpec: Sendable, Equatable {
-    case quadratic(minEigenvalue: Double, maxEigenvalue: Double, zeroEigenvalues: Int, logSpacing: Bool, rotate: Bool)
+    /// `twoPoint`: `spacing: two-point` (every positive eigenvalue at min but the largest, at max).
+    case quadratic(minEigenvalue: Double, maxEigenvalue: Double, zeroEigenvalues: Int, logSpacing: Bool, rotate: Bool, twoPoint: Bool = false)
     case plSine(publishedMu: Bool)
     case rational
     case logisticNonconvex(samplesPerWorker: Int, lambda: Double)

@@ -51,7 +51,7 @@ public enum ResourceLimits {
         case .logisticNonconvex, .composite:
             let rows = n * r, m = min(d, rows)
             doubles += rows * (d + 1) + 2 * m * m + (d > rows ? rows * d : 0)
-        case .quadratic(_, _, _, _, let rotate) where rotate:
+        case .quadratic(_, _, _, _, let rotate, _) where rotate:
             doubles += 2 * d * d
         default: break
         }

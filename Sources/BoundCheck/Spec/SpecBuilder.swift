@@ -182,12 +182,14 @@ final class SpecBuilder {
         var familySpec: FamilySpec?
         switch family {
         case "quadratic":
-            var lo = 1.0, hi = 10.0, zeros = 0, log = false
+            var lo = 1.0, hi = 10.0, zeros = 0, log = false, twoPoint = false
             if let sNode = map["spectrum"], let s = reader.mapping(sNode, "problem.spectrum", allowed: ["min", "max", "zeros", "spacing"], what: "the spectrum") {
                 lo = s["min"].flatMap { reader.double($0, "problem.spectrum.min", .positive) } ?? lo
                 hi = s["max"].flatMap { reader.double($0, "problem.spectrum.max", .positive) } ?? hi
                 zeros = s["zeros"].flatMap { reader.int($0, "problem.spectrum.zeros", .atLeast(0)) } ?? 0
-                log = s["spacing"].flatMap { reader.choice($0, "problem.spectrum.spacing", among: ["linear", "log"], what: "spacing") } == "log"
+                let spacing = s["spacing"].flatMap { reader.choice($0, "problem.spectrum.spacing", among: ["linear", "log", "two-point"], what: "spacing") }
+                log = spacing == "log"
+                twoPoint = spacing == "two-point"
                 if lo > hi { reader.error(sNode, "problem.spectrum", "min (\(lo)) must not exceed max (\(hi))") }
                 if let dimension, zeros >= dimension {
                     reader.error(s["zeros"], "problem.spectrum.zeros", "\(zeros) zero eigenvalues leave none positive in dimension \(dimension); use at most \(dimension - 1)")
@@ -197,7 +199,7 @@ final class SpecBuilder {
             if rotate, let dimension, dimension > 400 {
                 reader.error(map["rotate"], "problem.rotate", "a rotated quadratic is dense (O(d²) per gradient); dimension \(dimension) is over the limit of 400")
             }
-            familySpec = .quadratic(minEigenvalue: lo, maxEigenvalue: hi, zeroEigenvalues: zeros, logSpacing: log, rotate: rotate)
+            familySpec = .quadratic(minEigenvalue: lo, maxEigenvalue: hi, zeroEigenvalues: zeros, logSpacing: log, rotate: rotate, twoPoint: twoPoint)
         case "pl-sine":
             let choice = map["pl-constant"].flatMap { reader.choice($0, "problem.pl-constant", among: ["computed", "published"], what: "PL constant") }
             familySpec = .plSine(publishedMu: choice == "published")
