@@ -145,6 +145,19 @@ struct DKGTAndM2Tests {
         #expect(m2.kind == .derived && m2.text.contains("docs/bounds.md M2") && m2.provedFor == [.mdsgd])
     }
 
+    @Test("spacing: two-point puts every positive eigenvalue at min but the largest, at max; zeros make the quadratic PL but not strongly convex")
+    func twoPointSpectrum() throws {
+        let p = QuadraticFamily.Parameters(minEigenvalue: 0.1, maxEigenvalue: 3, zeroEigenvalues: 2, twoPoint: true)
+        #expect(QuadraticFamily.spectrum(p, dimension: 6) == [0, 0, 0.1, 0.1, 0.1, 3])
+        #expect(QuadraticFamily(minEigenvalue: 0.1, maxEigenvalue: 3, twoPoint: true).guarantees.stronglyConvex)
+        let singular = QuadraticFamily(minEigenvalue: 0.1, maxEigenvalue: 3, zeroEigenvalues: 1).guarantees
+        #expect(singular.pl && !singular.stronglyConvex)
+        #expect(!PLSineFamily().guarantees.stronglyConvex)
+        let spec = try SpecLoader().load(yaml: Self.file(), file: "dkgt-test.yaml")
+        let instance = try Instance(spec: spec)
+        #expect(instance.constants[.L] == 4 && instance.constants[.mu] == 0.5)
+    }
+
     // MARK: M2
 
     static func mdsgd(beta: Double, k: Int, step: String = "theory", variant: String = "global", noise: Double = 0.2) -> String {
