@@ -8,7 +8,13 @@ import Testing
 private struct IsotropicQuadraticFamily: ProblemFamily {
     static let name = "isotropic-quadratic"
     static let synopsis = "½ L ‖x − cᵢ‖²; L given"
+    static let parameterKeys = ["curvature"]
     var L: Double
+    init(L: Double) { self.L = L }
+    init?(parameters p: inout ParameterReader) {
+        guard let L = p.double("curvature", .positive, default: 1) else { return nil }
+        self.L = L
+    }
     var guarantees: FamilyGuarantees { FamilyGuarantees(smooth: true, pl: true, boundedGradients: false, exactOptimum: true) }
 
     final class Objective: BoundCheck.Objective {

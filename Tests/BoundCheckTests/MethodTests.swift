@@ -13,10 +13,10 @@ private func sub(_ a: [Double], _ b: [Double]) -> [Double] { zip(a, b).map { $0 
 private func add(_ a: [Double], _ b: [Double]) -> [Double] { zip(a, b).map { $0 + $1 } }
 private func scaled(_ s: Double, _ a: [Double]) -> [Double] { a.map { s * $0 } }
 
-private let quadratic = FamilySpec.quadratic(minEigenvalue: 0.5, maxEigenvalue: 4, zeroEigenvalues: 0,
+private let quadratic = QuadraticFamily(minEigenvalue: 0.5, maxEigenvalue: 4, zeroEigenvalues: 0,
                                              logSpacing: false, rotate: true)
 
-private func makeInstance(_ family: FamilySpec = quadratic, d: Int = 6, n: Int = 3, oracle: [AnyOracleStage] = [],
+private func makeInstance(_ family: any ProblemFamily = quadratic, d: Int = 6, n: Int = 3, oracle: [AnyOracleStage] = [],
                           seed: UInt64 = 23, start: StartSpec = .gaussian(scale: 2)) throws -> Instance {
     let spec = ExperimentSpec(
         name: "method-test", seed: seed,

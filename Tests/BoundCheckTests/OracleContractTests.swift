@@ -69,7 +69,7 @@ private func adversarialInputs(_ d: Int, _ rng: inout RandomStream) -> [[Double]
     return inputs
 }
 
-private func makeInstance(_ family: FamilySpec, d: Int, n: Int, oracle: [AnyOracleStage], seed: UInt64 = 17,
+private func makeInstance(_ family: any ProblemFamily, d: Int, n: Int, oracle: [AnyOracleStage], seed: UInt64 = 17,
                           heterogeneity: Double = 1) throws -> Instance {
     let spec = ExperimentSpec(
         name: "oracle-test", seed: seed,
@@ -80,7 +80,7 @@ private func makeInstance(_ family: FamilySpec, d: Int, n: Int, oracle: [AnyOrac
     return try Instance(spec: spec)
 }
 
-private let smallQuadratic = FamilySpec.quadratic(minEigenvalue: 0.5, maxEigenvalue: 3, zeroEigenvalues: 0,
+private let smallQuadratic = QuadraticFamily(minEigenvalue: 0.5, maxEigenvalue: 3, zeroEigenvalues: 0,
                                                   logSpacing: false, rotate: false)
 
 /// Monte Carlo summary of the aggregated oracle at one point, drawn with the library's oracle.
@@ -429,7 +429,7 @@ struct OracleContractStageTests {
 
 struct OraclePipelineCase: CustomTestStringConvertible, Sendable {
     let label: String
-    let family: FamilySpec
+    let family: any ProblemFamily
     let d: Int
     let n: Int
     let stages: [AnyOracleStage]
@@ -437,7 +437,7 @@ struct OraclePipelineCase: CustomTestStringConvertible, Sendable {
     var testDescription: String { label }
 }
 
-private let rationalFamily = FamilySpec.rational
+private let rationalFamily = RationalFamily()
 
 private let pipelines: [OraclePipelineCase] = [
     OraclePipelineCase(label: "[gaussian-noise, top-k]", family: smallQuadratic, d: 6, n: 3,
@@ -466,7 +466,7 @@ struct OracleContractPipelineTests {
         let c = instance.oracleConstants
         #expect(c.m >= 0 && c.zeta2 >= 0 && c.Mf >= 0 && c.sigmaf2 >= 0)
         var points = probePoints(instance, count: 4, seed: 11)
-        if case .rational = p.family, let s = instance.objective as? TiltedSeparableObjective {
+        if p.family is RationalFamily, let s = instance.objective as? TiltedSeparableObjective {
             // Make clipping bite: |φ'| is largest at ±1/√3, aligned with a worker's tilt.
             for i in 0..<p.n { points.append((0..<p.d).map { j in (s.tilts[i * p.d + j] >= 0 ? 1 : -1) / Double(3).squareRoot() }) }
         }
@@ -488,7 +488,7 @@ struct OracleContractPipelineTests {
 
     @Test("bounded families, deterministic pipelines: every worker estimate sent in a run is within the declared ‖gᵢ‖² bound (Gmax2)")
     func secondMomentBound() throws {
-        let cases: [(FamilySpec, [AnyOracleStage])] = [
+        let cases: [(any ProblemFamily, [AnyOracleStage])] = [
             (rationalFamily, [.clip(tau: 0.8, rule: .relative)]),
             (rationalFamily, [.scale(factor: 0.5), .additiveBias(norm: 0.3)]),
             (.logisticNonconvex(samplesPerWorker: 20, lambda: 0.1), [.topK(k: 2)]),

@@ -232,7 +232,7 @@ private func generate(_ rng: inout any SeededRandomNumberGenerator) -> Generated
             problemPairs.append(("start", .mapping([("at", .sequence(point.map { w.number($0) }, flow: w.bool(0.7)))], flow: w.bool())))
         }
     }
-    let family: FamilySpec
+    let family: any ProblemFamily
     switch familyName {
     case "quadratic":
         var lo = 1.0, hi = 10.0, zeros = 0, log = false, rotate = false
@@ -317,7 +317,7 @@ private func generate(_ rng: inout any SeededRandomNumberGenerator) -> Generated
             stage = .scaledSign
             params = w.bool() ? nil : .scalar("")
         default:
-            guard family.hasBoundedGradients && !random else { continue }
+            guard family.guarantees.boundedGradients && !random else { continue }
             let tau = w.double(0.01...5)
             var rule = ClipRule.relative
             var p: [(String, YAML)] = [("tau", w.number(tau))]

@@ -64,10 +64,23 @@ public struct Catalog: Sendable {
         bounds.append(bound)
     }
 
-    /// Adds a problem family; its name must be new.
+    /// Adds a problem family. From then on a problem file may name it in `problem.family` (a
+    /// misspelling gets a did-you-mean over the catalog's families), with its
+    /// ``ProblemFamily/parameterKeys`` beside the problem's own keys, and `list` shows it.
+    ///
+    /// Its name must be new, and its keys must not be the problem's own (`family`, `dimension`,
+    /// `workers`, `heterogeneity`, `start`): a registration that breaks this is a programming
+    /// error and stops the program.
     public mutating func register(family: any ProblemFamily.Type) {
-        precondition(!families.contains { $0.name == family.name }, "a family named '\(family.name)' is already registered")
+        precondition(self.family(named: family.name) == nil, "a family named '\(family.name)' is already registered")
+        let taken = family.parameterKeys.filter { SpecBuilder.problemOwnKeys.contains($0) }
+        precondition(taken.isEmpty, "family '\(family.name)' reads \(taken.joined(separator: ", ")), which the problem itself reads")
         families.append(family)
+    }
+
+    /// The family type a problem file's `family:` word names.
+    public func family(named name: String) -> (any ProblemFamily.Type)? {
+        families.first { $0.name == name }
     }
 
     /// Adds an oracle stage; its name must not be taken.

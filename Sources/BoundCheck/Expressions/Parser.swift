@@ -15,24 +15,99 @@ extension BoundExpression {
             self.maxDepth = maxDepth
         }
 
+        /// Parses the whole token list. A syntax error does not end the search: the parser
+        /// records it, skips to a point where a fresh expression can start (past the group the
+        /// error sits in, or past the offending token) and reads on, so one pass names every
+        /// independent mistake; the errors come back as one ``ExpressionError`` in text order.
+        /// Tokens skipped while resynchronizing are not judged, so a mistake never causes a
+        /// second, spurious one (docs/problem-files.md, "Positions inside expressions").
         static func parse(_ tokens: [Token], maxDepth: Int) throws(ExpressionError) -> Node {
             var parser = Parser(tokens: tokens, maxDepth: maxDepth)
             if parser.current.kind == .end {
                 throw ExpressionError("the expression is empty: write a number, a formula or a comparison",
                                       at: parser.current.span)
             }
-            let node = try parser.parseBinary(minimumPrecedence: Precedence.or)
-            let next = parser.current
+            var errors: [ExpressionError] = []
+            var tree: Node?
+            while true {
+                do {
+                    let node = try parser.parseBinary(minimumPrecedence: Precedence.or)
+                    if errors.isEmpty { tree = node }
+                    try parser.expectEnd()
+                    break
+                } catch {
+                    errors.append(error)
+                    // Past the nesting limit the rest is not worth reading.
+                    if parser.depth > parser.maxDepth || !parser.resynchronize() { break }
+                }
+            }
+            if errors.isEmpty, let tree { return tree }
+            throw BoundExpression.combined(errors)
+        }
+
+        /// At the end of a complete expression: the end of the text, or an error for what follows.
+        private func expectEnd() throws(ExpressionError) {
+            let next = current
             switch next.kind {
             case .end:
-                return node
+                return
             case .rightParen:
                 throw ExpressionError("unmatched ')': there is no '(' before it", at: next.span)
             case .comma:
                 throw ExpressionError("unexpected ',' outside the arguments of a function call", at: next.span)
             default:
                 throw ExpressionError("expected an operator or the end of the expression, found \(next.described)"
-                                      + parser.hint(for: next), at: next.span)
+                                      + hint(for: next), at: next.span)
+            }
+        }
+
+        // MARK: Recovery
+
+        /// Moves past a syntax error found at the current token to where a fresh expression can
+        /// start; false when nothing is left to read.
+        ///
+        /// Inside parentheses (or a call's arguments) the rest of the outermost open group is
+        /// skipped, up to its matching ')', and reading resumes after the operator that follows.
+        /// At the top level, a token that could start an operand right after one that ends an
+        /// operand (`2 D0`: a missing '*') starts the fresh expression itself; any other
+        /// offending token is skipped together with whatever cannot start an operand.
+        private mutating func resynchronize() -> Bool {
+            depth = 0
+            var open = 0
+            for token in tokens[..<min(index, tokens.count)] {
+                switch token.kind {
+                case .leftParen: open += 1
+                case .rightParen: open = max(0, open - 1)
+                default: break
+                }
+            }
+            if open > 0 {
+                while current.kind != .end {
+                    if current.kind == .leftParen { open += 1 }
+                    if current.kind == .rightParen { open -= 1 }
+                    advance()
+                    if open == 0 { break }
+                }
+                guard current.kind != .end else { return false }
+                if BinaryOperator(current.kind) != nil { advance() }
+            } else if !(startsOperand(current) && (previous.map(endsOperand) ?? false)) {
+                advance()
+            }
+            while current.kind != .end && !startsOperand(current) { advance() }
+            return current.kind != .end
+        }
+
+        private func startsOperand(_ token: Token) -> Bool {
+            switch token.kind {
+            case .number, .name, .leftParen, .minus, .plus, .not: true
+            default: false
+            }
+        }
+
+        private func endsOperand(_ token: Token) -> Bool {
+            switch token.kind {
+            case .number, .name, .rightParen: true
+            default: false
             }
         }
 

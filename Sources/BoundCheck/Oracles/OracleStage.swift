@@ -122,7 +122,7 @@ public struct StagePlacement: Sendable {
     /// Whether it is the first entry and the first stage.
     public var isFirst: Bool { index == 0 && position == 0 }
     /// The problem's family, when the problem could be read.
-    public var family: FamilySpec?
+    public var family: (any ProblemFamily)?
     /// Whether a random stage comes before this one.
     public var randomBefore: Bool
 }

@@ -112,14 +112,38 @@ final class CompositeObjective: Objective, Sendable {
 public struct CompositeFamily: ProblemFamily {
     public static let name = "composite"
     public static let synopsis = "(1/N) Σ log cosh(aₛᵀx − yₛ); samples-per-worker, target-noise; bounded gradients"
+    public static let parameterKeys = ["samples-per-worker", "target-noise"]
     var parameters: Parameters
 
     public init(samplesPerWorker: Int = 50, targetNoise: Double = 0) {
         parameters = Parameters(samplesPerWorker: samplesPerWorker, targetNoise: targetNoise)
     }
 
+    /// `samples-per-worker: ≥ 1 (50)`, `target-noise: ≥ 0 (0)`; an invalid value is reported and
+    /// the default used.
+    public init?(parameters p: inout ParameterReader) {
+        let defaults = Parameters()
+        parameters = Parameters(
+            samplesPerWorker: p.int("samples-per-worker", .atLeast(1), default: defaults.samplesPerWorker) ?? defaults.samplesPerWorker,
+            targetNoise: p.double("target-noise", .nonNegative, default: defaults.targetNoise) ?? defaults.targetNoise)
+    }
+
     public var guarantees: FamilyGuarantees {
         FamilyGuarantees(smooth: true, pl: false, boundedGradients: true, exactOptimum: parameters.targetNoise == 0)
+    }
+
+    public var rowsPerWorker: Int { parameters.samplesPerWorker }
+
+    /// The data setup, and the probe's exact means, which integrate over every row at each of its
+    /// points (about ten points of some hundreds of integrand evaluations).
+    public func setupWork(dimension: Int, workers: Int) -> Double {
+        let rows = Double(workers) * Double(parameters.samplesPerWorker)
+        return WorkerDataset.setupWork(dimension: dimension, workers: workers, rowsPerWorker: parameters.samplesPerWorker)
+            + 3000 * rows * Double(dimension)
+    }
+
+    public func instanceDoubles(dimension: Int, workers: Int) -> Double {
+        WorkerDataset.instanceDoubles(dimension: dimension, workers: workers, rowsPerWorker: parameters.samplesPerWorker)
     }
 
     public func build(dimension: Int, workers: Int, heterogeneity: Double, rng: inout RandomStream) throws -> BuiltProblem {
@@ -150,5 +174,12 @@ public struct CompositeFamily: ProblemFamily {
             fstarIsLowerBound: !exact,
             workerGradientBounds: bounds, how: "(1/Nᵢ) Σ‖aₛ‖ since |tanh| ≤ 1")
         return BuiltProblem(objective: objective, constants: constants)
+    }
+}
+
+extension ProblemFamily where Self == CompositeFamily {
+    /// `problem: {family: composite, …}` in code.
+    public static func composite(samplesPerWorker: Int = 50, targetNoise: Double = 0) -> CompositeFamily {
+        CompositeFamily(samplesPerWorker: samplesPerWorker, targetNoise: targetNoise)
     }
 }

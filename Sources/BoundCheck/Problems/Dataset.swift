@@ -46,6 +46,21 @@ struct WorkerDataset: Sendable {
 }
 
 extension WorkerDataset {
+    /// The one-off work of a data family's setup: forming and decomposing its Gram matrix, N·m²
+    /// + m³ for N rows and m = min(d, N) (``ProblemFamily/setupWork(dimension:workers:)``).
+    static func setupWork(dimension: Int, workers: Int, rowsPerWorker: Int) -> Double {
+        let d = Double(dimension), rows = Double(workers) * Double(rowsPerWorker), m = min(d, rows)
+        return rows * m * m + m * m * m
+    }
+
+    /// What a data family's instance holds (``ProblemFamily/instanceDoubles(dimension:workers:)``):
+    /// the rows and targets, the Gram matrix and its workspace, and the transposed rows when
+    /// d > N.
+    static func instanceDoubles(dimension: Int, workers: Int, rowsPerWorker: Int) -> Double {
+        let d = Double(dimension), rows = Double(workers) * Double(rowsPerWorker), m = min(d, rows)
+        return rows * (d + 1) + 2 * m * m + (d > rows ? rows * d : 0)
+    }
+
     /// The data setup of the data-based families (logistic-ncvx, composite): features from
     /// ``gaussianFeatures(dimension:workers:rowsPerWorker:heterogeneity:rng:)``, a planted model
     /// x_true = truthScale · N(0, I), and one target per row made by `target` from the row's inner

@@ -31,7 +31,7 @@ public struct Instance: Sendable {
     /// The instance a problem file describes.
     public init(spec: ExperimentSpec) throws {
         let p = spec.problem
-        try self.init(family: p.family.family, dimension: p.dimension, workers: p.workers, heterogeneity: p.heterogeneity,
+        try self.init(family: p.family, dimension: p.dimension, workers: p.workers, heterogeneity: p.heterogeneity,
                       start: p.start, seed: spec.seed, oracle: spec.oracle, declared: spec.declared)
     }
 

@@ -65,13 +65,33 @@ final class LogisticNonconvexObjective: Objective, Sendable {
 public struct LogisticNonconvexFamily: ProblemFamily {
     public static let name = "logistic-ncvx"
     public static let synopsis = "logistic loss + λ Σ xⱼ²/(1+xⱼ²); samples-per-worker, lambda; bounded gradients"
+    public static let parameterKeys = ["samples-per-worker", "lambda"]
     var parameters: Parameters
 
     public init(samplesPerWorker: Int = 50, lambda: Double = 0.1) {
         parameters = Parameters(samplesPerWorker: samplesPerWorker, lambda: lambda)
     }
 
+    /// `samples-per-worker: ≥ 1 (50)`, `lambda: ≥ 0 (0.1)`; an invalid value is reported and the
+    /// default used.
+    public init?(parameters p: inout ParameterReader) {
+        let defaults = Parameters()
+        parameters = Parameters(
+            samplesPerWorker: p.int("samples-per-worker", .atLeast(1), default: defaults.samplesPerWorker) ?? defaults.samplesPerWorker,
+            lambda: p.double("lambda", .nonNegative, default: defaults.lambda) ?? defaults.lambda)
+    }
+
     public var guarantees: FamilyGuarantees { FamilyGuarantees(smooth: true, pl: false, boundedGradients: true, exactOptimum: false) }
+
+    public var rowsPerWorker: Int { parameters.samplesPerWorker }
+
+    public func setupWork(dimension: Int, workers: Int) -> Double {
+        WorkerDataset.setupWork(dimension: dimension, workers: workers, rowsPerWorker: parameters.samplesPerWorker)
+    }
+
+    public func instanceDoubles(dimension: Int, workers: Int) -> Double {
+        WorkerDataset.instanceDoubles(dimension: dimension, workers: workers, rowsPerWorker: parameters.samplesPerWorker)
+    }
 
     public func build(dimension: Int, workers: Int, heterogeneity: Double, rng: inout RandomStream) throws -> BuiltProblem {
         try Self.build(parameters, dimension: dimension, workers: workers, heterogeneity: heterogeneity, rng: &rng)
@@ -99,5 +119,12 @@ public struct LogisticNonconvexFamily: ProblemFamily {
             fstarIsLowerBound: true,
             workerGradientBounds: bounds, how: "(1/Nᵢ) Σ‖aₛ‖ + λ√d·3√3/8")
         return BuiltProblem(objective: objective, constants: constants)
+    }
+}
+
+extension ProblemFamily where Self == LogisticNonconvexFamily {
+    /// `problem: {family: logistic-ncvx, …}` in code.
+    public static func logisticNonconvex(samplesPerWorker: Int = 50, lambda: Double = 0.1) -> LogisticNonconvexFamily {
+        LogisticNonconvexFamily(samplesPerWorker: samplesPerWorker, lambda: lambda)
     }
 }

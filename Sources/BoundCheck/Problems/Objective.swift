@@ -88,4 +88,9 @@ public struct ProblemConstants: Codable, Equatable, Sendable {
 public struct BuiltProblem: Sendable {
     public let objective: any Objective
     public let constants: ProblemConstants
+
+    public init(objective: any Objective, constants: ProblemConstants) {
+        self.objective = objective
+        self.constants = constants
+    }
 }

@@ -120,8 +120,12 @@ final class QuadraticObjective: Objective, Sendable {
 }
 
 /// **quadratic** — f = (1/n) Σᵢ ½(x − cᵢ)ᵀA(x − cᵢ) with a prescribed spectrum of A (`spectrum:
-/// {min, max, zeros, spacing: linear|log|two-point}`, optionally `rotate`d by a random orthogonal
-/// matrix). `two-point` puts every positive eigenvalue at min except the largest, at max.
+/// {min, max, zeros, spacing}`, optionally `rotate`d by a random orthogonal matrix).
+///
+/// Parameters: `spectrum: {min: > 0 (1), max: > 0 (10), zeros: ≥ 0 (0), spacing:
+/// linear|log|two-point}` with min ≤ max and zeros < d (`two-point` puts every positive
+/// eigenvalue at min except the largest, at max); `rotate: bool` (false), for d ≤ 400 (A is
+/// then dense).
 ///
 /// Constants: L = λ_max(A) and μ = the smallest positive eigenvalue (from the spectrum, or by
 /// GSL for a rotated A), f* exact, B² = 1 and G² exact (a common A).
@@ -130,6 +134,9 @@ final class QuadraticObjective: Objective, Sendable {
 public struct QuadraticFamily: ProblemFamily {
     public static let name = "quadratic"
     public static let synopsis = "½(x − cᵢ)ᵀA(x − cᵢ); spectrum: {min, max, zeros, spacing: linear|log|two-point}, rotate: bool"
+    public static let parameterKeys = ["spectrum", "rotate"]
+    /// A rotated A is dense, O(d²) per gradient: refused beyond this dimension.
+    static let maximumRotatedDimension = 400
     var parameters: Parameters
 
     public init(minEigenvalue: Double = 1, maxEigenvalue: Double = 10, zeroEigenvalues: Int = 0,
@@ -138,10 +145,45 @@ public struct QuadraticFamily: ProblemFamily {
                                 logSpacing: logSpacing, rotate: rotate, twoPoint: twoPoint)
     }
 
+    /// How the positive eigenvalues are spaced between min and max.
+    enum Spacing: String, CaseIterable {
+        case linear, log
+        case twoPoint = "two-point"
+    }
+
+    /// An invalid value is reported and its default used, so the rest of the file is still checked.
+    public init?(parameters p: inout ParameterReader) {
+        var q = Parameters()
+        if let s = p.mapping("spectrum", keys: ["min", "max", "zeros", "spacing"], what: "the spectrum") {
+            q.minEigenvalue = s.double("min", .positive, default: q.minEigenvalue) ?? q.minEigenvalue
+            q.maxEigenvalue = s.double("max", .positive, default: q.maxEigenvalue) ?? q.maxEigenvalue
+            q.zeroEigenvalues = s.int("zeros", .atLeast(0), default: 0) ?? 0
+            let spacing = s.choice("spacing", default: Spacing.linear, what: "spacing")
+            q.logSpacing = spacing == .log
+            q.twoPoint = spacing == .twoPoint
+            if q.minEigenvalue > q.maxEigenvalue {
+                s.error("min (\(q.minEigenvalue)) must not exceed max (\(q.maxEigenvalue))")
+            }
+            if let d = s.dimension, q.zeroEigenvalues >= d {
+                s.error(at: "zeros", "\(q.zeroEigenvalues) zero eigenvalues leave none positive in dimension \(d); use at most \(d - 1)")
+            }
+        }
+        q.rotate = p.bool("rotate", default: false) ?? false
+        if q.rotate, let d = p.dimension, d > Self.maximumRotatedDimension {
+            p.error(at: "rotate", "a rotated quadratic is dense (O(d²) per gradient); dimension \(d) is over the limit of \(Self.maximumRotatedDimension)")
+        }
+        parameters = q
+    }
+
     /// Strongly convex exactly when A has no zero eigenvalue (μ is then λ_min(A)).
     public var guarantees: FamilyGuarantees {
         FamilyGuarantees(smooth: true, pl: true, boundedGradients: false, exactOptimum: true,
                          stronglyConvex: parameters.zeroEigenvalues == 0)
+    }
+
+    /// A rotated A is held dense, with its rotation while it is built.
+    public func instanceDoubles(dimension: Int, workers: Int) -> Double {
+        parameters.rotate ? 2 * Double(dimension) * Double(dimension) : 0
     }
 
     public func build(dimension: Int, workers: Int, heterogeneity: Double, rng: inout RandomStream) throws -> BuiltProblem {
@@ -233,5 +275,14 @@ public struct QuadraticFamily: ProblemFamily {
             B2: DerivedConstant(1, "exact for quadratics with a common A"),
             G2: DerivedConstant(g2, "(1/n) Σ‖A(cᵢ − c̄)‖², exact"))
         return BuiltProblem(objective: objective, constants: constants)
+    }
+}
+
+extension ProblemFamily where Self == QuadraticFamily {
+    /// `problem: {family: quadratic, …}` in code: `ProblemSpec(family: .quadratic(maxEigenvalue: 4), …)`.
+    public static func quadratic(minEigenvalue: Double = 1, maxEigenvalue: Double = 10, zeroEigenvalues: Int = 0,
+                                 logSpacing: Bool = false, rotate: Bool = false) -> QuadraticFamily {
+        QuadraticFamily(minEigenvalue: minEigenvalue, maxEigenvalue: maxEigenvalue, zeroEigenvalues: zeroEigenvalues,
+                        logSpacing: logSpacing, rotate: rotate)
     }
 }

@@ -81,6 +81,7 @@ final class TiltedSeparableObjective: Objective, Sendable {
 }
 
 /// **pl-sine** — f = (1/n) Σᵢ Σⱼ φ(xⱼ) + tilts, φ(t) = t² + 3 sin² t: nonconvex yet PL.
+/// Parameter: `pl-constant: computed|published` (computed).
 ///
 /// Constants: L = sup |φ''| and μ (the published 1/32 with `mu: published`, else the true
 /// inf φ'²/(2φ)), both by GSL; f* = 0 exact; B² = 1, G² from the generated tilts.
@@ -88,10 +89,21 @@ final class TiltedSeparableObjective: Objective, Sendable {
 public struct PLSineFamily: ProblemFamily {
     public static let name = "pl-sine"
     public static let synopsis = "Σ xⱼ² + 3 sin² xⱼ, tilted per worker; pl-constant: computed|published"
+    public static let parameterKeys = ["pl-constant"]
     /// Whether μ is the published constant 1/32 rather than the computed one.
     public var usesPublishedMu: Bool
 
     public init(publishedMu: Bool = false) { usesPublishedMu = publishedMu }
+
+    /// Which PL constant the bounds use.
+    enum PLConstant: String, CaseIterable {
+        case computed, published
+    }
+
+    /// `pl-constant: computed|published` (computed); an invalid word is reported and the default used.
+    public init?(parameters p: inout ParameterReader) {
+        usesPublishedMu = p.choice("pl-constant", default: PLConstant.computed, what: "PL constant") == .published
+    }
 
     public var guarantees: FamilyGuarantees { FamilyGuarantees(smooth: true, pl: true, boundedGradients: false, exactOptimum: true) }
 
@@ -142,6 +154,11 @@ public struct PLSineFamily: ProblemFamily {
     }
 }
 
+extension ProblemFamily where Self == PLSineFamily {
+    /// `problem: {family: pl-sine, …}` in code.
+    public static func plSine(publishedMu: Bool = false) -> PLSineFamily { PLSineFamily(publishedMu: publishedMu) }
+}
+
 /// **rational** — f = (1/n) Σᵢ Σⱼ φ(xⱼ) + tilts, φ(t) = t²/(1 + t²): nonconvex, not PL.
 ///
 /// Constants: L = sup |φ''| by GSL; f* = 0 exact; B² = 1, G² from the tilts; gradient bounds
@@ -152,6 +169,9 @@ public struct RationalFamily: ProblemFamily {
     public static let synopsis = "Σ xⱼ²/(1 + xⱼ²), tilted per worker; bounded gradients"
 
     public init() {}
+
+    /// No parameters.
+    public init?(parameters: inout ParameterReader) { self.init() }
 
     public var guarantees: FamilyGuarantees { FamilyGuarantees(smooth: true, pl: false, boundedGradients: true, exactOptimum: true) }
 
@@ -188,4 +208,9 @@ public struct RationalFamily: ProblemFamily {
             workerGradientBoundsHow: "√d · sup|φ'| + ‖aᵢ‖ (sup|φ'| = \(phiPrimeMax) by GSL)")
         return BuiltProblem(objective: objective, constants: constants)
     }
+}
+
+extension ProblemFamily where Self == RationalFamily {
+    /// `problem: {family: rational, …}` in code.
+    public static var rational: RationalFamily { RationalFamily() }
 }

@@ -49,42 +49,26 @@ public struct ExperimentSpec: Sendable, Equatable {
 }
 
 public struct ProblemSpec: Sendable, Equatable {
-    public var family: FamilySpec
+    /// The family `problem.family` names, with its parameters (a plug-in of the ``Catalog``).
+    public var family: any ProblemFamily
     public var dimension: Int
     public var workers: Int
     public var heterogeneity: Double
     public var start: StartSpec
 
-    public init(family: FamilySpec, dimension: Int, workers: Int, heterogeneity: Double = 1, start: StartSpec = .gaussian(scale: 1)) {
+    public init(family: any ProblemFamily, dimension: Int, workers: Int, heterogeneity: Double = 1,
+                start: StartSpec = .gaussian(scale: 1)) {
         self.family = family
         self.dimension = dimension
         self.workers = workers
         self.heterogeneity = heterogeneity
         self.start = start
     }
-}
 
-public enum FamilySpec: Sendable, Equatable {
-    /// `twoPoint`: `spacing: two-point` (every positive eigenvalue at min but the largest, at max).
-    case quadratic(minEigenvalue: Double, maxEigenvalue: Double, zeroEigenvalues: Int, logSpacing: Bool, rotate: Bool, twoPoint: Bool = false)
-    case plSine(publishedMu: Bool)
-    case rational
-    case logisticNonconvex(samplesPerWorker: Int, lambda: Double)
-    case composite(samplesPerWorker: Int, targetNoise: Double)
-
-    public var name: String {
-        switch self {
-        case .quadratic: "quadratic"
-        case .plSine: "pl-sine"
-        case .rational: "rational"
-        case .logisticNonconvex: "logistic-ncvx"
-        case .composite: "composite"
-        }
+    public static func == (a: ProblemSpec, b: ProblemSpec) -> Bool {
+        a.family.isSameFamily(as: b.family) && a.dimension == b.dimension && a.workers == b.workers
+            && a.heterogeneity == b.heterogeneity && a.start == b.start
     }
-
-    /// Whether ‖∇fᵢ‖ is bounded (needed by clipping's constants): the family's declared
-    /// ``FamilyGuarantees/boundedGradients``.
-    public var hasBoundedGradients: Bool { family.guarantees.boundedGradients }
 }
 
 public enum StartSpec: Sendable, Equatable {

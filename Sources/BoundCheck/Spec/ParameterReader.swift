@@ -1,21 +1,26 @@
-/// Reads one oracle stage's parameters from a problem file for ``OracleStage/init(parameters:)``,
-/// with the loader's positioned diagnostics: unknown keys with a did-you-mean, missing keys,
+/// Reads one plug-in's parameters from a problem file — an oracle stage's for
+/// ``OracleStage/init(parameters:)``, a problem family's for ``ProblemFamily/init(parameters:)``
+/// — with the loader's positioned diagnostics: unknown keys with a did-you-mean, missing keys,
 /// values out of range — each reported with its file, line, column and key path, and reading
 /// goes on so that one pass reports every problem.
 ///
-/// Call ``keys(_:)`` once with the keys the stage accepts, then read each value.
+/// A stage calls ``keys(_:)`` once with the keys it accepts, then reads each value. A family's
+/// keys are already read from `problem:` (its ``ProblemFamily/parameterKeys``), so it reads its
+/// values straight away, under `problem.KEY`.
 public struct ParameterReader {
     let reader: YAMLReader
     /// The stage's entry in the `oracle:` list and its parameters (nil when none were written).
     let item: Node
     let parameters: Node?
-    /// The stage's name as written.
+    /// The stage's name as written (a family's name, for a family).
     public let stageName: String
-    /// The stage's key path, e.g. `oracle[1].top-k`.
+    /// The key path of the parameters, e.g. `oracle[1].top-k`, or `problem` for a family.
     public let path: String
     /// The problem's dimension d, when it could be read.
     public let dimension: Int?
     private var values: [String: Node] = [:]
+    /// Whether the values were read already (a family's, from `problem:`).
+    private var prefilled = false
 
     init(reader: YAMLReader, item: Node, parameters: Node?, stageName: String, path: String, dimension: Int?) {
         self.reader = reader
@@ -26,9 +31,22 @@ public struct ParameterReader {
         self.dimension = dimension
     }
 
+    /// A family's reader: `values` are its keys' values, read from the `problem:` mapping
+    /// `problem`; each is reported under `problem.KEY`.
+    init(reader: YAMLReader, problem: Node, values: [String: Node], familyName: String, dimension: Int?) {
+        self.init(reader: reader, item: problem, parameters: nil, stageName: familyName, path: "problem", dimension: dimension)
+        self.values = values
+        prefilled = true
+    }
+
     /// Reads the parameters as a mapping with exactly `allowed` keys (none: the stage is written
-    /// as a bare name). False when they cannot be read (reported).
+    /// as a bare name). False when they cannot be read (reported). For a family's reader, whose
+    /// keys were read from `problem:` already, this keeps only the values of `allowed` keys.
     public mutating func keys(_ allowed: [String]) -> Bool {
+        if prefilled {
+            values = values.filter { allowed.contains($0.key) }
+            return true
+        }
         guard let parameters else {
             if allowed.isEmpty { return true }
             reader.error(item, path, "\(stageName) needs parameters: \(allowed.joined(separator: ", "))")
@@ -68,6 +86,33 @@ public struct ParameterReader {
         return reader.int(node, "\(path).\(key)", range)
     }
 
+    /// An optional integer in `range`: `defaultValue` when absent, nil when given and invalid.
+    public func int(_ key: String, _ range: NumberRange, default defaultValue: Int) -> Int? {
+        guard let node = values[key] else { return defaultValue }
+        return reader.int(node, "\(path).\(key)", range)
+    }
+
+    /// An optional `true`/`false` (also yes/no, on/off): `defaultValue` when absent, nil when given
+    /// and invalid.
+    public func bool(_ key: String, default defaultValue: Bool) -> Bool? {
+        guard let node = values[key] else { return defaultValue }
+        return reader.bool(node, "\(path).\(key)")
+    }
+
+    /// A nested mapping of parameters with exactly `allowed` keys (`spectrum: {min, max}`), read
+    /// by a reader of its own under `PATH.KEY`; nil when the key is absent or its value cannot be
+    /// read (reported). `what` names it in messages ("the spectrum").
+    public func mapping(_ key: String, keys allowed: [String], what: String) -> ParameterReader? {
+        guard let node = values[key] else { return nil }
+        let nestedPath = "\(path).\(key)"
+        guard let read = reader.mapping(node, nestedPath, allowed: allowed, what: what) else { return nil }
+        var nested = ParameterReader(reader: reader, item: node, parameters: node, stageName: key, path: nestedPath,
+                                     dimension: dimension)
+        nested.values = read
+        nested.prefilled = true
+        return nested
+    }
+
     /// One of a closed set of words: `defaultValue` when absent or invalid (invalid is reported).
     public func choice<T: RawRepresentable & CaseIterable>(_ key: String, default defaultValue: T, what: String) -> T
     where T.RawValue == String {
@@ -82,9 +127,15 @@ public struct ParameterReader {
         reader.coordinateCount(values, node: parameters ?? item, path, dimension: dimension)
     }
 
-    /// Reports a problem at the stage's entry.
+    /// Reports a problem at the stage's entry (at `problem:` for a family; at a nested
+    /// mapping for its reader).
     public func error(_ message: String) {
         reader.error(item, path, message)
+    }
+
+    /// Reports a problem with one parameter, at its value (at the parameters when it is absent).
+    public func error(at key: String, _ message: String) {
+        reader.error(values[key] ?? parameters ?? item, "\(path).\(key)", message)
     }
 }
 

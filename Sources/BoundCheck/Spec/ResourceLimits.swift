@@ -3,8 +3,9 @@ import Foundation
 /// What a run will cost, estimated from the problem file before anything is allocated or run
 /// (docs/problem-files.md, "Limits"). Both estimates are held to a cap that `--allow-large`
 /// lifts, and to a ceiling nothing lifts: the machine's memory, and work no machine finishes
-/// (which also keeps every count the run multiplies inside the range of Int). Data families count
-/// their rows: a gradient there reads samples-per-worker rows of d numbers.
+/// (which also keeps every count the run multiplies inside the range of Int). What is particular to
+/// a family (a data family's rows: a gradient there reads samples-per-worker rows of d numbers;
+/// its setup; a dense matrix) comes from the family's resource requirements (``ProblemFamily``).
 public enum ResourceLimits {
     /// The memory cap without `--allow-large`.
     public static let maximumMemoryBytes = 8.0 * 1_073_741_824
@@ -13,48 +14,25 @@ public enum ResourceLimits {
     /// Memory past the machine's is refused even with `--allow-large`: the allocation would fail.
     public static var ceilingMemoryBytes: Double { Double(ProcessInfo.processInfo.physicalMemory) }
 
-    /// Rows of data each worker's gradient reads (samples-per-worker for the data families; 1 otherwise).
-    static func rowsPerWorker(_ family: FamilySpec) -> Int {
-        switch family {
-        case .logisticNonconvex(let r, _), .composite(let r, _): r
-        default: 1
-        }
-    }
-
     /// Coordinate-updates: d × workers × rows per worker × iterations × seeds × methods, plus
-    /// the one-off cost of the data families' Gram matrix (N·m² to form, m³ to decompose, for
-    /// m = min(d, N), N the rows).
+    /// the family's one-off setup (``ProblemFamily/rowsPerWorker`` and
+    /// ``ProblemFamily/setupWork(dimension:workers:)``: a data family's samples per worker, and
+    /// its Gram matrix, N·m² to form and m³ to decompose for m = min(d, N), N the rows).
     public static func work(problem: ProblemSpec, run: RunSpec, methods: Int) -> Double {
-        let d = Double(problem.dimension), n = Double(problem.workers), r = Double(rowsPerWorker(problem.family))
+        let d = Double(problem.dimension), n = Double(problem.workers), r = Double(problem.family.rowsPerWorker)
         var total = d * n * r * Double(run.iterations) * Double(run.seeds) * Double(max(methods, 1))
-        switch problem.family {
-        case .logisticNonconvex:
-            let rows = n * r, m = min(d, rows)
-            total += rows * m * m + m * m * m
-        case .composite:
-            let rows = n * r, m = min(d, rows)
-            // The probe's exact means integrate over every row at each of its points (about
-            // ten points of some hundreds of integrand evaluations).
-            total += rows * m * m + m * m * m + 3000 * rows * d
-        default: break
-        }
+        total += problem.family.setupWork(dimension: problem.dimension, workers: problem.workers)
         return total
     }
 
-    /// Bytes the run will hold at once: the instance (per-worker vectors, data rows, a dense or
-    /// Gram matrix), the buffers of each simulation running at once (one per job), and every
-    /// work item's statistics at every checkpoint.
+    /// Bytes the run will hold at once: the instance (per-worker vectors, and what the family
+    /// holds: data rows, a dense or Gram matrix — ``ProblemFamily/instanceDoubles(dimension:workers:)``),
+    /// the buffers of each simulation running at once (one per job), and every work item's
+    /// statistics at every checkpoint.
     public static func memory(problem: ProblemSpec, run: RunSpec, methods: Int, jobs: Int) -> Double {
-        let d = Double(problem.dimension), n = Double(problem.workers), r = Double(rowsPerWorker(problem.family))
+        let d = Double(problem.dimension), n = Double(problem.workers)
         var doubles = n * d + 4 * d
-        switch problem.family {
-        case .logisticNonconvex, .composite:
-            let rows = n * r, m = min(d, rows)
-            doubles += rows * (d + 1) + 2 * m * m + (d > rows ? rows * d : 0)
-        case .quadratic(_, _, _, _, let rotate, _) where rotate:
-            doubles += 2 * d * d
-        default: break
-        }
+        doubles += problem.family.instanceDoubles(dimension: problem.dimension, workers: problem.workers)
         let items = Double(run.seeds) * Double(max(methods, 1))
         let running = min(Double(max(jobs, 1)), items)
         doubles += running * (12 * d + 2 * n * d)

@@ -42,8 +42,8 @@ final class YAMLReader {
     static func join(_ path: String, index: Int) -> String { "\(path)[\(index)]" }
 
     /// The mapping's entries by key; unknown keys and duplicates are reported (with a
-    /// did-you-mean among `allowed`).
-    func mapping(_ node: Node, _ path: String, allowed: [String], what: String) -> [String: Node]? {
+    /// did-you-mean among `suggested`, by default `allowed`, and the list of those keys).
+    func mapping(_ node: Node, _ path: String, allowed: [String], what: String, suggested: [String]? = nil) -> [String: Node]? {
         guard visit(node, path) else { return nil }
         guard case .mapping(let mapping) = node else {
             error(node, path, "expected \(what) (a mapping of keys to values), found \(Self.describe(node))")
@@ -62,8 +62,9 @@ final class YAMLReader {
                 continue
             }
             if !allowed.contains(name) {
-                let hint = closestMatch(to: name, among: allowed).map { " (did you mean '\($0)'?)" } ?? ""
-                error(keyNode, keyPath, "unknown key '\(name)' in \(what)\(hint); valid keys: \(allowed.joined(separator: ", "))")
+                let valid = suggested ?? allowed
+                let hint = closestMatch(to: name, among: valid).map { " (did you mean '\($0)'?)" } ?? ""
+                error(keyNode, keyPath, "unknown key '\(name)' in \(what)\(hint); valid keys: \(valid.joined(separator: ", "))")
                 continue
             }
             result[name] = value

@@ -38,7 +38,7 @@ public struct Clip: OracleStage {
 
     public func placementProblems(_ placement: StagePlacement) -> [String] {
         guard let family = placement.family else { return [] }
-        if !family.hasBoundedGradients {
+        if !family.guarantees.boundedGradients {
             return ["clipping's constants need bounded gradients (‖∇fᵢ‖ ≤ G_max), which family \(family.name) does not have; use rational, logistic-ncvx or composite"]
         }
         if placement.randomBefore {

@@ -38,7 +38,7 @@ public struct CompositeSampling: OracleStage {
         if !placement.isFirst {
             problems.append("'composite' replaces the exact gradient, so it must be the first oracle stage")
         }
-        if let family = placement.family, family.name != "composite" {
+        if let family = placement.family, !(family is CompositeFamily) {
             problems.append("the composite oracle needs family composite (it samples the inner values of a composite objective), not \(family.name)")
         }
         return problems
