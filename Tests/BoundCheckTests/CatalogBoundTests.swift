@@ -45,7 +45,7 @@ struct CatalogBoundTests {
     @Test("the standard catalog registers every built-in once, in report order, with F2-x in group F2")
     func standardCatalog() {
         let ids = Catalog.standard.bounds.map(\.id)
-        #expect(ids == ["AS-1", "AS-2", "F1", "F2", "F2-x", "M1", "EF-SGD", "EF21-NC", "EF21-PL"])
+        #expect(ids == ["AS-1", "AS-2", "F1", "F2", "F2-x", "M1", "EF-SGD", "EF21-NC", "EF21-PL", "M2", "dKGT"])
         #expect(Catalog.standard.group(ofBound: "F2-x") == "F2")
         #expect(Catalog.standard.selectBounds(["F2"]).map(\.id) == ["F2", "F2-x"])
         #expect(Catalog.standard.selectBounds(["F2-x"]).map(\.id) == ["F2-x"])
@@ -64,11 +64,13 @@ struct CatalogBoundTests {
         }
     }
 
-    @Test("EF-SGD alone prescribes its step; the others limit it")
+    @Test("EF-SGD and dKGT prescribe their steps; the others limit it")
     func stepRules() {
         for bound in Catalog.standard.bounds {
             if bound.id == "EF-SGD" {
                 #expect(bound.stepRule == .prescribes(formula: "1/√(T+1)"))
+            } else if bound.id == "dKGT" {
+                #expect(bound.stepRule == .prescribes(formula: "2/(L_ε + μ_ε)"))
             } else {
                 #expect(bound.stepRule == .limits, "\(bound.id)")
             }

@@ -49,7 +49,7 @@ struct FamilyListingTests {
     @Test("the standard catalog lists the five built-in families with their synopses, exactly as before")
     func standardText() {
         #expect(Catalog.standard.familyListText() == """
-              quadratic       ½(x − cᵢ)ᵀA(x − cᵢ); spectrum: {min, max, zeros, spacing: linear|log}, rotate: bool
+              quadratic       ½(x − cᵢ)ᵀA(x − cᵢ); spectrum: {min, max, zeros, spacing: linear|log|two-point}, rotate: bool
               pl-sine         Σ xⱼ² + 3 sin² xⱼ, tilted per worker; pl-constant: computed|published
               rational        Σ xⱼ²/(1 + xⱼ²), tilted per worker; bounded gradients
               logistic-ncvx   logistic loss + λ Σ xⱼ²/(1+xⱼ²); samples-per-worker, lambda; bounded gradients

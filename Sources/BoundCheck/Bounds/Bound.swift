@@ -36,6 +36,8 @@ public struct BoundContext: Sendable {
     /// The method's distortion at the start, G⁰ = (1/n) Σᵢ ‖gᵢ⁰ − ∇fᵢ(x⁰)‖² with exact gradients
     /// (``Method/initialDistortion(instance:)``; EF21's bounds), when the method has one.
     public var initialDistortion: Double? = nil
+    /// Whether the family guarantees f μ-strongly convex (dKGT), not only μ-PL.
+    public var stronglyConvex = false
 
     public var L: Double { constants[.L] ?? .nan }
     public var gamma: Double { method.gamma }

@@ -66,7 +66,8 @@ public enum BoundEvaluator {
             workerVariance: workers.map(\.noiseSigma2).max() ?? 0,
             workerVarianceIsConstant: workers.allSatisfy { $0.noiseM == 0 },
             firstGradientGap: nil, firstGradientNorm2: nil,
-            iterations: iterations, measuredSecondMoment: measuredSecondMoment)
+            iterations: iterations, measuredSecondMoment: measuredSecondMoment,
+            stronglyConvex: instance.family.guarantees.stronglyConvex)
         context.workerSmoothness = instance.problemConstants.workerSmoothness?.value
         context.initialDistortion = spec.settings.initialDistortion(instance: instance)
         if (spec.settings as? Sgdm)?.initialization == .firstGradient, instance.oracleConstants.deterministic {

@@ -41,6 +41,8 @@ public struct Catalog: Sendable {
         catalog.register(EFSGD())
         catalog.register(EF21NC())
         catalog.register(EF21PL())
+        catalog.register(M2())
+        catalog.register(DKGT())
         catalog.register(family: QuadraticFamily.self)
         catalog.register(family: PLSineFamily.self)
         catalog.register(family: RationalFamily.self)

@@ -9,18 +9,23 @@ public struct FamilyGuarantees: Sendable, Equatable {
     public var boundedGradients: Bool
     /// f* is known exactly; otherwise only a lower bound f_inf (gap bounds then do not apply).
     public var exactOptimum: Bool
+    /// f is μ-strongly convex with the computed μ (dKGT needs it; PL alone is weaker: a
+    /// quadratic with zero eigenvalues is PL but not strongly convex).
+    public var stronglyConvex: Bool
 
-    public init(smooth: Bool, pl: Bool, boundedGradients: Bool, exactOptimum: Bool) {
+    public init(smooth: Bool, pl: Bool, boundedGradients: Bool, exactOptimum: Bool, stronglyConvex: Bool = false) {
         self.smooth = smooth
         self.pl = pl
         self.boundedGradients = boundedGradients
         self.exactOptimum = exactOptimum
+        self.stronglyConvex = stronglyConvex
     }
 
-    /// "smooth, PL, bounded gradients, exact f*" (only what holds; "f_inf only" without f*).
+    /// "smooth, strongly convex, PL, bounded gradients, exact f*" (only what holds; "f_inf only" without f*).
     public var description: String {
         var parts: [String] = []
         if smooth { parts.append("smooth") }
+        if stronglyConvex { parts.append("strongly convex") }
         if pl { parts.append("PL") }
         if boundedGradients { parts.append("bounded gradients") }
         parts.append(exactOptimum ? "exact f*" : "f_inf only")

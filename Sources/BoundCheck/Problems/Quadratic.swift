@@ -122,29 +122,33 @@ final class QuadraticObjective: Objective, Sendable {
 /// **quadratic** — f = (1/n) Σᵢ ½(x − cᵢ)ᵀA(x − cᵢ) with a prescribed spectrum of A (`spectrum:
 /// {min, max, zeros, spacing}`, optionally `rotate`d by a random orthogonal matrix).
 ///
-/// Parameters: `spectrum: {min: > 0 (1), max: > 0 (10), zeros: ≥ 0 (0), spacing: linear|log}`
-/// with min ≤ max and zeros < d; `rotate: bool` (false), for d ≤ 400 (A is then dense).
+/// Parameters: `spectrum: {min: > 0 (1), max: > 0 (10), zeros: ≥ 0 (0), spacing:
+/// linear|log|two-point}` with min ≤ max and zeros < d (`two-point` puts every positive
+/// eigenvalue at min except the largest, at max); `rotate: bool` (false), for d ≤ 400 (A is
+/// then dense).
 ///
 /// Constants: L = λ_max(A) and μ = the smallest positive eigenvalue (from the spectrum, or by
 /// GSL for a rotated A), f* exact, B² = 1 and G² exact (a common A).
-/// Guarantees: smooth, PL, exact f*; gradients unbounded.
+/// Guarantees: smooth, PL, exact f*; strongly convex (with μ) when no eigenvalue is zero;
+/// gradients unbounded.
 public struct QuadraticFamily: ProblemFamily {
     public static let name = "quadratic"
-    public static let synopsis = "½(x − cᵢ)ᵀA(x − cᵢ); spectrum: {min, max, zeros, spacing: linear|log}, rotate: bool"
+    public static let synopsis = "½(x − cᵢ)ᵀA(x − cᵢ); spectrum: {min, max, zeros, spacing: linear|log|two-point}, rotate: bool"
     public static let parameterKeys = ["spectrum", "rotate"]
     /// A rotated A is dense, O(d²) per gradient: refused beyond this dimension.
     static let maximumRotatedDimension = 400
     var parameters: Parameters
 
     public init(minEigenvalue: Double = 1, maxEigenvalue: Double = 10, zeroEigenvalues: Int = 0,
-                logSpacing: Bool = false, rotate: Bool = false) {
+                logSpacing: Bool = false, rotate: Bool = false, twoPoint: Bool = false) {
         parameters = Parameters(minEigenvalue: minEigenvalue, maxEigenvalue: maxEigenvalue, zeroEigenvalues: zeroEigenvalues,
-                                logSpacing: logSpacing, rotate: rotate)
+                                logSpacing: logSpacing, rotate: rotate, twoPoint: twoPoint)
     }
 
     /// How the positive eigenvalues are spaced between min and max.
     enum Spacing: String, CaseIterable {
         case linear, log
+        case twoPoint = "two-point"
     }
 
     /// An invalid value is reported and its default used, so the rest of the file is still checked.
@@ -154,7 +158,9 @@ public struct QuadraticFamily: ProblemFamily {
             q.minEigenvalue = s.double("min", .positive, default: q.minEigenvalue) ?? q.minEigenvalue
             q.maxEigenvalue = s.double("max", .positive, default: q.maxEigenvalue) ?? q.maxEigenvalue
             q.zeroEigenvalues = s.int("zeros", .atLeast(0), default: 0) ?? 0
-            q.logSpacing = s.choice("spacing", default: Spacing.linear, what: "spacing") == .log
+            let spacing = s.choice("spacing", default: Spacing.linear, what: "spacing")
+            q.logSpacing = spacing == .log
+            q.twoPoint = spacing == .twoPoint
             if q.minEigenvalue > q.maxEigenvalue {
                 s.error("min (\(q.minEigenvalue)) must not exceed max (\(q.maxEigenvalue))")
             }
@@ -169,7 +175,11 @@ public struct QuadraticFamily: ProblemFamily {
         parameters = q
     }
 
-    public var guarantees: FamilyGuarantees { FamilyGuarantees(smooth: true, pl: true, boundedGradients: false, exactOptimum: true) }
+    /// Strongly convex exactly when A has no zero eigenvalue (μ is then λ_min(A)).
+    public var guarantees: FamilyGuarantees {
+        FamilyGuarantees(smooth: true, pl: true, boundedGradients: false, exactOptimum: true,
+                         stronglyConvex: parameters.zeroEigenvalues == 0)
+    }
 
     /// A rotated A is held dense, with its rotation while it is built.
     public func instanceDoubles(dimension: Int, workers: Int) -> Double {
@@ -187,15 +197,21 @@ public struct QuadraticFamily: ProblemFamily {
         var zeroEigenvalues = 0
         var logSpacing = false
         var rotate = false
+        /// Every positive eigenvalue at min except the largest, at max (`spacing: two-point`).
+        var twoPoint = false
     }
 
     /// The eigenvalues: `zeroEigenvalues` zeros, then min…max spaced linearly (or
-    /// geometrically), ascending.
+    /// geometrically, or min repeated with max last), ascending.
     static func spectrum(_ p: Parameters, dimension d: Int) -> [Double] {
         let positive = d - p.zeroEigenvalues
         var values = [Double](repeating: 0, count: p.zeroEigenvalues)
         for k in 0..<positive {
             let t = positive == 1 ? 1.0 : Double(k) / Double(positive - 1)
+            if p.twoPoint {
+                values.append(k == positive - 1 ? p.maxEigenvalue : p.minEigenvalue)
+                continue
+            }
             values.append(p.logSpacing
                 ? p.minEigenvalue * pow(p.maxEigenvalue / p.minEigenvalue, t)
                 : p.minEigenvalue + (p.maxEigenvalue - p.minEigenvalue) * t)
