@@ -1,5 +1,6 @@
 import Foundation
 import GSL
+import Synchronization
 
 /// The assumption probe (docs/theory.md §6): at points along the runs and around the start, it
 /// estimates the oracle's mean h(x) from fresh samples and measures the bias, the noise, μ, L,
@@ -25,24 +26,30 @@ public enum AssumptionProbe {
     ///   - boundComparisons: how many bound comparisons the report will make (they
     ///     share the Bonferroni correction); default: every stated checkpoint of every applicable
     ///     bound, which is at least what the runs give.
+    ///   - trajectories: each method's seed-0 points as the runs kept them
+    ///     (``trajectories(from:methods:)``); nil runs seed 0 again (same points, same bits).
+    ///   - jobs: threads measuring the points (each point has its own stream: same result for any).
     public static func run(_ prepared: PreparedExperiment, confidence: Double? = nil,
-                           settings: ProbeSettings = .standard, boundComparisons: Int? = nil) throws -> ProbeReport {
+                           settings: ProbeSettings = .standard, boundComparisons: Int? = nil,
+                           trajectories: [[ProbeTrajectoryPoint]]? = nil, jobs: Int = 1) throws -> ProbeReport {
         let instance = prepared.instance
         let deterministic = instance.oracleConstants.deterministic
         let level = confidence ?? prepared.spec.confidence
-        let locations = probeLocations(prepared, settings: settings)
-        let batches = deterministic ? 1 : max(settings.batches, 2)
-        // At most `settings.samples` per point, fewer (down to two per batch) when the probe would
-        // draw more oracle estimates than half of the runs do.
+        let locations = probeLocations(prepared, settings: settings, trajectories: trajectories)
         let runEstimates = prepared.profile.iterations * prepared.profile.seeds * max(prepared.methods.count, 1)
-        let budget = runEstimates / (2 * max(locations.count, 1))
-        let samples = deterministic ? 1 : max(2 * batches, min(settings.samples, budget) / batches * batches)
-        let perBatch = samples / batches
+        let (samples, batches, perBatch) = sampling(settings: settings, runEstimates: runEstimates,
+                                                    points: locations.count, deterministic: deterministic)
 
-        let measured = locations.enumerated().map { index, location in
-            measure(instance, at: location.x, label: location.label, methodID: location.methodID,
-                    pointIndex: index, batches: batches, perBatch: perBatch)
+        let slots = Mutex([Measurement?](repeating: nil, count: locations.count))
+        DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, locations.count))) { thread in
+            for index in stride(from: thread, to: locations.count, by: max(1, min(jobs, locations.count))) {
+                let location = locations[index]
+                let m = measure(instance, at: location.x, label: location.label, methodID: location.methodID,
+                                pointIndex: index, batches: batches, perBatch: perBatch)
+                slots.withLock { $0[index] = m }
+            }
         }
+        let measured = slots.withLock { $0.map { $0! } }
 
         let constants = instance.constants
         var notChecked: [String: String] = [:]

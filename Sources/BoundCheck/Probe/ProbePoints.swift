@@ -9,30 +9,52 @@ extension AssumptionProbe {
         var x: [Double]
     }
 
+    /// The checkpoint indices (into the run's checkpoints) where the probe takes its points along
+    /// each method's seed-0 run: `pointsPerMethod` evenly spread ones, the last included.
+    public static func trajectoryCheckpoints(count: Int, settings: ProbeSettings = .standard) -> [Int] {
+        guard count > 1, settings.pointsPerMethod > 0 else { return [] }
+        let points = min(settings.pointsPerMethod, count - 1)
+        return Array(Set((1...points).map { ($0 * (count - 1)) / points })).sorted()
+    }
+
+    /// Each method's seed-0 trajectory points, in method order, from the block results that ran
+    /// seed 0 (``Runner/run(_:instance:methods:profile:)`` keeps them); nil when one is missing.
+    public static func trajectories(from results: [BlockResult], methods: Int) -> [[ProbeTrajectoryPoint]]? {
+        var byMethod = [[ProbeTrajectoryPoint]?](repeating: nil, count: methods)
+        for r in results where r.seeds.contains(0) && r.item.method < methods { byMethod[r.item.method] = r.probePoints }
+        guard byMethod.allSatisfy({ $0 != nil }) else { return nil }
+        return byMethod.map { $0! }
+    }
+
     /// x⁰, points along each method's seed-0 run (the run's own stream, so they are points the
-    /// runs visited), and random points around x⁰ from the probe's stream.
-    static func probeLocations(_ prepared: PreparedExperiment, settings: ProbeSettings) -> [Location] {
+    /// runs visited), and random points around x⁰ from the probe's stream. The seed-0 points are
+    /// the ones the runs kept (`trajectories`) or, without them, from running seed 0 again —
+    /// the same deterministic run, so the same bits either way.
+    static func probeLocations(_ prepared: PreparedExperiment, settings: ProbeSettings,
+                               trajectories: [[ProbeTrajectoryPoint]]? = nil) -> [Location] {
         let instance = prepared.instance
         let firstID = prepared.methods.first?.id ?? ""
         var locations = [Location(label: "x⁰", methodID: firstID, x: instance.start)]
         let checkpoints = prepared.checkpoints
-        let wanted: [Int] = {
-            guard checkpoints.count > 1, settings.pointsPerMethod > 0 else { return [] }
-            let count = min(settings.pointsPerMethod, checkpoints.count - 1)
-            return Array(Set((1...count).map { ($0 * (checkpoints.count - 1)) / count })).sorted()
-        }()
-        for method in prepared.methods where !wanted.isEmpty {
-            let simulation = Simulation(instance: instance, method: method, iterations: prepared.profile.iterations,
-                                        checkpoints: checkpoints)
-            var captured: [(Int, [Double])] = []
-            simulation.checkpointObserver = { c, x in
-                if wanted.contains(c) { captured.append((c, Array(x))) }
+        let wanted = trajectoryCheckpoints(count: checkpoints.count, settings: settings)
+        for (m, method) in prepared.methods.enumerated() where !wanted.isEmpty {
+            let captured: [ProbeTrajectoryPoint]
+            if let trajectories, trajectories.indices.contains(m) {
+                captured = trajectories[m]
+            } else {
+                let simulation = Simulation(instance: instance, method: method, iterations: prepared.profile.iterations,
+                                            checkpoints: checkpoints)
+                var points: [ProbeTrajectoryPoint] = []
+                simulation.checkpointObserver = { c, x in
+                    if wanted.contains(c) { points.append(ProbeTrajectoryPoint(checkpoint: c, x: Array(x))) }
+                }
+                var scratch = [[RunningStatistics]](repeating: [RunningStatistics](repeating: RunningStatistics(), count: MetricIndex.all.count),
+                                                    count: checkpoints.count)
+                _ = simulation.run(seedIndex: 0, statistics: &scratch)
+                captured = points
             }
-            var scratch = [[RunningStatistics]](repeating: [RunningStatistics](repeating: RunningStatistics(), count: MetricIndex.all.count),
-                                                count: checkpoints.count)
-            _ = simulation.run(seedIndex: 0, statistics: &scratch)
-            for (c, x) in captured where !locations.contains(where: { $0.x == x }) {
-                locations.append(Location(label: "\(method.id) k=\(checkpoints[c])", methodID: method.id, x: x))
+            for point in captured where checkpoints.indices.contains(point.checkpoint) && !locations.contains(where: { $0.x == point.x }) {
+                locations.append(Location(label: "\(method.id) k=\(checkpoints[point.checkpoint])", methodID: method.id, x: point.x))
             }
         }
         let d = instance.dimension
@@ -95,4 +117,26 @@ extension AssumptionProbe {
                                bias2: average(bias2), variance: average(variance), h2: average(h2), workerGrad2: workerGrad2)
         return Measurement(point: point, x: x, gradient: gradient, bias2: bias2, variance: variance, h2: h2)
     }
+
+    // MARK: - How many samples
+
+    /// Samples per point and batches: R = min(`settings.samples`, max(16, ⌊runEstimates / (10 ·
+    /// points)⌋)), split into B = min(`settings.batches`, ⌊R/2⌋) batches of b = ⌊R/B⌋ (R = B·b).
+    /// So the probe draws at most a tenth of the oracle estimates the runs draw, and never fewer
+    /// than its t-test needs: b ≥ 2 for an unbiased within-batch variance, and B ≥ 8 batches
+    /// (7 degrees of freedom), with which the Bonferroni-corrected test still finds a violation
+    /// about twice the size the full 16 batches find (docs/verdicts.md); with 4 batches it would
+    /// take six times the size. A deterministic oracle: one draw.
+    static func sampling(settings: ProbeSettings, runEstimates: Int, points: Int,
+                         deterministic: Bool) -> (samples: Int, batches: Int, perBatch: Int) {
+        if deterministic { return (1, 1, 1) }
+        let budget = runEstimates / (10 * max(points, 1))
+        let wanted = max(min(settings.samples, budget), minimumSamples)
+        let batches = max(2, min(settings.batches, wanted / 2))
+        let perBatch = max(2, wanted / batches)
+        return (batches * perBatch, batches, perBatch)
+    }
+
+    /// The fewest draws per point: 8 batches of 2.
+    public static let minimumSamples = 16
 }

@@ -41,9 +41,10 @@ public enum ProbedAssumption: String, CaseIterable, Codable, Sendable {
 /// How much the probe samples.
 public struct ProbeSettings: Sendable, Equatable {
     /// R: fresh oracle draws per point at most (a deterministic oracle is drawn once); fewer,
-    /// down to two per batch, when the probe would draw more estimates than half the runs do.
+    /// down to 16 (8 batches of 2), so that the probe draws at most a tenth of the estimates the
+    /// runs draw (``AssumptionProbe/sampling(settings:runEstimates:points:deterministic:)``).
     public var samples = 128
-    /// The draws split into this many batches; the batch estimates feed the t-tests.
+    /// The draws split into at most this many batches; the batch estimates feed the t-tests.
     public var batches = 16
     /// Points taken along each method's seed-0 run (at evenly spread checkpoints).
     public var pointsPerMethod = 6
@@ -52,6 +53,19 @@ public struct ProbeSettings: Sendable, Equatable {
 
     public init() {}
     public static let standard = ProbeSettings()
+}
+
+/// A point of a method's seed-0 run the probe measures at: x at the run's checkpoint
+/// `checkpoint` (an index into its checkpoints). The run's work item keeps them, so the probe
+/// needs no run of its own, and they travel with the item through the cache and shard files.
+public struct ProbeTrajectoryPoint: Codable, Sendable, Equatable {
+    public var checkpoint: Int
+    public var x: [Double]
+
+    public init(checkpoint: Int, x: [Double]) {
+        self.checkpoint = checkpoint
+        self.x = x
+    }
 }
 
 /// What was measured at one probe point.
