@@ -42,7 +42,7 @@ public enum ProbedAssumption: String, CaseIterable, Codable, Sendable {
 public struct ProbeSettings: Sendable, Equatable {
     /// R: fresh oracle draws per point at most (a deterministic oracle is drawn once); fewer,
     /// down to 16 (8 batches of 2), so that the probe draws at most a tenth of the estimates the
-    /// runs draw (``AssumptionProbe/sampling(settings:runEstimates:points:deterministic:)``).
+    /// runs draw (the rule is in docs/verdicts.md).
     public var samples = 128
     /// The draws split into at most this many batches; the batch estimates feed the t-tests.
     public var batches = 16
