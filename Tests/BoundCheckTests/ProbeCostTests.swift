@@ -16,7 +16,7 @@ struct ProbeCostTests {
         methods:
           - {method: sgdm, beta: 0.5, step: 0.02}
           - {method: sgd, step: 0.02}
-        run: {iterations: 150, seeds: 3, checkpoints: 10}
+        run: {iterations: 150, seeds: 10, checkpoints: 10}
         """
 
     static func prepared() throws -> PreparedExperiment {
@@ -44,6 +44,28 @@ struct ProbeCostTests {
         let results = p.workItems.map { Runner.run($0, instance: p.instance, methods: p.methods, profile: p.profile) }
         for r in results { #expect(r.probePoints.isEmpty == !r.seeds.contains(0)) }
         #expect(AssumptionProbe.trajectories(from: results.filter { !$0.seeds.contains(0) }, methods: p.methods.count) == nil)
+    }
+
+    @Test("very short runs measure fewer points: first fewer per method (down to the last), then fewer random ones")
+    func pointsScaleWithShortRuns() throws {
+        let settings = ProbeSettings.standard
+        func counts(_ estimates: Int, methods: Int = 1) -> (perMethod: Int, random: Int) {
+            AssumptionProbe.pointCounts(settings: settings, runEstimates: estimates, methods: methods, deterministic: false)
+        }
+        // Benchmark (a) at 200 iterations × 4 seeds: 800 estimates pay for 5 points of 16 draws.
+        #expect(counts(800) == (2, 2))
+        #expect(counts(1_440) == (6, 2))             // 9 points × 16 draws × 10 = 1440: all of them
+        #expect(counts(80) == (1, 0))                // (a) at 20 iterations: x⁰ and the last point
+        #expect(counts(80, methods: 2) == (1, 0))
+        #expect(AssumptionProbe.pointCounts(settings: settings, runEstimates: 8, methods: 1, deterministic: true) == (6, 2))
+        // On a short run, the probe's points are a subset of the full set, the last of each
+        // method among them, and the kept trajectories give the same report as a rerun.
+        let short = try PreparedExperiment(spec: SpecLoader().load(
+            yaml: Self.yaml.replacingOccurrences(of: "iterations: 150, seeds: 10", with: "iterations: 20, seeds: 2"), file: "short.yaml"))
+        let results = short.workItems.map { Runner.run($0, instance: short.instance, methods: short.methods, profile: short.profile) }
+        let report = try AssumptionProbe.run(short, trajectories: AssumptionProbe.trajectories(from: results, methods: short.methods.count))
+        #expect(report == (try AssumptionProbe.run(short)))
+        #expect(report.points.map(\.label) == ["x⁰", "sgdm-1 k=20", "sgd-1 k=20"])
     }
 
     @Test("samples scale with the runs: at most a tenth of their estimates, at least 8 batches of 2, at most 128 in 16 batches")

@@ -37,6 +37,10 @@ extension AssumptionProbe {
         var locations = [Location(label: "x⁰", methodID: firstID, x: instance.start)]
         let checkpoints = prepared.checkpoints
         let wanted = trajectoryCheckpoints(count: checkpoints.count, settings: settings)
+        let runEstimates = prepared.profile.iterations * prepared.profile.seeds * max(prepared.methods.count, 1)
+        let (perMethod, randomPoints) = pointCounts(settings: settings, runEstimates: runEstimates,
+                                                    methods: prepared.methods.count,
+                                                    deterministic: instance.oracleConstants.deterministic)
         for (m, method) in prepared.methods.enumerated() where !wanted.isEmpty {
             let captured: [ProbeTrajectoryPoint]
             if let trajectories, trajectories.indices.contains(m) {
@@ -53,13 +57,16 @@ extension AssumptionProbe {
                 _ = simulation.run(seedIndex: 0, statistics: &scratch)
                 captured = points
             }
-            for point in captured where checkpoints.indices.contains(point.checkpoint) && !locations.contains(where: { $0.x == point.x }) {
+            // `perMethod` of them, evenly spread and the last always among them.
+            let chosen = perMethod >= captured.count ? captured
+                : (1...max(perMethod, 1)).map { captured[($0 * captured.count) / max(perMethod, 1) - 1] }
+            for point in chosen where checkpoints.indices.contains(point.checkpoint) && !locations.contains(where: { $0.x == point.x }) {
                 locations.append(Location(label: "\(method.id) k=\(checkpoints[point.checkpoint])", methodID: method.id, x: point.x))
             }
         }
         let d = instance.dimension
         let scale = max((Vec.normSquared(instance.start) / Double(d)).squareRoot(), 1)
-        for j in 0..<settings.randomPoints {
+        for j in 0..<randomPoints {
             var rng = RandomStream(key: StreamKey(problemSeed: instance.seed, purpose: .probe, seedIndex: 1 << 40, worker: j))
             let x = instance.start.map { $0 + scale * rng.nextGaussian() }
             locations.append(Location(label: "random \(j + 1)", methodID: firstID, x: x))
@@ -135,6 +142,22 @@ extension AssumptionProbe {
         let batches = max(2, min(settings.batches, wanted / 2))
         let perBatch = max(2, wanted / batches)
         return (batches * perBatch, batches, perBatch)
+    }
+
+    /// Trajectory points per method and random points: all of `settings` while the runs pay for
+    /// 16 draws at each (a tenth of their estimates), else fewer — first fewer points per method
+    /// (down to the last checkpoint's), then fewer random points (down to none) — so that on a
+    /// very short run the probe measures x⁰ and each method's last point rather than drawing many
+    /// times what the runs drew. A deterministic oracle draws once per point: all points.
+    static func pointCounts(settings: ProbeSettings, runEstimates: Int, methods: Int,
+                            deterministic: Bool) -> (perMethod: Int, random: Int) {
+        let full = (settings.pointsPerMethod, settings.randomPoints)
+        if deterministic || methods == 0 { return full }
+        let affordable = runEstimates / (10 * minimumSamples)
+        if 1 + methods * settings.pointsPerMethod + settings.randomPoints <= affordable { return full }
+        let perMethod = max(1, min(settings.pointsPerMethod, (affordable - 1 - settings.randomPoints) / methods))
+        let random = max(0, min(settings.randomPoints, affordable - 1 - methods * perMethod))
+        return (perMethod, random)
     }
 
     /// The fewest draws per point: 8 batches of 2.
