@@ -46,9 +46,10 @@ public struct ProbeSettings: Sendable, Equatable {
     public var samples = 128
     /// The draws split into at most this many batches; the batch estimates feed the t-tests.
     public var batches = 16
-    /// Points taken along each method's seed-0 run (at evenly spread checkpoints).
+    /// Points taken along each method's seed-0 run (at evenly spread checkpoints), at most:
+    /// fewer on a run too short to pay for 16 draws at each point (docs/verdicts.md).
     public var pointsPerMethod = 6
-    /// Points drawn around the start, x⁰ + s·N(0, I) with s = max(‖x⁰‖/√d, 1).
+    /// Points drawn around the start, x⁰ + s·N(0, I) with s = max(‖x⁰‖/√d, 1), at most (as above).
     public var randomPoints = 2
 
     public init() {}
