@@ -144,6 +144,7 @@ def main():
     ap.add_argument("--skip-suite", action="store_true", help="skip the curated suite (c)")
     ap.add_argument("--skip-full", action="store_true", help="skip the full profile of the curated suite")
     ap.add_argument("--skip-b", action="store_true", help="skip benchmark (b)")
+    ap.add_argument("--skip-memory", action="store_true", help="skip the peak-memory runs (2000 iterations, 16 seeds)")
     ap.add_argument("--out", default=os.path.join(HERE, "results.md"))
     ap.add_argument("--keep-raw", action="store_true", help="write every measurement to Benchmarks/.bench-raw.json as it comes")
     args = ap.parse_args()
@@ -151,6 +152,7 @@ def main():
     scratch = tempfile.mkdtemp(prefix="boundcheck-bench-")
     out = os.path.join(scratch, "out")
     quad = os.path.join(PROBLEMS, "bench-quadratic.yaml")
+    tiny = os.path.join(PROBLEMS, "bench-tiny.yaml")
     logi = os.path.join(PROBLEMS, "bench-logistic.yaml")
     suite = os.path.join(ROOT, "Problems")
     work_a = 10_000 * 16 * 200 * 4
@@ -181,7 +183,24 @@ def main():
         a["a-base-probe-j2"] = check(base, [quad], 2)
         a["a-base-j1"] = check(base, [quad], 1, ["--no-probe"])
         a["a-base-j2"] = check(base, [quad], 2, ["--no-probe"])
+    # (a) at 20 iterations: the probe's cost on a short run (it used to have a fixed floor).
+    quad20 = os.path.join(scratch, "bench-quadratic-20.yaml")
+    with open(quad) as f:
+        short = f.read().replace("iterations: 200", "iterations: 20").replace("name: bench-quadratic", "name: bench-quadratic-20")
+    with open(quad20, "w") as f:
+        f.write(short)
+    a["a20-probe-j2"] = check(binary, [quad20], 2)
+    a["a20-j2"] = check(binary, [quad20], 2, ["--no-probe"])
+    if base:
+        a["a20-base-probe-j2"] = check(base, [quad20], 2)
+        a["a20-base-j2"] = check(base, [quad20], 2, ["--no-probe"])
     groups.append((a, args.rounds))
+    # Start-up: a near-empty problem's `check` against `bounds` of the same file.
+    s0 = {"s-check": check(binary, [tiny], 1), "s-bounds": lambda: measure_rss([binary, "bounds", tiny])}
+    if base:
+        s0["s-base-check"] = check(base, [tiny], 1)
+        s0["s-base-bounds"] = lambda: measure_rss([base, "bounds", tiny])
+    groups.append((s0, 3 * args.rounds))
     if not args.skip_suite:
         c = {"c-quick-j1": check(binary, [suite], 1, ["--quick"]), "c-quick-j2": check(binary, [suite], 2, ["--quick"])}
         if not args.skip_full:
@@ -244,7 +263,7 @@ def main():
     memory_rows = []
     with open(quad) as f:
         text = f.read()
-    for label, b in [("this build", binary)] + ([(args.baseline_label, base)] if base else []):
+    for label, b in ([] if args.skip_memory else [("this build", binary)] + ([(args.baseline_label, base)] if base else [])):
         for iterations, seeds in [(200, 4), (2000, 4), (200, 16)]:
             variant = text.replace("run: {iterations: 200, seeds: 4, checkpoints: 20}",
                                    f"run: {{iterations: {iterations}, seeds: {seeds}, checkpoints: 20}}")
@@ -305,6 +324,16 @@ def main():
         lines += [row(f"(a) {bl}: plain `check`, --jobs 2", "a-base-probe-j2", work_a),
                   row(f"(a) {bl}: `--no-probe`, --jobs 1", "a-base-j1", work_a),
                   row(f"(a) {bl}: `--no-probe`, --jobs 2", "a-base-j2", work_a)]
+    lines += [row("(a) at 20 iterations: plain `check`, --jobs 2", "a20-probe-j2", work_a / 10),
+              row("(a) at 20 iterations: `--no-probe`, --jobs 2", "a20-j2", work_a / 10)]
+    if base:
+        lines += [row(f"(a) at 20 iterations, {bl}: plain `check`, --jobs 2", "a20-base-probe-j2", work_a / 10),
+                  row(f"(a) at 20 iterations, {bl}: `--no-probe`, --jobs 2", "a20-base-j2", work_a / 10)]
+    lines += [row("start-up: near-empty problem, `check`", "s-check", 0),
+              row("start-up: near-empty problem, `bounds`", "s-bounds", 0)]
+    if base:
+        lines += [row(f"start-up, {bl}: `check`", "s-base-check", 0),
+                  row(f"start-up, {bl}: `bounds`", "s-base-bounds", 0)]
     if not args.skip_b:
         lines += [row("(b) logistic-ncvx setup only (`boundcheck bounds`)", "b-setup", 0)]
         if have("b-c1"):
@@ -328,6 +357,11 @@ def main():
         lines += [f"- (a) {vs('`--no-probe` --jobs 1 against C, 1 thread (slower by):', 'a-j1', 'a-c1')} — target ≤ 1.5×",
                   f"- (a) {vs('`--no-probe` --jobs 2 against C, 2 threads (slower by):', 'a-j2', 'a-c2')} — target ≤ 1.5×"]
     lines += [f"- (a) {vs('the probe: plain `check` against `--no-probe`, --jobs 2 (slower by):', 'a-probe-j2', 'a-j2')} — target CPU ≤ 1.15×",
+              f"- (a) {vs('the probe at 20 iterations: plain `check` against `--no-probe`, --jobs 2 (slower by):', 'a20-probe-j2', 'a20-j2')}",
+              f"- start-up: near-empty `check` {1000 * (med(times['s-check']) - med(times['s-bounds'])):.0f} ms slower than `bounds` "
+              f"(medians {1000 * med(times['s-check']):.0f} / {1000 * med(times['s-bounds']):.0f} ms)" +
+              (f"; {bl}: {1000 * (med(times['s-base-check']) - med(times['s-base-bounds'])):.0f} ms "
+               f"({1000 * med(times['s-base-check']):.0f} / {1000 * med(times['s-base-bounds']):.0f} ms)" if base else ""),
               f"- (a) {vs('scaling 1 → 2 jobs (`--no-probe`):', 'a-j1', 'a-j2')}"]
     if have("a-c1"):
         lines += [f"- (a) {vs('C reference scaling 1 → 2 threads:', 'a-c1', 'a-c2')}"]
@@ -345,6 +379,8 @@ def main():
     if base:
         lines += ["", f"This build against {bl} (> 1: this build is faster; CPU and peak RSS ratios beside):", ""]
         pairs = [("(a) plain `check` --jobs 2", "a-base-probe-j2", "a-probe-j2"),
+                 ("(a) at 20 iterations, plain `check` --jobs 2", "a20-base-probe-j2", "a20-probe-j2"),
+                 ("start-up: near-empty `check`", "s-base-check", "s-check"),
                  ("(a) `--no-probe` --jobs 1", "a-base-j1", "a-j1"),
                  ("(a) `--no-probe` --jobs 2", "a-base-j2", "a-j2")]
         if not args.skip_b:
@@ -366,6 +402,8 @@ def main():
         "| build | iterations | seeds | wall | CPU | peak RSS |",
         "|---|---|---|---|---|---|",
     ] + [f"| {l} | {i} | {s} | {t:.2f} s | {c:.2f} s | {m:.1f} MiB |" for l, i, s, t, c, m in memory_rows] + [""]
+    if not memory_rows:
+        lines = lines[:-6] + [""]
     with open(args.out, "w") as f:
         f.write("\n".join(lines))
     print("\n".join(lines))

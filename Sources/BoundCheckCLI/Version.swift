@@ -7,19 +7,9 @@ enum VersionInfo {
     /// The `--version` line.
     static func line() -> String { BoundCheckVersion.line(commit: gitCommit()) }
 
-    static func gitCommit() -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "rev-parse", "--short", "HEAD"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return "unknown" }
-        process.waitUntilExit()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        return process.terminationStatus == 0 && !text.isEmpty ? text : "unknown"
-    }
+    /// The commit of the working folder's repository, read from its files (no `git` process);
+    /// "unknown" outside a repository or when the files cannot be read.
+    static func gitCommit() -> String { GitCommit.short() }
 
     static let toolchain: String = {
         #if swift(>=6.3)

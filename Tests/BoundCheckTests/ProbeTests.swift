@@ -10,7 +10,7 @@ struct ProbeTests {
         try PreparedExperiment(spec: SpecLoader().load(yaml: yaml, file: "probe-test.yaml"))
     }
 
-    static func quadratic(seed: Int = 5, oracle: String, extra: String = "") -> String {
+    static func quadratic(seed: Int = 5, oracle: String, extra: String = "", seeds: Int = 4) -> String {
         """
         name: probe-test
         seed: \(seed)
@@ -19,7 +19,7 @@ struct ProbeTests {
         methods:
           - {method: sgdm, beta: 0.5, step: 0.02}
           - {method: sgd, step: 0.02}
-        run: {iterations: 200, seeds: 4, checkpoints: 12}
+        run: {iterations: 200, seeds: \(seeds), checkpoints: 12}
         \(extra)
         """
     }
@@ -55,7 +55,13 @@ struct ProbeTests {
 
     @Test("a too-small declared σ² is caught by the A5 t-test")
     func varianceCaught() throws {
-        let report = try AssumptionProbe.run(Self.prepared(Self.quadratic(oracle: "[{gaussian-noise: {variance: 3}}]", extra: "constants: {sigma2: 0.1}")))
+        // A short run (4 seeds) gives the probe its fewest draws (8 batches of 2): still caught.
+        let short = try AssumptionProbe.run(Self.prepared(Self.quadratic(oracle: "[{gaussian-noise: {variance: 3}}]", extra: "constants: {sigma2: 0.1}")))
+        #expect(short.batches == 8 && short.samples == 16)
+        #expect(Self.check(short, "A5")?.verdict == .violated)
+        // 40 seeds give it 96 draws (16 batches of 6), and a measured σ² close to the truth.
+        let report = try AssumptionProbe.run(Self.prepared(Self.quadratic(oracle: "[{gaussian-noise: {variance: 3}}]", extra: "constants: {sigma2: 0.1}", seeds: 40)))
+        #expect(report.batches == 16 && report.samples == 96)
         #expect(Self.check(report, "A5")?.verdict == .violated)
         // Aggregate σ² = 3/n = 1; the lower confidence limit is somewhat below it.
         let needed = Self.check(report, "A5")?.measured["sigma2 given M"] ?? 0

@@ -11,6 +11,12 @@ enum Compressors {
     /// branch-free pass copies those into `scratch`, and T is selected among them. When fewer
     /// than k make it (an unlucky sample) it falls back to selecting over all of |u|. Either way
     /// T is the exact k-th largest, so the result does not depend on the sample.
+    ///
+    /// Otherwise, when the smaller side is short — k, or the d − k + 1 smallest magnitudes when
+    /// k is close to d — T is the top of a bounded heap of that side built in one pass over u
+    /// (most entries fail a single compare with the heap's top), not a quickselect over all of
+    /// |u|. Quickselect over all of |u| remains for the rest and whenever u holds NaN, so every
+    /// path gives the same T and the same kept set.
     static func topK(_ u: UnsafeMutableBufferPointer<Double>, k: Int, scratch: UnsafeMutableBufferPointer<Double>) {
         let d = u.count
         if k >= d { return }
@@ -21,6 +27,8 @@ enum Compressors {
         var candidates = 0
         if d >= 2048 && k * 8 <= d {
             threshold = sampledThreshold(u, k: k, scratch: scratch, candidates: &candidates)
+        } else if useHeap(d: d, k: k), heapTopK(u, k: k, scratch: scratch) {
+            return
         }
         if threshold.isNaN {
             for i in 0..<d { scratch[i] = abs(u[i]) }
@@ -34,6 +42,14 @@ enum Compressors {
             above &+= a > threshold ? 1 : 0
             atOrAbove &+= a >= threshold ? 1 : 0
         }
+        keep(u, k: k, threshold: threshold, above: above, atOrAbove: atOrAbove)
+    }
+
+    /// Zeroes all but the k entries of largest magnitude, given T (the k-th largest magnitude)
+    /// and how many magnitudes are above T and at or above it; ties at T keep the lowest indices.
+    @inline(__always)
+    private static func keep(_ u: UnsafeMutableBufferPointer<Double>, k: Int, threshold: Double, above: Int, atOrAbove: Int) {
+        let d = u.count
         if atOrAbove == k {
             // No ties to break: keep exactly what is at or above T (branch-free).
             for i in 0..<d { u[i] = abs(u[i]) >= threshold ? u[i] : 0 }
@@ -46,6 +62,95 @@ enum Compressors {
             if a == threshold && equalToKeep > 0 { equalToKeep -= 1; continue }
             u[i] = 0
         }
+    }
+
+    /// Whether the heap beats quickselect over all of |u| (measured on random vectors, d ≤ 2000):
+    /// its cost grows like h·(1 + ln(d/h))·log h for a side of h entries.
+    @inline(__always)
+    static func useHeap(d: Int, k: Int) -> Bool {
+        let h = min(k, d - k + 1)
+        return h <= 16 || h * 16 <= d
+    }
+
+    /// Top-K through a bounded heap of the smaller side, in two passes over u (the heap, then
+    /// the keep); false, with u untouched, when u holds NaN (the caller then selects over all
+    /// of |u|, exactly as before).
+    ///
+    /// For k ≤ d − k + 1 a min-heap keeps the k largest magnitudes: T, the k-th largest, is its
+    /// top, every magnitude above T is in it, and the keep pass keeps those and the first
+    /// k − above equal to T. Otherwise a min-heap of −|uᵢ| keeps the h = d − k + 1 smallest
+    /// magnitudes: T, the h-th smallest, is minus its top (negation is exact), every magnitude
+    /// below T is in it, and a backward pass drops those and the last d − k − below equal to T.
+    /// Either way the kept set is the one selection gives. Uses scratch[0..<h].
+    static func heapTopK(_ u: UnsafeMutableBufferPointer<Double>, k: Int,
+                         scratch: UnsafeMutableBufferPointer<Double>) -> Bool {
+        let d = u.count
+        let largest = k <= d - k + 1
+        let h = largest ? k : d - k + 1
+        let sign: Double = largest ? 1 : -1
+        var sawNaN = false
+        // The first h values, heapified bottom-up.
+        for i in 0..<h {
+            let v = sign * abs(u[i])
+            sawNaN = sawNaN || v.isNaN
+            scratch[i] = v
+        }
+        if h > 1 {
+            var start = h / 2 - 1
+            while start >= 0 {
+                siftDown(scratch, from: start, value: scratch[start], count: h)
+                start -= 1
+            }
+        }
+        var top = scratch[0]
+        for i in h..<d {
+            let v = sign * abs(u[i])
+            sawNaN = sawNaN || v.isNaN
+            if v > top {
+                siftDown(scratch, from: 0, value: v, count: h)
+                top = scratch[0]
+            }
+        }
+        if sawNaN { return false }
+        let threshold = sign * top
+        // Heap entries strictly beyond T: above T (largest side) or below it (smallest side).
+        var beyond = 0
+        for i in 0..<h { beyond &+= scratch[i] > top ? 1 : 0 }
+        if largest {
+            var ties = k - beyond
+            for i in 0..<d {
+                let a = abs(u[i])
+                let tie = a == threshold && ties > 0
+                ties &-= tie ? 1 : 0
+                u[i] = a > threshold || tie ? u[i] : 0
+            }
+        } else {
+            var drops = d - k - beyond
+            var i = d - 1
+            while i >= 0 {
+                let a = abs(u[i])
+                let tie = a == threshold && drops > 0
+                drops &-= tie ? 1 : 0
+                u[i] = a < threshold || tie ? 0 : u[i]
+                i -= 1
+            }
+        }
+        return true
+    }
+
+    /// Places `value` at `i` of the min-heap `heap[0..<count]`, moving smaller children up.
+    @inline(__always)
+    private static func siftDown(_ heap: UnsafeMutableBufferPointer<Double>, from i: Int, value: Double, count: Int) {
+        var i = i
+        while true {
+            let left = 2 * i + 1
+            if left >= count { break }
+            let smaller = left + 1 < count && heap[left + 1] < heap[left] ? left + 1 : left
+            if heap[smaller] >= value { break }
+            heap[i] = heap[smaller]
+            i = smaller
+        }
+        heap[i] = value
     }
 
     /// T = the k-th largest |uᵢ| found among candidates at or above a sampled threshold, or NaN

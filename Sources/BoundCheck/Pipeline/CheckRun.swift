@@ -29,7 +29,7 @@ public struct CheckRequest: Sendable {
     public var shard: Shard?
     /// Take finished work items from the cache instead of running them again.
     public var resume: Bool
-    /// Run the assumption probe alongside the runs (an unsharded run only).
+    /// Run the assumption probe after the runs, at their seed-0 points (an unsharded run only).
     public var probe: Bool
     /// Provenance of the reports: the commit and toolchain of the build.
     public var commit: String
@@ -59,7 +59,7 @@ public enum CheckOutcome {
 }
 
 /// The pipeline of `boundcheck check` and `boundcheck merge` from prepared experiments to
-/// judged results: the cache and resume, shards, the probe overlapping the runs, judging.
+/// judged results: the cache and resume, shards, the probe at the runs' points, judging.
 /// Values in, values out: it prints nothing and exits nothing; progress and notes go to the
 /// `events` sink, and any error it throws is an internal failure (bad input is refused
 /// before, by ``ProblemFiles``, ``WorkCache/open(prune:)`` and ``ClaimedOutput``).
@@ -77,14 +77,8 @@ public enum CheckRun {
         for (index, p) in prepared.enumerated() {
             let started = Date()
             events(.began(problem: p.spec.name))
-            // The probe needs no run results: it is one more task for the runner's threads.
-            let probe = SharedValue<Result<ProbeReport, Error>?>(nil)
-            var probeTask: (@Sendable () -> Void)?
-            if shard == nil && request.probe {
-                probeTask = { probe.value = Result { try AssumptionProbe.run(p, confidence: confidence) } }
-            }
             let run = Experiment.runItems(p, items: owned[index], jobs: request.jobs, cache: cache, resume: request.resume,
-                                          alongside: probeTask) { done, total in
+                                          alongside: nil) { done, total in
                 events(.progress(done: done, total: total))
             }
             events(.ranAll(problem: p.spec.name))
@@ -95,7 +89,14 @@ public enum CheckRun {
                 continue
             }
             let traces = Runner.merge(run.results, methods: p.methods, profile: p.profile)
-            let result = try Experiment.judge(p, traces: traces, probe: try probe.value?.get(), confidence: confidence,
+            // The probe measures at points of the runs' own first-seed trajectories (kept by the work
+            // items, cached with them), after the runs, its points spread over the jobs.
+            let probe = request.probe
+                ? try AssumptionProbe.run(p, confidence: confidence,
+                                          trajectories: AssumptionProbe.trajectories(from: run.results, methods: p.methods.count),
+                                          jobs: request.jobs)
+                : nil
+            let result = try Experiment.judge(p, traces: traces, probe: probe, confidence: confidence,
                                               strict: request.settings.strict, only: request.settings.only,
                                               selection: request.settings.selection)
             let provenance = Provenance(commit: request.commit, toolchain: request.toolchain,
@@ -111,13 +112,15 @@ public enum CheckRun {
     }
 
     /// Judges merged shards exactly as an unsharded run judges its own: the probe samples its
-    /// own streams (not the runs'), so it is done here, once per problem file.
+    /// own streams (not the runs'), at the seed-0 points the shards kept, so it is done here,
+    /// once per problem file.
     public static func judge(_ merged: MergedRun, commit: String, toolchain: String,
                              events: (CheckEvent) -> Void) throws -> [ReportPage] {
         let settings = merged.settings
         var pages: [ReportPage] = []
         for problem in merged.problems {
-            let probe = try AssumptionProbe.run(problem.prepared, confidence: settings.confidence)
+            let probe = try AssumptionProbe.run(problem.prepared, confidence: settings.confidence,
+                                                trajectories: problem.probeTrajectories)
             let result = try Experiment.judge(problem.prepared, traces: problem.traces, probe: probe, confidence: settings.confidence,
                                               strict: settings.strict, only: settings.only, selection: settings.selection)
             pages.append((result, Provenance(commit: commit, toolchain: toolchain, wallTimeSeconds: problem.seconds)))

@@ -38,8 +38,9 @@ public struct CheckSettings: Codable, Sendable, Equatable, CustomStringConvertib
 /// the shard files (they can come from another machine as CI artifacts).
 public struct ShardFile: Codable, Sendable {
     /// 2: the file carries the SHA-256 of its content (``Checksummed``); 3: block results also
-    /// carry per-seed checkpoint values (the distribution-free verdict needs them).
-    public static let currentFormat = 3
+    /// carry per-seed checkpoint values (the distribution-free verdict needs them); 4: the block
+    /// of seed 0 carries the probe's points of its trajectory.
+    public static let currentFormat = 4
 
     public struct Problem: Codable, Sendable {
         public var name: String
@@ -109,6 +110,8 @@ public struct MergedRun {
         public var traces: [MethodTrace]
         /// Sum over shards of the seconds spent on this problem's items.
         public var seconds: Double
+        /// Each method's seed-0 points for the probe, as the shard that ran seed 0 kept them.
+        public var probeTrajectories: [[ProbeTrajectoryPoint]]? = nil
     }
 
     public var settings: CheckSettings
@@ -165,7 +168,8 @@ public struct MergedRun {
             }
             let blocks = expected.map { byItem[$0]! }
             merged.append(Problem(prepared: prepared, traces: Runner.merge(blocks, methods: prepared.methods, profile: prepared.profile),
-                                  seconds: seconds))
+                                  seconds: seconds,
+                                  probeTrajectories: AssumptionProbe.trajectories(from: blocks, methods: prepared.methods.count)))
         }
         // A sweep's cells share one Bonferroni family, as in an unsharded run.
         for (i, p) in PreparedExperiment.sharingSweepFamilies(merged.map(\.prepared)).enumerated() { merged[i].prepared = p }

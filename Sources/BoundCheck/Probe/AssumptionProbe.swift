@@ -1,125 +1,6 @@
 import Foundation
 import GSL
-
-/// The assumptions of docs/theory.md §3 the probe measures, each with the constants it tests. A bound
-/// lists the ones it relies on (``Bound/assumptions``); when the probe contradicts one, the
-/// bound's verdict is *unsupported*.
-public enum ProbedAssumption: String, CaseIterable, Codable, Sendable {
-    case lowerBound = "A1", smoothness = "A2", pl = "A3", bias = "A4", variance = "A5", heterogeneity = "A6"
-
-    /// The constants whose declared (or computed) values the check tests.
-    public var constants: [ConstantName] {
-        switch self {
-        case .lowerBound: [.fstar, .D0]
-        case .smoothness: [.L]
-        case .pl: [.mu]
-        case .bias: [.m, .zeta2]
-        case .variance: [.M, .sigma2]
-        case .heterogeneity: [.B2, .G2]
-        }
-    }
-
-    public var statement: String {
-        switch self {
-        case .lowerBound: "f(x) ≥ f*"
-        case .smoothness: "‖∇f(x) − ∇f(y)‖ ≤ L‖x − y‖"
-        case .pl: "½‖∇f(x)‖² ≥ μ(f(x) − f*)"
-        case .bias: "‖h − ∇f‖² ≤ m‖∇f‖² + ζ²"
-        case .variance: "E‖g − h‖² ≤ M‖h‖² + σ²"
-        case .heterogeneity: "(1/n) Σᵢ ‖∇fᵢ‖² ≤ B²‖∇f‖² + G²"
-        }
-    }
-
-    /// The assumptions whose constants appear among `variables` (for user bounds).
-    public static func using(_ variables: Set<String>) -> Set<String> {
-        Set(allCases.filter { !variables.isDisjoint(with: $0.constants.map(\.rawValue)) }.map(\.rawValue))
-    }
-}
-
-/// How much the probe samples.
-public struct ProbeSettings: Sendable, Equatable {
-    /// R: fresh oracle draws per point at most (a deterministic oracle is drawn once); fewer,
-    /// down to two per batch, when the probe would draw more estimates than half the runs do.
-    public var samples = 128
-    /// The draws split into this many batches; the batch estimates feed the t-tests.
-    public var batches = 16
-    /// Points taken along each method's seed-0 run (at evenly spread checkpoints).
-    public var pointsPerMethod = 6
-    /// Points drawn around the start, x⁰ + s·N(0, I) with s = max(‖x⁰‖/√d, 1).
-    public var randomPoints = 2
-
-    public init() {}
-    public static let standard = ProbeSettings()
-}
-
-/// What was measured at one probe point.
-public struct ProbePoint: Codable, Sendable, Equatable {
-    /// Where the point comes from ("x⁰", "sgdm-1 k=120", "random 1").
-    public var label: String
-    /// Which method's γ and β user assumptions see at this point.
-    public var methodID: String
-    public var grad2: Double
-    /// f(x) − f* (or − f_inf when only a lower bound is known).
-    public var gap: Double
-    /// Unbiased estimates from the fresh samples (docs/theory.md §6): ‖b‖², V = E‖g − h‖², ‖h‖².
-    public var bias2: Double
-    public var variance: Double
-    public var h2: Double
-    /// (1/n) Σᵢ ‖∇fᵢ(x)‖².
-    public var workerGrad2: Double
-}
-
-public enum AssumptionVerdict: String, Codable, Sendable, Equatable {
-    case holds, violated
-    /// The assumption's condition cannot be evaluated (division by zero, a domain error): fails
-    /// the report whatever `expect` says.
-    case error
-}
-
-/// One assumption check: a catalog assumption (A1–A6) or a user `assumptions` entry.
-public struct AssumptionCheck: Codable, Sendable, Equatable {
-    public var id: String
-    public var statement: String
-    /// `theory` for A1–A6, `user` for the file's `assumptions`.
-    public var kind: String
-    public var verdict: AssumptionVerdict
-    public var declared: [String: Double]
-    /// The smallest constants the data need, next to the declared ones: for noisy estimates the
-    /// largest lower confidence limit over the points (noise alone does not inflate them).
-    public var measured: [String: Double]
-    /// How the comparison was made (exact, or the t-test with its correction).
-    public var test: String
-    public var reason: String
-    public var expected: AssumptionVerdict?
-    public var fails: Bool
-    /// Beside ``measured`` (statistical checks only): the largest upper confidence limit over
-    /// the points, under the same keys — a declared value at least this large is not
-    /// contradicted at the probe's confidence (docs/problem-files.md, "Testing a conjecture sharply").
-    public var measuredUpper: [String: Double]? = nil
-}
-
-/// The probe's findings for one problem file.
-public struct ProbeReport: Codable, Sendable, Equatable {
-    public var samples: Int
-    public var batches: Int
-    public var confidence: Double
-    /// Statistical comparisons the probe made.
-    public var comparisons: Int
-    /// The Bonferroni divisor of its t-tests: its own comparisons plus the report's bound
-    /// comparisons, so that bounds and assumptions together keep the report's family-wise
-    /// false-alarm rate at most 1 − confidence.
-    public var bonferroni: Int
-    public var points: [ProbePoint]
-    public var checks: [AssumptionCheck]
-    /// Catalog assumptions not checked, with why.
-    public var notChecked: [String: String]
-
-    /// Ids of the assumptions the data contradict: catalog ones (A1–A6) and the file's own
-    /// (a user bound's `relies-on` names them).
-    public var contradicted: Set<String> {
-        Set(checks.filter { $0.verdict == .violated }.map(\.id))
-    }
-}
+import Synchronization
 
 /// The assumption probe (docs/theory.md §6): at points along the runs and around the start, it
 /// estimates the oracle's mean h(x) from fresh samples and measures the bias, the noise, μ, L,
@@ -145,24 +26,30 @@ public enum AssumptionProbe {
     ///   - boundComparisons: how many bound comparisons the report will make (they
     ///     share the Bonferroni correction); default: every stated checkpoint of every applicable
     ///     bound, which is at least what the runs give.
+    ///   - trajectories: each method's seed-0 points as the runs kept them
+    ///     (``trajectories(from:methods:)``); nil runs seed 0 again (same points, same bits).
+    ///   - jobs: threads measuring the points (each point has its own stream: same result for any).
     public static func run(_ prepared: PreparedExperiment, confidence: Double? = nil,
-                           settings: ProbeSettings = .standard, boundComparisons: Int? = nil) throws -> ProbeReport {
+                           settings: ProbeSettings = .standard, boundComparisons: Int? = nil,
+                           trajectories: [[ProbeTrajectoryPoint]]? = nil, jobs: Int = 1) throws -> ProbeReport {
         let instance = prepared.instance
         let deterministic = instance.oracleConstants.deterministic
         let level = confidence ?? prepared.spec.confidence
-        let locations = probeLocations(prepared, settings: settings)
-        let batches = deterministic ? 1 : max(settings.batches, 2)
-        // At most `settings.samples` per point, fewer (down to two per batch) when the probe would
-        // draw more oracle estimates than half of the runs do.
+        let locations = probeLocations(prepared, settings: settings, trajectories: trajectories)
         let runEstimates = prepared.profile.iterations * prepared.profile.seeds * max(prepared.methods.count, 1)
-        let budget = runEstimates / (2 * max(locations.count, 1))
-        let samples = deterministic ? 1 : max(2 * batches, min(settings.samples, budget) / batches * batches)
-        let perBatch = samples / batches
+        let (samples, batches, perBatch) = sampling(settings: settings, runEstimates: runEstimates,
+                                                    points: locations.count, deterministic: deterministic)
 
-        let measured = locations.enumerated().map { index, location in
-            measure(instance, at: location.x, label: location.label, methodID: location.methodID,
-                    pointIndex: index, batches: batches, perBatch: perBatch)
+        let slots = Mutex([Measurement?](repeating: nil, count: locations.count))
+        DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, locations.count))) { thread in
+            for index in stride(from: thread, to: locations.count, by: max(1, min(jobs, locations.count))) {
+                let location = locations[index]
+                let m = measure(instance, at: location.x, label: location.label, methodID: location.methodID,
+                                pointIndex: index, batches: batches, perBatch: perBatch)
+                slots.withLock { $0[index] = m }
+            }
         }
+        let measured = slots.withLock { $0.map { $0! } }
 
         let constants = instance.constants
         var notChecked: [String: String] = [:]
@@ -401,167 +288,4 @@ public enum AssumptionProbe {
         return ProbeReport(samples: samples, batches: batches, confidence: level, comparisons: statistical, bonferroni: divisor,
                            points: points, checks: checks, notChecked: notChecked)
     }
-
-    // MARK: - Points
-
-    struct Location {
-        var label: String
-        var methodID: String
-        var x: [Double]
-    }
-
-    /// x⁰, points along each method's seed-0 run (the run's own stream, so they are points the
-    /// runs visited), and random points around x⁰ from the probe's stream.
-    static func probeLocations(_ prepared: PreparedExperiment, settings: ProbeSettings) -> [Location] {
-        let instance = prepared.instance
-        let firstID = prepared.methods.first?.id ?? ""
-        var locations = [Location(label: "x⁰", methodID: firstID, x: instance.start)]
-        let checkpoints = prepared.checkpoints
-        let wanted: [Int] = {
-            guard checkpoints.count > 1, settings.pointsPerMethod > 0 else { return [] }
-            let count = min(settings.pointsPerMethod, checkpoints.count - 1)
-            return Array(Set((1...count).map { ($0 * (checkpoints.count - 1)) / count })).sorted()
-        }()
-        for method in prepared.methods where !wanted.isEmpty {
-            let simulation = Simulation(instance: instance, method: method, iterations: prepared.profile.iterations,
-                                        checkpoints: checkpoints)
-            var captured: [(Int, [Double])] = []
-            simulation.checkpointObserver = { c, x in
-                if wanted.contains(c) { captured.append((c, Array(x))) }
-            }
-            var scratch = [[RunningStatistics]](repeating: [RunningStatistics](repeating: RunningStatistics(), count: MetricIndex.all.count),
-                                                count: checkpoints.count)
-            _ = simulation.run(seedIndex: 0, statistics: &scratch)
-            for (c, x) in captured where !locations.contains(where: { $0.x == x }) {
-                locations.append(Location(label: "\(method.id) k=\(checkpoints[c])", methodID: method.id, x: x))
-            }
-        }
-        let d = instance.dimension
-        let scale = max((Vec.normSquared(instance.start) / Double(d)).squareRoot(), 1)
-        for j in 0..<settings.randomPoints {
-            var rng = RandomStream(key: StreamKey(problemSeed: instance.seed, purpose: .probe, seedIndex: 1 << 40, worker: j))
-            let x = instance.start.map { $0 + scale * rng.nextGaussian() }
-            locations.append(Location(label: "random \(j + 1)", methodID: firstID, x: x))
-        }
-        return locations
-    }
-
-    // MARK: - Measurement
-
-    /// A point's exact quantities and per-batch estimates.
-    struct Measurement {
-        var point: ProbePoint
-        var x: [Double]
-        var gradient: [Double]
-        var bias2: [Double]
-        var variance: [Double]
-        var h2: [Double]
-    }
-
-    static func measure(_ instance: Instance, at x: [Double], label: String, methodID: String, pointIndex: Int,
-                        batches: Int, perBatch: Int) -> Measurement {
-        let objective = instance.objective
-        let n = instance.workers, d = instance.dimension
-        var workerGrad2 = 0.0
-        for i in 0..<n { workerGrad2 += Vec.normSquared(objective.workerGradient(i, at: x)) }
-        workerGrad2 /= Double(n)
-        let estimator = Simulation(instance: instance,
-                                   method: ResolvedMethod(MethodSpec(id: "probe", settings: Sgd(), step: .fixed(1)), gamma: 1, stepRule: ""),
-                                   iterations: 0, checkpoints: [0])
-        estimator.reset(seedIndex: pointIndex, purpose: .probe)
-        var gradient: [Double] = []
-        var bias2: [Double] = [], variance: [Double] = [], h2: [Double] = []
-        for _ in 0..<batches {
-            // Welford over the batch: the mean vector and Σ‖g − ḡ‖².
-            var mean = [Double](repeating: 0, count: d)
-            var m2 = 0.0
-            for r in 0..<perBatch {
-                let (exact, g) = estimator.estimate(at: x)
-                gradient = exact
-                let count = Double(r + 1)
-                for j in 0..<d {
-                    let delta = g[j] - mean[j]
-                    mean[j] += delta / count
-                    m2 += delta * (g[j] - mean[j])
-                }
-            }
-            let v = perBatch > 1 ? m2 / Double(perBatch - 1) : 0
-            variance.append(v)
-            bias2.append(distanceSquared(mean, gradient) - v / Double(perBatch))
-            h2.append(Vec.normSquared(mean) - v / Double(perBatch))
-        }
-        let average = { (values: [Double]) in values.reduce(0, +) / Double(values.count) }
-        let point = ProbePoint(label: label, methodID: methodID, grad2: Vec.normSquared(gradient),
-                               gap: objective.value(at: x) - (instance.constants[.fstar] ?? 0),
-                               bias2: average(bias2), variance: average(variance), h2: average(h2), workerGrad2: workerGrad2)
-        return Measurement(point: point, x: x, gradient: gradient, bias2: bias2, variance: variance, h2: h2)
-    }
-
-    // MARK: - The test
-
-    struct StatisticalTest {
-        var confidence: Double
-        var comparisons: Int
-        var batches: Int
-
-        struct Violation {
-            var label: String
-            var mean: Double
-            var lower: Double
-        }
-
-        /// The one-sided Student-t quantile with the Bonferroni correction (0 for one batch).
-        func quantile() throws -> Double {
-            batches > 1
-                ? try GSL.studentTQuantile(1 - (1 - confidence) / Double(comparisons), degreesOfFreedom: Double(batches - 1))
-                : 0
-        }
-
-        /// The lower confidence limit of the mean of per-batch estimates: what the data need at
-        /// the probe's confidence (the "measured" constants use it, so noise alone does not
-        /// inflate them).
-        func lowerLimit(_ values: [Double]) throws -> Double {
-            // Scaled by a power of two (exact): margins near 10⁻²⁰⁰ would otherwise square to 0,
-            // and a spread of 0 from underflow would turn the t-test into an exact comparison.
-            let scale = RunningStatistics.powerOfTwo(atLeast: values.map { abs($0) }.filter(\.isFinite).max() ?? 0)
-            guard scale > 0 else { return values.reduce(0, +) / Double(values.count) }
-            let scaled = values.map { $0 / scale }
-            let mean = scaled.reduce(0, +) / Double(scaled.count)
-            let sd = scaled.count > 1 ? GSL.standardDeviation(scaled) : 0
-            return (mean - (try quantile()) * sd / Double(scaled.count).squareRoot()) * scale
-        }
-
-        /// The upper confidence limit of the mean of per-batch estimates (the mirror of
-        /// ``lowerLimit(_:)``).
-        func upperLimit(_ values: [Double]) throws -> Double {
-            -(try lowerLimit(values.map { -$0 }))
-        }
-
-        /// The first point whose margin (a quantity ≤ 0 where the assumption holds, with an
-        /// absolute round-off tolerance) is shown to be positive.
-        func firstViolation(_ samples: [Measurement],
-                            margin: (Measurement, Int) throws -> (value: Double, tolerance: Double)) throws -> Violation? {
-            for sample in samples {
-                var values: [Double] = [], tolerance = 0.0
-                for b in 0..<batches {
-                    let m = try margin(sample, b)
-                    values.append(m.value)
-                    tolerance = max(tolerance, m.tolerance)
-                }
-                let mean = values.reduce(0, +) / Double(values.count)
-                let lower = try lowerLimit(values)
-                if lower > tolerance + 1e-300 {
-                    return Violation(label: sample.point.label, mean: mean, lower: lower)
-                }
-            }
-            return nil
-        }
-    }
-}
-
-/// ‖a − b‖².
-private func distanceSquared(_ a: [Double], _ b: [Double]) -> Double {
-    var total = 0.0
-    for j in a.indices { let t = a[j] - b[j]; total += t * t }
-    return total
 }

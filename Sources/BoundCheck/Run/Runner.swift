@@ -36,6 +36,9 @@ public struct BlockResult: Codable, Sendable, Equatable {
     /// seeds contributed (a diverged seed stops contributing). At most 4096 numbers per block.
     public var gradPathSum: [Double] = []
     public var gradPathCount: [Int] = []
+    /// For the block holding seed 0: x at the checkpoints where the assumption probe measures
+    /// (``AssumptionProbe/trajectoryCheckpoints(count:settings:)``), so it need not rerun seed 0.
+    public var probePoints: [ProbeTrajectoryPoint] = []
 }
 
 /// The merged result of one method over all its seeds.
@@ -113,8 +116,15 @@ public struct Runner {
                                  identityDeviation: 0, maxWorkerEstimateNorm2: 0)
         result.gradPathSum = [Double](repeating: 0, count: GradPath.count(iterations: profile.iterations))
         result.gradPathCount = [Int](repeating: 0, count: GradPath.count(iterations: profile.iterations))
+        let probeCheckpoints = AssumptionProbe.trajectoryCheckpoints(count: checkpoints.count)
         for seed in seeds {
+            var probePoints: [ProbeTrajectoryPoint] = []
+            simulation.checkpointObserver = seed != 0 || probeCheckpoints.isEmpty ? nil : { c, x in
+                if probeCheckpoints.contains(c) { probePoints.append(ProbeTrajectoryPoint(checkpoint: c, x: Array(x))) }
+            }
             let outcome = simulation.run(seedIndex: profile.firstSeed + seed, statistics: &statistics)
+            simulation.checkpointObserver = nil
+            if seed == 0 { result.probePoints = probePoints }
             // Optionals, not NaN, mark missing values: results must compare equal to themselves.
             result.samples.append(outcome.values.map { $0.map { $0.isFinite ? $0 : nil } })
             result.windowMinima.append(outcome.windowMinima.map { $0.isFinite ? $0 : nil })
