@@ -180,16 +180,7 @@ enum Compressors {
                 }
                 heap[i] = v
             } else if v > heap[0] {
-                var i = 0
-                while true {
-                    let left = 2 * i + 1
-                    if left >= r { break }
-                    let smaller = left + 1 < r && heap[left + 1] < heap[left] ? left + 1 : left
-                    if heap[smaller] >= v { break }
-                    heap[i] = heap[smaller]
-                    i = smaller
-                }
-                heap[i] = v
+                siftDown(heap, from: 0, value: v, count: r)
             }
         }
         let t = heap[0]
