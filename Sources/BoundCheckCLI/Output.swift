@@ -18,7 +18,8 @@ func printOutcome(_ result: ExperimentResult, seconds: Double?) {
 
 /// The closing line, and exit code 1 unless every problem file came out as expected.
 func finish(_ results: [ExperimentResult], out: String) throws {
-    print("\(results.filter(\.passed).count)/\(results.count) problem files as expected; reports in \(out)/")
+    let head = ProblemFileResults.headline(results)
+    print("\(head.passed)/\(head.files) problem files as expected\(head.cells); reports in \(out)/")
     if !results.allSatisfy(\.passed) { throw ExitCode(Exit.fail) }
 }
 

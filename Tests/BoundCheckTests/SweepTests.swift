@@ -134,6 +134,11 @@ import Testing
         #expect(page.markdown.contains("| 4 | `0.6` | `0.1` |"))
         let index = MarkdownReport.index(pages.map(\.result), provenance: pages[0].provenance)
         #expect(index.contains("(tiny-sweep.md)") && !index.contains("cell1.md"))
+        // One row for the sweep file, its four cells' counts summed; the headline counts files.
+        #expect(index.contains("| [tiny-sweep (sweep, 4 cells)](tiny-sweep.md) | pass |"), "\(index)")
+        #expect(index.contains("1 problem file(s) (4 experiments, counting each sweep cell), all as expected."))
+        #expect(SummaryReport.render(pages.map(\.result), provenance: pages[0].provenance)
+            .hasPrefix("## ✅ BoundCheck: 1/1 problem files as expected (4 experiments, counting each sweep cell)\n"))
     }
 
     @Test("a sharded sweep merges to the verdicts and numbers of an unsharded run, with the same family")

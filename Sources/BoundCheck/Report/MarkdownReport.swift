@@ -51,20 +51,24 @@ public enum MarkdownReport {
     public static func index(_ results: [ExperimentResult], provenance: Provenance) -> String {
         var out = "# BoundCheck report\n\n"
         let failed = results.filter { !$0.passed }
-        out += "\(results.count) problem file(s), \(failed.isEmpty ? "all as expected" : "\(failed.count) with unexpected verdicts").\n\n"
+        let files = ProblemFileResults.grouping(results)
+        let failedFiles = files.filter { !$0.passed }.count
+        out += "\(files.count) problem file(s)\(ProblemFileResults.headline(results).cells), \(failed.isEmpty ? "all as expected" : "\(failedFiles) with unexpected verdicts").\n\n"
         for r in failed {
             let bad = r.failedChecks.map { "\($0.isAssumption ? "assumption " : "")\($0.check) `\($0.verdict)`" }
             out += "> [!CAUTION]\n> **[\(r.name)](\(r.reportPage).md)**: \((bad + r.unmatchedExpectations.map { "expectation \($0) matched nothing" }).joined(separator: ", "))\n\n"
         }
         out += "| problem | result | holds | violated | inconclusive | not applicable | unsupported | diverged | error | assumption checks |\n"
         out += "|---|---|---|---|---|---|---|---|---|---|\n"
-        for r in results {
-            let verdicts = r.methods.flatMap { $0.bounds.map(\.verdict.verdict) }
+        // One row per problem file; a sweep's cells share its row, their counts summed.
+        for file in files {
+            let verdicts = file.results.flatMap { r in r.methods.flatMap { $0.bounds.map(\.verdict.verdict) } }
             func count(_ v: Verdict) -> String { let n = verdicts.filter { $0 == v }.count; return n == 0 ? "·" : String(n) }
-            let checks = r.probe?.checks ?? []
-            let failing = checks.filter(\.fails).map(\.id)
-            let probe = checks.isEmpty ? "—" : "\(checks.count - failing.count)/\(checks.count) as expected" + (failing.isEmpty ? "" : " (✗ \(failing.joined(separator: ", ")))")
-            out += "| [\(r.name)](\(r.reportPage).md) | \(r.passed ? "pass" : "**fail**") | \(count(.holds)) | \(count(.violated)) | \(count(.inconclusive)) | "
+            let checks = file.results.flatMap { $0.probe?.checks ?? [] }
+            let failing = Array(Set(checks.filter(\.fails).map(\.id))).sorted()
+            let probe = checks.isEmpty ? "—" : "\(checks.count - checks.filter(\.fails).count)/\(checks.count) as expected" + (failing.isEmpty ? "" : " (✗ \(failing.joined(separator: ", ")))")
+            let name = file.isSweep ? "\(file.name) (sweep, \(file.results.count) cells)" : file.name
+            out += "| [\(name)](\(file.page).md) | \(file.passed ? "pass" : "**fail**") | \(count(.holds)) | \(count(.violated)) | \(count(.inconclusive)) | "
             out += "\(count(.notApplicable)) | \(count(.unsupported)) | \(count(.diverged)) | \(count(.error)) | \(probe) |\n"
         }
         let checks = results.reduce(0) { $0 + $1.methods.reduce(0) { $0 + $1.bounds.count } }

@@ -15,9 +15,10 @@ public enum SummaryReport {
 
     public static func render(_ results: [ExperimentResult], provenance: Provenance, linkBase: String? = nil) -> String {
         let failed = results.filter { !$0.passed }
+        let head = ProblemFileResults.headline(results)
         var out = failed.isEmpty
-            ? "## ✅ BoundCheck: \(results.count)/\(results.count) problem files as expected\n\n"
-            : "## ❌ BoundCheck: \(failed.count) of \(results.count) problem files not as expected\n\n"
+            ? "## ✅ BoundCheck: \(head.passed)/\(head.files) problem files as expected\(head.cells)\n\n"
+            : "## ❌ BoundCheck: \(head.files - head.passed) of \(head.files) problem files not as expected\(head.cells)\n\n"
         let verdicts = results.flatMap { $0.methods.flatMap { $0.bounds.map(\.verdict.verdict) } }
         let counts = [Verdict.holds, .violated, .inconclusive, .notApplicable, .unsupported, .diverged].compactMap { v -> String? in
             let n = verdicts.filter { $0 == v }.count
