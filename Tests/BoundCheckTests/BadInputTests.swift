@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: a table of over a hundred bad-file cases, each pinned to a line and column of the base file above them.
 import BoundCheck
 import Foundation
 import Testing

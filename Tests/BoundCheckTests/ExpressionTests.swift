@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: the expression language's unit cases in one suite, next to the shared fixtures they use.
 import BoundCheck
 import GSL
 import Testing

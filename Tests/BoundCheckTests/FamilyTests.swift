@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: a table of family cases and the file-private measuring helpers the tests share.
 import Foundation
 import Testing
 @testable import BoundCheck

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: its helpers are file-private (reference implementations of the methods) and serve every test here.
 import Foundation
 import Testing
 @testable import BoundCheck

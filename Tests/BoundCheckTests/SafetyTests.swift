@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: three short suites (checksums, cache, shards) that share file-private fixtures.
 import Foundation
 import Testing
 @testable import BoundCheck

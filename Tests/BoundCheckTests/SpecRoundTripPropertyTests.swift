@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: a small YAML writer and a random-file generator, file-private, that only this property uses.
 @testable import BoundCheck
 import PropertyBased
 import Testing
