@@ -9,7 +9,9 @@ import Glibc
 /// m_in noisy samples, uₛ + σ_g ξ̄ with ξ̄ ~ N(0, 1/m_in).
 ///
 /// φ' = tanh is 1-Lipschitz and bounded by 1, φ'' = sech² ≤ 1, so L = λ_max((1/N) Σ aₛaₛᵀ) and
-/// ‖∇fᵢ‖ ≤ (1/Nᵢ) Σ‖aₛ‖. f_inf = 0 (log cosh ≥ 0); with noiseless targets f* = 0 exactly, at
+/// ‖∇fᵢ‖ ≤ (1/Nᵢ) Σ‖aₛ‖. On worker i's own rows Aᵢ the same argument gives fᵢ's smoothness
+/// Lᵢ = λ_max(AᵢᵀAᵢ)/Nᵢ (∇²fᵢ = (1/Nᵢ) Σ_{s ∈ i} sech²(uₛ) aₛaₛᵀ ⪯ AᵢᵀAᵢ/Nᵢ, attained where every
+/// uₛ = 0). f_inf = 0 (log cosh ≥ 0); with noiseless targets f* = 0 exactly, at
 /// the planted x_true.
 ///
 /// The plug-in gradient (1/Nᵢ) Σ tanh(ûₛ) aₛ is biased because tanh is nonlinear. Its exact
@@ -107,7 +109,8 @@ final class CompositeObjective: Objective, Sendable {
 /// rows per worker, targets with noise `target-noise`).
 ///
 /// Constants: L = λ_max((1/N) Σ aₛaₛᵀ) by GSL; f* = 0 exact with noiseless targets, else a lower
-/// bound f_inf = 0; gradient bounds (1/Nᵢ) Σ‖aₛ‖. Guarantees: smooth, bounded gradients; not PL;
+/// bound f_inf = 0; gradient bounds (1/Nᵢ) Σ‖aₛ‖; L̃ = √((1/n) Σᵢ Lᵢ²) from each worker's
+/// Lᵢ = λ_max(AᵢᵀAᵢ)/Nᵢ on its own rows, by GSL (L ≤ L̃ since DᵀD = Σᵢ AᵢᵀAᵢ). Guarantees: smooth, bounded gradients; not PL;
 /// exact f* only without target noise.
 public struct CompositeFamily: ProblemFamily {
     public static let name = "composite"
@@ -166,14 +169,22 @@ public struct CompositeFamily: ProblemFamily {
         let objective = CompositeObjective(data: data)
         let lambdaMax = try data.largestGramEigenvalue(context: "composite: λ_max((1/N) Σ aₛaₛᵀ)")
         let bounds = (0..<n).map { data.meanRowNorm(worker: $0) }
+        let workerL = try workerSmoothnessConstants(data: data)
         let exact = p.targetNoise == 0
         let constants = WorkerDataset.boundedGradientConstants(
             L: DerivedConstant(lambdaMax / Double(data.rows), "λ_max((1/N) Σ aₛaₛᵀ) by GSL, since φ'' ≤ 1"),
             fstar: DerivedConstant(0, exact ? "f(x_true) = 0 with noiseless targets, and φ ≥ 0"
                                             : "lower bound f_inf = 0 (φ ≥ 0)"),
             fstarIsLowerBound: !exact,
-            workerGradientBounds: bounds, how: "(1/Nᵢ) Σ‖aₛ‖ since |tanh| ≤ 1")
+            workerGradientBounds: bounds, how: "(1/Nᵢ) Σ‖aₛ‖ since |tanh| ≤ 1",
+            workerSmoothness: DerivedConstant(WorkerDataset.rootMeanSquare(workerL),
+                                              "√((1/n) Σ Lᵢ²), Lᵢ = λ_max(AᵢᵀAᵢ)/Nᵢ from worker i's rows, eigenvalues by GSL"))
         return BuiltProblem(objective: objective, constants: constants)
+    }
+
+    /// Each worker's smoothness Lᵢ = λ_max(AᵢᵀAᵢ)/Nᵢ, from its own rows Aᵢ (φ'' = sech² ≤ 1).
+    static func workerSmoothnessConstants(data: WorkerDataset) throws -> [Double] {
+        try data.largestWorkerGramEigenvalues(context: "composite: λ_max(AᵢᵀAᵢ)").map { $0 / Double(data.rowsPerWorker) }
     }
 }
 

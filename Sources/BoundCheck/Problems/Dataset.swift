@@ -47,10 +47,12 @@ struct WorkerDataset: Sendable {
 
 extension WorkerDataset {
     /// The one-off work of a data family's setup: forming and decomposing its Gram matrix, N·m²
-    /// + m³ for N rows and m = min(d, N) (``ProblemFamily/setupWork(dimension:workers:)``).
+    /// + m³ for N rows and m = min(d, N), and each worker's own (for Lᵢ), Nᵢ·mᵢ² + mᵢ³ with
+    /// mᵢ = min(d, Nᵢ), n of them (``ProblemFamily/setupWork(dimension:workers:)``).
     static func setupWork(dimension: Int, workers: Int, rowsPerWorker: Int) -> Double {
         let d = Double(dimension), rows = Double(workers) * Double(rowsPerWorker), m = min(d, rows)
-        return rows * m * m + m * m * m
+        let mi = min(d, Double(rowsPerWorker))
+        return rows * m * m + m * m * m + rows * mi * mi + Double(workers) * mi * mi * mi
     }
 
     /// What a data family's instance holds (``ProblemFamily/instanceDoubles(dimension:workers:)``):
@@ -86,16 +88,34 @@ extension WorkerDataset {
         try largestEigenvalueOfGram(features, rows: rows, columns: dimension, context: context)
     }
 
+    /// λ_max(AᵢᵀAᵢ) for each worker's own Nᵢ × d rows Aᵢ, by GSL, one worker at a time (so the
+    /// memory is one worker's Gram matrix, at most the whole data's).
+    func largestWorkerGramEigenvalues(context: String) throws -> [Double] {
+        let block = rowsPerWorker * dimension
+        return try (0..<workers).map { i in
+            try largestEigenvalueOfGram(Array(features[(i * block)..<((i + 1) * block)]), rows: rowsPerWorker,
+                                        columns: dimension, context: "\(context), worker \(i)")
+        }
+    }
+
     /// Constants of a data family whose worker gradients are bounded, ‖∇fᵢ‖ ≤ G_max,i: then
     /// (1/n) Σᵢ ‖∇fᵢ‖² ≤ (1/n) Σᵢ G_max,i², so A6 holds with B² = 0 and G² = (1/n) Σᵢ G_max,i².
+    /// `workerSmoothness` is L̃ = √((1/n) Σᵢ Lᵢ²), where the family computes the Lᵢ.
     static func boundedGradientConstants(L: DerivedConstant, fstar: DerivedConstant, fstarIsLowerBound: Bool,
-                                         workerGradientBounds bounds: [Double], how: String) -> ProblemConstants {
+                                         workerGradientBounds bounds: [Double], how: String,
+                                         workerSmoothness: DerivedConstant? = nil) -> ProblemConstants {
         ProblemConstants(
             L: L, mu: nil, fstar: fstar, fstarIsLowerBound: fstarIsLowerBound,
             B2: DerivedConstant(0, "from bounded gradients"),
             G2: DerivedConstant(bounds.reduce(0) { $0 + $1 * $1 } / Double(bounds.count), "(1/n) Σ G_max,i² from bounded gradients"),
             workerGradientBounds: bounds,
-            workerGradientBoundsHow: how)
+            workerGradientBoundsHow: how,
+            workerSmoothness: workerSmoothness)
+    }
+
+    /// √((1/n) Σᵢ vᵢ²): L̃ from the workers' Lᵢ.
+    static func rootMeanSquare(_ values: [Double]) -> Double {
+        (values.reduce(0) { $0 + $1 * $1 } / Double(values.count)).squareRoot()
     }
 }
 

@@ -5,7 +5,10 @@ import Glibc
 /// Logistic regression with a nonconvex regularizer (docs/theory.md §7):
 /// fᵢ(x) = (1/Nᵢ) Σ_{s ∈ i} log(1 + exp(−yₛ aₛᵀx)) + λ Σⱼ xⱼ²/(1 + xⱼ²), labels yₛ ∈ {±1}.
 ///
-/// L = λ_max(DᵀD)/(4N) + 2λ (the logistic loss has curvature ≤ ¼, the regularizer ≤ 2λ);
+/// L = λ_max(DᵀD)/(4N) + 2λ (the logistic loss has curvature ≤ ¼, the regularizer ≤ 2λ); the
+/// same argument on worker i's own rows Aᵢ (Nᵢ of them) gives fᵢ's smoothness
+/// Lᵢ = λ_max(AᵢᵀAᵢ)/(4Nᵢ) + 2λ, since ∇²fᵢ = (1/Nᵢ) Σ_{s ∈ i} σ'(·) aₛaₛᵀ + λ diag(φ''(xⱼ)) with
+/// 0 ≤ σ' ≤ ¼ and |φ''| ≤ 2 (both attained at x = 0, so Lᵢ is the exact sup of ‖∇²fᵢ‖);
 /// f_inf = 0 is a lower bound (both parts are nonnegative), not f*. Gradients are bounded:
 /// ‖∇fᵢ‖ ≤ (1/Nᵢ) Σ‖aₛ‖ + λ √d · 3√3/8, so A6 holds with B² = 0, G² = (1/n) Σᵢ G_max,i².
 final class LogisticNonconvexObjective: Objective, Sendable {
@@ -61,7 +64,9 @@ final class LogisticNonconvexObjective: Objective, Sendable {
 /// λ Σ xⱼ²/(1 + xⱼ²) (`samples` rows per worker, `lambda`).
 ///
 /// Constants: L by GSL from the data, f_inf = 0 a lower bound only, gradient bounds from the
-/// rows' norms. Guarantees: smooth, bounded gradients; not PL; f_inf only.
+/// rows' norms, L̃ = √((1/n) Σᵢ Lᵢ²) from each worker's Lᵢ = λ_max(AᵢᵀAᵢ)/(4Nᵢ) + 2λ (its own
+/// rows, by GSL; L ≤ L̃ since DᵀD = Σᵢ AᵢᵀAᵢ). Guarantees: smooth, bounded gradients; not PL;
+/// f_inf only.
 public struct LogisticNonconvexFamily: ProblemFamily {
     public static let name = "logistic-ncvx"
     public static let synopsis = "logistic loss + λ Σ xⱼ²/(1+xⱼ²); samples-per-worker, lambda; bounded gradients"
@@ -113,12 +118,22 @@ public struct LogisticNonconvexFamily: ProblemFamily {
         let lambdaMax = try data.largestGramEigenvalue(context: "logistic-ncvx: λ_max(DᵀD)")
         let phiPrimeMax = 3 * Double(3).squareRoot() / 8
         let bounds = (0..<n).map { data.meanRowNorm(worker: $0) + p.lambda * Double(d).squareRoot() * phiPrimeMax }
+        let workerL = try workerSmoothnessConstants(data: data, lambda: p.lambda)
         let constants = WorkerDataset.boundedGradientConstants(
             L: DerivedConstant(lambdaMax / (4 * Double(data.rows)) + 2 * p.lambda, "λ_max(DᵀD)/(4N) + 2λ, eigenvalue by GSL"),
             fstar: DerivedConstant(0, "lower bound f_inf = 0 (loss and regularizer are nonnegative)"),
             fstarIsLowerBound: true,
-            workerGradientBounds: bounds, how: "(1/Nᵢ) Σ‖aₛ‖ + λ√d·3√3/8")
+            workerGradientBounds: bounds, how: "(1/Nᵢ) Σ‖aₛ‖ + λ√d·3√3/8",
+            workerSmoothness: DerivedConstant(WorkerDataset.rootMeanSquare(workerL),
+                                              "√((1/n) Σ Lᵢ²), Lᵢ = λ_max(AᵢᵀAᵢ)/(4Nᵢ) + 2λ from worker i's rows, eigenvalues by GSL"))
         return BuiltProblem(objective: objective, constants: constants)
+    }
+
+    /// Each worker's smoothness Lᵢ = λ_max(AᵢᵀAᵢ)/(4Nᵢ) + 2λ, from its own rows Aᵢ.
+    static func workerSmoothnessConstants(data: WorkerDataset, lambda: Double) throws -> [Double] {
+        try data.largestWorkerGramEigenvalues(context: "logistic-ncvx: λ_max(AᵢᵀAᵢ)").map {
+            $0 / (4 * Double(data.rowsPerWorker)) + 2 * lambda
+        }
     }
 }
 

@@ -9,6 +9,9 @@ import Glibc
 ///
 /// Then ∇fᵢ = ∇f + aᵢ, and (1/n) Σᵢ ‖∇fᵢ‖² = ‖∇f‖² + (1/n) Σᵢ ‖aᵢ‖² exactly (the cross term
 /// vanishes because the tilts sum to zero): B² = 1, G² = (1/n) Σᵢ ‖aᵢ‖².
+///
+/// The tilt is linear, so every fᵢ has f's Hessian diag(φ''(xⱼ)): each fᵢ is L-smooth with the
+/// same L = sup |φ''|, and L̃ = √((1/n) Σᵢ Lᵢ²) = L exactly (EF21's bounds).
 final class TiltedSeparableObjective: Objective, Sendable {
     let dimension: Int
     let workers: Int
@@ -72,6 +75,11 @@ final class TiltedSeparableObjective: Objective, Sendable {
         return s.squareRoot()
     }
 
+    /// L̃ for a tilted separable objective of smoothness L: every fᵢ has f's Hessian, so Lᵢ = L.
+    static func workerSmoothness(_ L: Double) -> DerivedConstant {
+        DerivedConstant(L, "fᵢ = f + ⟨aᵢ, x⟩ has f's Hessian, so Lᵢ = L and L̃ = L")
+    }
+
     /// L = sup |φ''| over ℝ, found by GSL (grid then Brent) on [0, span]; φ'' must be even
     /// and its supremum attained within the span.
     func smoothness(span: Double) throws -> Double {
@@ -84,7 +92,8 @@ final class TiltedSeparableObjective: Objective, Sendable {
 /// Parameter: `pl-constant: computed|published` (computed).
 ///
 /// Constants: L = sup |φ''| and μ (the published 1/32 with `mu: published`, else the true
-/// inf φ'²/(2φ)), both by GSL; f* = 0 exact; B² = 1, G² from the generated tilts.
+/// inf φ'²/(2φ)), both by GSL; f* = 0 exact; B² = 1, G² from the generated tilts; L̃ = L (each
+/// fᵢ = f + ⟨aᵢ, x⟩ has f's Hessian, so Lᵢ = L).
 /// Guarantees: smooth, PL, exact f*; gradients unbounded.
 public struct PLSineFamily: ProblemFamily {
     public static let name = "pl-sine"
@@ -149,7 +158,8 @@ public struct PLSineFamily: ProblemFamily {
             mu: mu,
             fstar: DerivedConstant(0, "f(0) = 0 and φ ≥ 0"), fstarIsLowerBound: false,
             B2: DerivedConstant(1, "tilts sum to zero"),
-            G2: DerivedConstant(objective.meanTiltNormSquared, "(1/n) Σ‖aᵢ‖² of the generated tilts"))
+            G2: DerivedConstant(objective.meanTiltNormSquared, "(1/n) Σ‖aᵢ‖² of the generated tilts"),
+            workerSmoothness: TiltedSeparableObjective.workerSmoothness(L))
         return BuiltProblem(objective: objective, constants: constants)
     }
 }
@@ -162,7 +172,7 @@ extension ProblemFamily where Self == PLSineFamily {
 /// **rational** — f = (1/n) Σᵢ Σⱼ φ(xⱼ) + tilts, φ(t) = t²/(1 + t²): nonconvex, not PL.
 ///
 /// Constants: L = sup |φ''| by GSL; f* = 0 exact; B² = 1, G² from the tilts; gradient bounds
-/// G_max,i = √d · sup|φ'| + ‖aᵢ‖.
+/// G_max,i = √d · sup|φ'| + ‖aᵢ‖; L̃ = L (each fᵢ = f + ⟨aᵢ, x⟩ has f's Hessian, so Lᵢ = L).
 /// Guarantees: smooth, bounded gradients, exact f*; not PL.
 public struct RationalFamily: ProblemFamily {
     public static let name = "rational"
@@ -205,7 +215,8 @@ public struct RationalFamily: ProblemFamily {
             B2: DerivedConstant(1, "tilts sum to zero"),
             G2: DerivedConstant(objective.meanTiltNormSquared, "(1/n) Σ‖aᵢ‖² of the generated tilts"),
             workerGradientBounds: bounds,
-            workerGradientBoundsHow: "√d · sup|φ'| + ‖aᵢ‖ (sup|φ'| = \(phiPrimeMax) by GSL)")
+            workerGradientBoundsHow: "√d · sup|φ'| + ‖aᵢ‖ (sup|φ'| = \(phiPrimeMax) by GSL)",
+            workerSmoothness: TiltedSeparableObjective.workerSmoothness(L))
         return BuiltProblem(objective: objective, constants: constants)
     }
 }

@@ -17,7 +17,8 @@ public enum ResourceLimits {
     /// Coordinate-updates: d × workers × rows per worker × iterations × seeds × methods, plus
     /// the family's one-off setup (``ProblemFamily/rowsPerWorker`` and
     /// ``ProblemFamily/setupWork(dimension:workers:)``: a data family's samples per worker, and
-    /// its Gram matrix, N·m² to form and m³ to decompose for m = min(d, N), N the rows).
+    /// its Gram matrix, N·m² to form and m³ to decompose for m = min(d, N), N the rows, and
+    /// each worker's own, for its smoothness Lᵢ).
     public static func work(problem: ProblemSpec, run: RunSpec, methods: Int) -> Double {
         let d = Double(problem.dimension), n = Double(problem.workers), r = Double(problem.family.rowsPerWorker)
         var total = d * n * r * Double(run.iterations) * Double(run.seeds) * Double(max(methods, 1))
