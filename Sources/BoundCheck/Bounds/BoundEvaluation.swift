@@ -68,7 +68,11 @@ public enum BoundEvaluator {
             firstGradientGap: nil, firstGradientNorm2: nil,
             iterations: iterations, measuredSecondMoment: measuredSecondMoment,
             stronglyConvex: instance.family.guarantees.stronglyConvex)
+        // L̃ costs an eigenvalue problem per worker on data families: asked for only where the
+        // method's bounds read it. A failure to compute it leaves it absent, and the bounds that
+        // need it say "not applicable: L̃ unavailable".
         context.workerSmoothness = instance.problemConstants.workerSmoothness?.value
+            ?? (spec.settings.readsWorkerSmoothness ? (try? instance.objective.onDemandWorkerSmoothness())??.value : nil)
         context.initialDistortion = spec.settings.initialDistortion(instance: instance)
         if (spec.settings as? Sgdm)?.initialization == .firstGradient, instance.oracleConstants.deterministic {
             let g0 = Simulation.aggregatedEstimate(instance: instance, at: instance.start)

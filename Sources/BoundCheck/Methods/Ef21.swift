@@ -47,6 +47,9 @@ public struct Ef21: Method {
     public var randomness: String? { compressor.isRandom ? "random compressor" : nil }
     public var usesPermutation: Bool { type(of: compressor.stage).usesPermutation }
 
+    /// EF21-NC and EF21-PL read L̃.
+    public var readsWorkerSmoothness: Bool { true }
+
     public func makeRunner(_ setup: MethodSetup) -> any MethodRunning {
         Ef21Runner(compressor: compressor, start: start, momentum: nil, setup)
     }

@@ -56,6 +56,9 @@ public protocol Method: Sendable, Equatable {
     /// The expression variables this method's parameters give, besides `gamma` and `beta` (which
     /// every method has), named as in ``ExpressionVariables/methodNames``. Default none.
     func expressionVariables(dimension: Int) -> [ExpressionVariable]
+    /// Whether bounds proved for this method read L̃ = √((1/n) Σᵢ Lᵢ²) (EF21's do): only then is
+    /// it computed on families where it costs an eigenvalue problem per worker. Default false.
+    var readsWorkerSmoothness: Bool { get }
 }
 
 extension Method {
@@ -68,6 +71,7 @@ extension Method {
     public func reportFields(_ trace: MethodTrace) -> [String: ReportValue] { [:] }
     public func reportHeadline(_ trace: MethodTrace) -> String { "" }
     public func expressionVariables(dimension: Int) -> [ExpressionVariable] { [] }
+    public var readsWorkerSmoothness: Bool { false }
 
     /// The method read from a problem file's entry, type-erased (nil: reported problems).
     static func read(_ parameters: inout ParameterReader) -> (any Method)? {

@@ -1,3 +1,4 @@
+import Synchronization
 import GSL
 
 #if canImport(Glibc)
@@ -21,6 +22,16 @@ final class CompositeObjective: Objective, Sendable {
     let data: WorkerDataset
     var dimension: Int { data.dimension }
     var workers: Int { data.workers }
+    /// L̃, computed the first time a bound asks (``Objective/onDemandWorkerSmoothness()``).
+    private let workerSmoothnessCache = Mutex<DerivedConstant?>(nil)
+
+    func onDemandWorkerSmoothness() throws -> DerivedConstant? {
+        if let cached = workerSmoothnessCache.withLock({ $0 }) { return cached }
+        let value = DerivedConstant(WorkerDataset.rootMeanSquare(try CompositeFamily.workerSmoothnessConstants(data: data)),
+                                    "√((1/n) Σ Lᵢ²), Lᵢ = λ_max(AᵢᵀAᵢ)/Nᵢ from worker i's rows, eigenvalues by GSL")
+        workerSmoothnessCache.withLock { $0 = value }
+        return value
+    }
 
     init(data: WorkerDataset) { self.data = data }
 
@@ -169,16 +180,13 @@ public struct CompositeFamily: ProblemFamily {
         let objective = CompositeObjective(data: data)
         let lambdaMax = try data.largestGramEigenvalue(context: "composite: λ_max((1/N) Σ aₛaₛᵀ)")
         let bounds = (0..<n).map { data.meanRowNorm(worker: $0) }
-        let workerL = try workerSmoothnessConstants(data: data)
         let exact = p.targetNoise == 0
         let constants = WorkerDataset.boundedGradientConstants(
             L: DerivedConstant(lambdaMax / Double(data.rows), "λ_max((1/N) Σ aₛaₛᵀ) by GSL, since φ'' ≤ 1"),
             fstar: DerivedConstant(0, exact ? "f(x_true) = 0 with noiseless targets, and φ ≥ 0"
                                             : "lower bound f_inf = 0 (φ ≥ 0)"),
             fstarIsLowerBound: !exact,
-            workerGradientBounds: bounds, how: "(1/Nᵢ) Σ‖aₛ‖ since |tanh| ≤ 1",
-            workerSmoothness: DerivedConstant(WorkerDataset.rootMeanSquare(workerL),
-                                              "√((1/n) Σ Lᵢ²), Lᵢ = λ_max(AᵢᵀAᵢ)/Nᵢ from worker i's rows, eigenvalues by GSL"))
+            workerGradientBounds: bounds, how: "(1/Nᵢ) Σ‖aₛ‖ since |tanh| ≤ 1")
         return BuiltProblem(objective: objective, constants: constants)
     }
 

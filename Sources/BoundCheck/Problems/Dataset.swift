@@ -48,7 +48,9 @@ struct WorkerDataset: Sendable {
 extension WorkerDataset {
     /// The one-off work of a data family's setup: forming and decomposing its Gram matrix, N·m²
     /// + m³ for N rows and m = min(d, N), and each worker's own (for Lᵢ), Nᵢ·mᵢ² + mᵢ³ with
-    /// mᵢ = min(d, Nᵢ), n of them (``ProblemFamily/setupWork(dimension:workers:)``).
+    /// mᵢ = min(d, Nᵢ), n of them (``ProblemFamily/setupWork(dimension:workers:)``). The
+    /// workers' are computed only when a method's bounds read L̃, but always counted: the cap
+    /// stays an upper bound.
     static func setupWork(dimension: Int, workers: Int, rowsPerWorker: Int) -> Double {
         let d = Double(dimension), rows = Double(workers) * Double(rowsPerWorker), m = min(d, rows)
         let mi = min(d, Double(rowsPerWorker))

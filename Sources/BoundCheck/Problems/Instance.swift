@@ -14,6 +14,11 @@ public struct Instance: Sendable {
     public let workers: Int
     public let objective: any Objective
     public let problemConstants: ProblemConstants
+    /// L̃ = √((1/n) Σᵢ Lᵢ²): the family's constant, or computed on demand by the objective
+    /// (data families); nil when the family has none.
+    public func workerSmoothness() throws -> DerivedConstant? {
+        try problemConstants.workerSmoothness ?? objective.onDemandWorkerSmoothness()
+    }
     public let workerBounds: [EstimateBounds]
     public let oracleConstants: OracleConstants
     public let start: [Double]

@@ -1,3 +1,4 @@
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,6 +17,16 @@ final class LogisticNonconvexObjective: Objective, Sendable {
     let lambda: Double
     var dimension: Int { data.dimension }
     var workers: Int { data.workers }
+    /// L̃, computed the first time a bound asks (``Objective/onDemandWorkerSmoothness()``).
+    private let workerSmoothnessCache = Mutex<DerivedConstant?>(nil)
+
+    func onDemandWorkerSmoothness() throws -> DerivedConstant? {
+        if let cached = workerSmoothnessCache.withLock({ $0 }) { return cached }
+        let value = DerivedConstant(WorkerDataset.rootMeanSquare(try LogisticNonconvexFamily.workerSmoothnessConstants(data: data, lambda: lambda)),
+                                    "√((1/n) Σ Lᵢ²), Lᵢ = λ_max(AᵢᵀAᵢ)/(4Nᵢ) + 2λ from worker i's rows, eigenvalues by GSL")
+        workerSmoothnessCache.withLock { $0 = value }
+        return value
+    }
 
     init(data: WorkerDataset, lambda: Double) {
         self.data = data
@@ -118,14 +129,11 @@ public struct LogisticNonconvexFamily: ProblemFamily {
         let lambdaMax = try data.largestGramEigenvalue(context: "logistic-ncvx: λ_max(DᵀD)")
         let phiPrimeMax = 3 * Double(3).squareRoot() / 8
         let bounds = (0..<n).map { data.meanRowNorm(worker: $0) + p.lambda * Double(d).squareRoot() * phiPrimeMax }
-        let workerL = try workerSmoothnessConstants(data: data, lambda: p.lambda)
         let constants = WorkerDataset.boundedGradientConstants(
             L: DerivedConstant(lambdaMax / (4 * Double(data.rows)) + 2 * p.lambda, "λ_max(DᵀD)/(4N) + 2λ, eigenvalue by GSL"),
             fstar: DerivedConstant(0, "lower bound f_inf = 0 (loss and regularizer are nonnegative)"),
             fstarIsLowerBound: true,
-            workerGradientBounds: bounds, how: "(1/Nᵢ) Σ‖aₛ‖ + λ√d·3√3/8",
-            workerSmoothness: DerivedConstant(WorkerDataset.rootMeanSquare(workerL),
-                                              "√((1/n) Σ Lᵢ²), Lᵢ = λ_max(AᵢᵀAᵢ)/(4Nᵢ) + 2λ from worker i's rows, eigenvalues by GSL"))
+            workerGradientBounds: bounds, how: "(1/Nᵢ) Σ‖aₛ‖ + λ√d·3√3/8")
         return BuiltProblem(objective: objective, constants: constants)
     }
 

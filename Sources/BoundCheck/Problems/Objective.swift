@@ -13,9 +13,16 @@ public protocol Objective: AnyObject, Sendable {
     /// ∇fᵢ(x), written into `gradient` (length d).
     func workerGradient(_ worker: Int, at x: UnsafeBufferPointer<Double>,
                         into gradient: UnsafeMutableBufferPointer<Double>)
+    /// L̃ = √((1/n) Σᵢ Lᵢ²) computed on demand, for a family whose Lᵢ cost an eigenvalue problem
+    /// per worker (the data families): only bounds of methods that read it ask
+    /// (``Method/readsWorkerSmoothness``), so other runs do not pay for it. Computed once and
+    /// kept. Default nil: the family gives L̃ in its ``ProblemConstants`` or not at all.
+    func onDemandWorkerSmoothness() throws -> DerivedConstant?
 }
 
 extension Objective {
+    public func onDemandWorkerSmoothness() throws -> DerivedConstant? { nil }
+
     /// ∇f(x) = (1/n) Σᵢ ∇fᵢ(x), allocating (not for hot loops).
     public func gradient(at x: [Double]) -> [Double] {
         var total = [Double](repeating: 0, count: dimension)
