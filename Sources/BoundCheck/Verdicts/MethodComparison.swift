@@ -1,0 +1,88 @@
+/// One pair a file asks to compare (`compare:`, docs/problem-files.md, "Comparing two methods").
+public struct ComparePair: Sendable, Equatable {
+    public var a: String
+    public var b: String
+    /// The per-seed quantity compared at the last checkpoint: `gap` or `avg-grad`.
+    public var metric: Metric
+
+    public static let metrics: [Metric] = [.gap, .avgGrad]
+
+    public init(a: String, b: String, metric: Metric = .gap) {
+        self.a = a
+        self.b = b
+        self.metric = metric
+    }
+}
+
+/// Two methods a file names in `compare:`, paired over the same seeds (common random numbers),
+/// with the analysis of ``MomentumComparison`` (``PairedDifference``) applied at the last
+/// checkpoint: the mean paired difference a − b of the final gap f(x^K) − f* (differences of
+/// f alone, so f* need not be known) or of the final avg-grad (1/K) Σ ‖∇f(xʲ)‖², with a
+/// two-sided Student-t interval. Unlike the automatic SGDM-vs-SGD comparisons, which are
+/// descriptive, a listed pair is a claim the file asks for: it counts in the report's
+/// Bonferroni family (``level`` is 1 − (1 − confidence)/C, C the report's comparisons), so the
+/// report's findings and verdicts together keep the family-wise error within 1 − confidence.
+/// A finding never fails a report.
+public struct MethodComparison: Codable, Sendable, Equatable {
+    public enum Finding: String, Codable, Sendable {
+        case aLower = "a lower"
+        case bLower = "b lower"
+        case noSignificantDifference = "no significant difference"
+    }
+
+    public var a: String
+    public var b: String
+    public var metric: Metric
+    public var atK: Int
+    /// The two-sided confidence of the interval (the report's, Bonferroni-corrected).
+    public var level: Double
+    /// Seeds where both runs are finite at the last checkpoint.
+    public var pairedSeeds: Int
+    public var meanA: Double
+    public var meanB: Double
+    /// Mean of (a − b) over paired seeds, with its interval.
+    public var meanDifference: Double
+    public var lower: Double
+    public var upper: Double
+    public var aLowerOnSeeds: Int
+    public var finding: Finding
+    public var divergedA: Int
+    public var divergedB: Int
+
+    /// The finding in words, with the methods' ids.
+    public var findingText: String {
+        switch finding {
+        case .aLower: "\(a) lower"
+        case .bLower: "\(b) lower"
+        case .noSignificantDifference: finding.rawValue
+        }
+    }
+
+    /// The seeds' values of `metric` at checkpoint `c` (nil where a seed has none).
+    static func perSeed(_ t: MethodTrace, _ metric: Metric, at c: Int) -> [Double?] {
+        if metric == .gap { return t.gaps.map { $0.indices.contains(c) ? $0[c] : nil } }
+        let m = MetricIndex.index(metric)
+        return t.samples.map { $0.indices.contains(c) ? $0[c][m] : nil }
+    }
+
+    /// `deterministic`: both methods and the oracle draw nothing, so one seed is exact.
+    public static func compare(_ pair: ComparePair, _ ta: MethodTrace, _ tb: MethodTrace, level: Double,
+                               deterministic: Bool) throws -> MethodComparison {
+        let c = min(ta.checkpoints.count, tb.checkpoints.count) - 1
+        let va = perSeed(ta, pair.metric, at: c), vb = perSeed(tb, pair.metric, at: c)
+        let d = try PairedDifference(va, vb, confidence: level, deterministic: deterministic)
+        func finiteMean(_ v: [Double?]) -> Double {
+            let values = v.compactMap { $0 }.filter(\.isFinite)
+            return values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
+        }
+        let finding: Finding = switch d.finding {
+        case .aLower: .aLower
+        case .bLower: .bLower
+        case .noSignificantDifference: .noSignificantDifference
+        }
+        return MethodComparison(a: pair.a, b: pair.b, metric: pair.metric, atK: c >= 0 ? ta.checkpoints[c] : 0, level: level,
+                                pairedSeeds: d.pairs, meanA: finiteMean(va), meanB: finiteMean(vb),
+                                meanDifference: d.mean, lower: d.lower, upper: d.upper, aLowerOnSeeds: d.aLowerOnSeeds,
+                                finding: finding, divergedA: ta.divergedSeeds, divergedB: tb.divergedSeeds)
+    }
+}
