@@ -72,9 +72,9 @@ struct MethodComparisonTests {
     func identicalMethods() throws {
         let r = try Self.result(Self.file("  - {a: fast, b: twin}"))
         let c = try #require(r.methodComparisons.first)
-        #expect(c.pairedSeeds == 8)
-        #expect(c.meanDifference == 0 && c.lower == 0 && c.upper == 0, "\(c)")
-        #expect(c.finding == .noSignificantDifference)
+        #expect(c.difference.pairs == 8)
+        #expect(c.difference.mean == 0 && c.difference.lower == 0 && c.difference.upper == 0, "\(c)")
+        #expect(c.difference.finding == .noSignificantDifference)
         #expect(c.atK == 80)
     }
 
@@ -83,12 +83,12 @@ struct MethodComparisonTests {
         let r = try Self.result(Self.file("  - {a: fast, b: slow}\n  - {a: slow, b: fast, metric: avg-grad}"))
         #expect(r.methodComparisons.count == 2)
         let gap = try #require(r.methodComparisons.first)
-        #expect(gap.finding == .aLower, "\(gap)")
+        #expect(gap.difference.finding == .aLower, "\(gap)")
         #expect(gap.findingText == "fast lower")
-        #expect(gap.upper < 0 && gap.aLowerOnSeeds == 8)
+        #expect(gap.difference.upper < 0 && gap.difference.aLowerOnSeeds == 8)
         let avg = try #require(r.methodComparisons.last)
         #expect(avg.metric == .avgGrad)
-        #expect(avg.finding == .bLower && avg.findingText == "fast lower", "\(avg)")
+        #expect(avg.difference.finding == .bLower && avg.findingText == "fast lower", "\(avg)")
     }
 
     @Test("each pair is one comparison of the report's Bonferroni family, and its interval is at that level")
@@ -103,8 +103,8 @@ struct MethodComparisonTests {
         }
         // A wider family gives a wider interval for the same pair.
         let a = try #require(one.methodComparisons.first), b = try #require(two.methodComparisons.first)
-        #expect(a.meanDifference == b.meanDifference)
-        #expect(b.upper - b.lower > a.upper - a.lower)
+        #expect(a.difference.mean == b.difference.mean)
+        #expect(b.difference.upper - b.difference.lower > a.difference.upper - a.difference.lower)
         // The page and the JSON show the pairs; a file without compare: has neither.
         let provenance = Provenance(commit: "x", toolchain: "t", wallTimeSeconds: 0)
         let page = MarkdownReport.page(two, provenance: provenance)
@@ -121,6 +121,6 @@ struct MethodComparisonTests {
     func oneSeed() throws {
         let yaml = Self.file("  - {a: fast, b: slow}", oracle: "[]").replacingOccurrences(of: "seeds: 8", with: "seeds: 1")
         let c = try #require(try Self.result(yaml).methodComparisons.first)
-        #expect(c.pairedSeeds == 1 && c.finding == .aLower, "\(c)")
+        #expect(c.difference.pairs == 1 && c.difference.finding == .aLower, "\(c)")
     }
 }

@@ -5,13 +5,15 @@ extension MarkdownReport {
         out += "At the last checkpoint, the mean difference a − b of the gap f(xᴷ) − f* or of avg-grad (1/K) Σ ‖∇f(xʲ)‖², with a two-sided interval "
         out += "at the report's confidence with its Bonferroni correction (each pair is one of the report's comparisons); the finding is the lower method "
         out += "when the interval excludes 0. A finding never fails the report. The plots show the difference at every checkpoint with \(r.confidence) intervals (uncorrected).\n\n"
-        out += "| a | b | metric | k | mean a | mean b | difference a − b [interval] | level | a lower on | finding |\n"
-        out += "|---|---|---|---|---|---|---|---|---|---|\n"
+        let header = ["a", "b", "metric", "k", "mean a", "mean b", "difference a − b [interval]", "level", "a lower on", "finding"]
+        out += "| " + header.joined(separator: " | ") + " |\n|" + String(repeating: "---|", count: header.count) + "\n"
         for c in r.methodComparisons {
+            let d = c.difference
             let diverged = c.divergedA + c.divergedB > 0 ? " (diverged: \(c.a) \(c.divergedA), \(c.b) \(c.divergedB))" : ""
-            out += "| \(c.a) | \(c.b) | \(c.metric.rawValue) | \(c.atK) | \(number(c.meanA)) | \(number(c.meanB)) | "
-            out += "\(number(c.meanDifference)) [\(number(c.lower)), \(number(c.upper))] | \(fmt(c.level)) | "
-            out += "\(c.aLowerOnSeeds)/\(c.pairedSeeds) seeds\(diverged) | \(c.findingText) |\n"
+            let cells = [c.a, c.b, c.metric.rawValue, String(c.atK), number(c.meanA), number(c.meanB),
+                         "\(number(d.mean)) [\(number(d.lower)), \(number(d.upper))]", fmt(c.level),
+                         "\(d.aLowerOnSeeds)/\(d.pairs) seeds\(diverged)", c.findingText]
+            out += "| " + cells.joined(separator: " | ") + " |\n"
         }
         for c in r.methodComparisons {
             guard let svg = ReportPlots.comparisonPlot(r, c) else { continue }

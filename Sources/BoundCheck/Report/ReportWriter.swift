@@ -199,10 +199,10 @@ public enum JSONReport {
         // Only files with `compare:` have the key, so other reports are unchanged.
         if !r.methodComparisons.isEmpty {
             document["method-comparisons"] = r.methodComparisons.map { c in
-                ["a": c.a, "b": c.b, "metric": c.metric.rawValue, "k": c.atK, "level": c.level, "paired-seeds": c.pairedSeeds,
-                 "mean-a": json(c.meanA), "mean-b": json(c.meanB), "mean-difference": json(c.meanDifference),
-                 "lower": json(c.lower), "upper": json(c.upper), "a-lower-on-seeds": c.aLowerOnSeeds,
-                 "finding": c.finding.rawValue, "diverged-a": c.divergedA, "diverged-b": c.divergedB] as [String: Any]
+                ["a": c.a, "b": c.b, "metric": c.metric.rawValue, "k": c.atK, "level": c.level, "paired-seeds": c.difference.pairs,
+                 "mean-a": json(c.meanA), "mean-b": json(c.meanB), "mean-difference": json(c.difference.mean),
+                 "lower": json(c.difference.lower), "upper": json(c.difference.upper), "a-lower-on-seeds": c.difference.aLowerOnSeeds,
+                 "finding": c.difference.finding.rawValue, "diverged-a": c.divergedA, "diverged-b": c.divergedB] as [String: Any]
             }
         }
         let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])

@@ -83,7 +83,7 @@ public enum SummaryReport {
         guard !rows.isEmpty else { return "" }
         var out = "\n### Method comparisons (\(rows.count))\n\n| problem | a − b | metric | k | difference [interval] | finding |\n|---|---|---|---|---|---|\n"
         for (r, c) in rows.prefix(maximumProblemRows) {
-            let d = [c.meanDifference, c.lower, c.upper].map(MarkdownReport.number)
+            let d = [c.difference.mean, c.difference.lower, c.difference.upper].map(MarkdownReport.number)
             out += "| \(problemCell(r, linkBase)) | \(cell("\(c.a) − \(c.b)")) | \(c.metric.rawValue) | \(c.atK) | \(d[0]) [\(d[1]), \(d[2])] | \(cell(c.findingText)) |\n"
         }
         if rows.count > maximumProblemRows { out += "\n… and \(rows.count - maximumProblemRows) more comparisons (every one is in the reports).\n" }

@@ -24,37 +24,26 @@ public struct ComparePair: Sendable, Equatable {
 /// report's findings and verdicts together keep the family-wise error within 1 − confidence.
 /// A finding never fails a report.
 public struct MethodComparison: Codable, Sendable, Equatable {
-    public enum Finding: String, Codable, Sendable {
-        case aLower = "a lower"
-        case bLower = "b lower"
-        case noSignificantDifference = "no significant difference"
-    }
-
     public var a: String
     public var b: String
     public var metric: Metric
     public var atK: Int
     /// The two-sided confidence of the interval (the report's, Bonferroni-corrected).
     public var level: Double
-    /// Seeds where both runs are finite at the last checkpoint.
-    public var pairedSeeds: Int
+    /// Means over each method's finite seeds at the last checkpoint.
     public var meanA: Double
     public var meanB: Double
-    /// Mean of (a − b) over paired seeds, with its interval.
-    public var meanDifference: Double
-    public var lower: Double
-    public var upper: Double
-    public var aLowerOnSeeds: Int
-    public var finding: Finding
+    /// a − b over the seeds where both runs are finite, with its interval and finding.
+    public var difference: PairedDifference
     public var divergedA: Int
     public var divergedB: Int
 
     /// The finding in words, with the methods' ids.
     public var findingText: String {
-        switch finding {
+        switch difference.finding {
         case .aLower: "\(a) lower"
         case .bLower: "\(b) lower"
-        case .noSignificantDifference: finding.rawValue
+        case .noSignificantDifference: difference.finding.rawValue
         }
     }
 
@@ -75,14 +64,8 @@ public struct MethodComparison: Codable, Sendable, Equatable {
             let values = v.compactMap { $0 }.filter(\.isFinite)
             return values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
         }
-        let finding: Finding = switch d.finding {
-        case .aLower: .aLower
-        case .bLower: .bLower
-        case .noSignificantDifference: .noSignificantDifference
-        }
         return MethodComparison(a: pair.a, b: pair.b, metric: pair.metric, atK: c >= 0 ? ta.checkpoints[c] : 0, level: level,
-                                pairedSeeds: d.pairs, meanA: finiteMean(va), meanB: finiteMean(vb),
-                                meanDifference: d.mean, lower: d.lower, upper: d.upper, aLowerOnSeeds: d.aLowerOnSeeds,
-                                finding: finding, divergedA: ta.divergedSeeds, divergedB: tb.divergedSeeds)
+                                meanA: finiteMean(va), meanB: finiteMean(vb), difference: d,
+                                divergedA: ta.divergedSeeds, divergedB: tb.divergedSeeds)
     }
 }

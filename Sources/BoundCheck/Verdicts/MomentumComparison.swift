@@ -108,8 +108,12 @@ public struct MomentumComparison: Codable, Sendable, Equatable {
 /// difference. One pair is exact when nothing is random (the interval is the difference itself)
 /// and decides nothing otherwise (the interval is the whole line). Shared by the SGDM-vs-SGD
 /// comparisons and a file's `compare:` pairs.
-public struct PairedDifference: Sendable, Equatable {
-    public enum Finding: Sendable { case aLower, bLower, noSignificantDifference }
+public struct PairedDifference: Codable, Sendable, Equatable {
+    public enum Finding: String, Codable, Sendable {
+        case aLower = "a lower"
+        case bLower = "b lower"
+        case noSignificantDifference = "no significant difference"
+    }
 
     /// Seeds where both values are finite.
     public var pairs: Int
