@@ -123,4 +123,17 @@ struct MethodComparisonTests {
         let c = try #require(try Self.result(yaml).methodComparisons.first)
         #expect(c.difference.pairs == 1 && c.difference.finding == .aLower, "\(c)")
     }
+
+    @Test("swapping a and b negates the difference and its interval and swaps the finding; a seed with a non-finite side is left out")
+    func swapSymmetry() throws {
+        let a: [Double?] = [1.0, 1.2, 0.9, 1.1, nil, .infinity], b: [Double?] = [2.0, 2.1, 2.2, 1.9, 2.0, 2.0]
+        let ab = try PairedDifference(a, b, confidence: 0.99, deterministic: false)
+        let ba = try PairedDifference(b, a, confidence: 0.99, deterministic: false)
+        #expect(ab.pairs == 4 && ab.aLowerOnSeeds == 4 && ba.aLowerOnSeeds == 0)
+        #expect(ab.mean == -ba.mean && ab.lower == -ba.upper && ab.upper == -ba.lower)
+        #expect(ab.finding == .aLower && ba.finding == .bLower)
+        // One pair of a random run decides nothing.
+        let one = try PairedDifference([1.0], [2.0], confidence: 0.99, deterministic: false)
+        #expect(one.finding == .noSignificantDifference && one.lower == -.infinity)
+    }
 }
