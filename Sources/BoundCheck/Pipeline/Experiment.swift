@@ -56,6 +56,9 @@ public struct PreparedExperiment: Sendable {
     /// Every checkpoint of every bound whose conditions hold (k ≥ 1 for avg-grad and min-grad):
     /// at least the bound comparisons the report will make, known before the runs (a bound
     /// that needs a run-measured constant, like M1's G², is counted too).
+    /// The comparisons a report plans before the runs: its bound checks and its `compare:` pairs.
+    public var plannedComparisons: Int { plannedBoundComparisons + spec.compare.count }
+
     public var plannedBoundComparisons: Int {
         evaluateBounds(traces: nil, assumeMeasured: true).joined().filter(\.failedConditions.isEmpty).reduce(0) { total, e in
             total + e.checkpoints.filter { e.metric == .avgGrad || e.metric == .minGrad ? $0 >= 1 : true }.count
@@ -129,6 +132,8 @@ public struct ExperimentResult: Encodable, Sendable, Equatable {
     public var probe: ProbeReport?
     /// SGDM against SGD at equal γ and equal γβ (descriptive).
     public var momentumComparisons: [MomentumComparison]
+    /// The file's `compare:` pairs (each counted in the Bonferroni family).
+    public var methodComparisons: [MethodComparison] = []
     /// Expectations that name nothing that was checked.
     public var unmatchedExpectations: [String]
     public var passed: Bool
@@ -205,8 +210,14 @@ public enum Experiment {
         }
         // The probe's t-tests share the correction, so bounds and assumptions together keep the
         // report's family-wise false-alarm rate within 1 − confidence.
+        // The file's `compare:` pairs whose methods both ran are claims too, in the same family.
+        let pairs = spec.compare.compactMap { pair -> (ComparePair, Int, Int)? in
+            guard let a = prepared.methods.firstIndex(where: { $0.id == pair.a }), let b = prepared.methods.firstIndex(where: { $0.id == pair.b }),
+                  included.contains(a), included.contains(b) else { return nil }
+            return (pair, a, b)
+        }
         let rule = VerdictRule(confidence: confidence ?? spec.confidence,
-                               comparisons: comparisons + (probe?.comparisons ?? 0) + prepared.otherCellsComparisons)
+                               comparisons: comparisons + (probe?.comparisons ?? 0) + prepared.otherCellsComparisons + pairs.count)
         var matched = Set<String>()
         var methods: [MethodResult] = []
         let contradicted = probe?.contradicted ?? []
@@ -264,6 +275,10 @@ public enum Experiment {
             if let only { return (key.split(separator: "/").last.map(String.init) ?? key) == only }
             return true
         }.sorted()
+        let methodComparisons = try pairs.map { pair, a, b in
+            try MethodComparison.compare(pair, traces[a], traces[b], level: 1 - rule.level,
+                                         deterministic: prepared.isDeterministic(method: a) && prepared.isDeterministic(method: b))
+        }
         let passed = methods.allSatisfy { $0.bounds.allSatisfy { !$0.fails } }
             && (checkedProbe?.checks.allSatisfy { !$0.fails } ?? true) && unmatched.isEmpty
         return ExperimentResult(
@@ -276,7 +291,7 @@ public enum Experiment {
             methods: methods, probe: checkedProbe,
             momentumComparisons: try MomentumComparison.all(included.map { traces[$0] }, confidence: rule.confidence,
                                                              deterministic: prepared.instance.oracleConstants.deterministic
-                                                                 && prepared.spec.methods.allSatisfy { !$0.isRandom }), unmatchedExpectations: unmatched, passed: passed,
+                                                                 && prepared.spec.methods.allSatisfy { !$0.isRandom }), methodComparisons: methodComparisons, unmatchedExpectations: unmatched, passed: passed,
             selection: selection, sweep: spec.sweepCell)
     }
 }

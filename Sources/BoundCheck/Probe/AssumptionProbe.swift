@@ -64,12 +64,12 @@ public enum AssumptionProbe {
             if constants[.M] != nil { statistical += measured.count }
             statistical += userAssumptions.filter { $0.1.isInequality }.count * measured.count
         }
-        let others = boundComparisons ?? prepared.plannedBoundComparisons
+        let others = boundComparisons ?? prepared.plannedComparisons
         let divisor = max(statistical + others, 1)
         let test = StatisticalTest(confidence: level, comparisons: divisor, batches: batches)
         let testText = deterministic
             ? "exact (deterministic oracle), relative round-off 1e-9"
-            : "one-sided Student-t over \(batches) batches of \(perBatch) samples, confidence \(level), Bonferroni over \(divisor) comparisons (\(statistical) here, \(others) bound checks)"
+            : "one-sided Student-t over \(batches) batches of \(perBatch) samples, confidence \(level), Bonferroni over \(divisor) comparisons (\(statistical) here, \(others) bound checks\(prepared.spec.compare.isEmpty ? "" : " and paired comparisons"))"
 
         var checks: [AssumptionCheck] = []
         // Rounding scale of a d-vector sum (A2's secants and A4's bias both use it).

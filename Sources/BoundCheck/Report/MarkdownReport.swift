@@ -100,7 +100,7 @@ public enum MarkdownReport {
         out += "Family `\(r.family)`, d = \(r.dimension), \(r.workers) worker(s); oracle: \(r.oracle.isEmpty ? "exact gradients" : r.oracle.map { "`\($0)`" }.joined(separator: " → "))"
         out += r.oracleDeterministic ? (r.seeds == 1 ? " (deterministic: one seed, exact comparison).\n" : " (deterministic oracle; a random method part needs seeds).\n") : ".\n"
         out += selectionNote(r)
-        out += "Profile `\(r.profile)`: \(r.iterations) iterations, \(r.selection?.seed != nil && r.seeds > 1 ? "1 seed (index \(r.selection!.seed!)) of \(r.seeds)" : "\(r.seeds) seed(s)"), confidence \(r.confidence) with a Bonferroni correction over \(r.comparisons + (r.probe?.comparisons ?? 0)) comparisons (\(r.comparisons) bound checks, \(r.probe?.comparisons ?? 0) probe tests).\n\n"
+        out += "Profile `\(r.profile)`: \(r.iterations) iterations, \(r.selection?.seed != nil && r.seeds > 1 ? "1 seed (index \(r.selection!.seed!)) of \(r.seeds)" : "\(r.seeds) seed(s)"), confidence \(r.confidence) with a Bonferroni correction over \(r.comparisons + (r.probe?.comparisons ?? 0) + r.methodComparisons.count) comparisons (\(r.comparisons) bound checks, \(r.probe?.comparisons ?? 0) probe tests\(r.methodComparisons.isEmpty ? "" : ", \(r.methodComparisons.count) paired comparisons")).\n\n"
         out += "## Constants\n\nThe value the bounds use (declared in the file, or computed), beside what the assumption probe measured: "
         out += "the smallest value the probe points need (for m, ζ², M, σ², B², G² given the other constant of the pair), the largest secant for L, the smallest ‖∇f‖²/(2(f − f*)) for μ, the smallest f for f*.\n\n"
         out += "| name | value | measured (probe) | how obtained |\n|---|---|---|---|\n"
@@ -161,6 +161,7 @@ public enum MarkdownReport {
                 out += "\n![\(c.momentum) against \(c.sgd), \(c.pairing.rawValue)](\(file))\n"
             }
         }
+        if !r.methodComparisons.isEmpty { out += comparisonSection(r, plots: &plots) }
         if let probe = r.probe { out += probeSection(probe) }
         out += "\n## Provenance\n\nSpec hash `\(r.specHash)`, source `\(r.sourcePath ?? "in code")`, commit `\(provenance.commit)`, \(provenance.toolchain), GSL \(provenance.gslVersion), wall time \(String(format: "%.1f", provenance.wallTimeSeconds)) s.\n"
         return (out, plots)

@@ -100,26 +100,16 @@ enum ReportPlots {
         }
     }
 
-    /// Per checkpoint k > 0: the mean paired difference of the gap, momentum − SGD, over seeds
-    /// where both are finite, with its two-sided Student-t interval at `confidence` (a single
-    /// pair gives the difference itself).
-    static func pairedDifferences(momentum s: MethodTrace, sgd g: MethodTrace, confidence: Double)
+    /// Per checkpoint k > 0: the mean paired difference of a per-seed quantity (the gap unless
+    /// `metric` says otherwise), a − b, over seeds where both are finite, with its two-sided
+    /// Student-t interval at `confidence` (a single pair gives the difference itself).
+    static func pairedDifferences(_ a: MethodTrace, _ b: MethodTrace, metric: Metric = .gap, confidence: Double)
         -> [(k: Int, mean: Double, lower: Double, upper: Double, pairs: Int)] {
         var out: [(Int, Double, Double, Double, Int)] = []
-        let seeds = min(s.gaps.count, g.gaps.count)
-        for (c, k) in s.checkpoints.enumerated() where k > 0 && c < (g.gaps.first?.count ?? 0) {
-            var d: [Double] = []
-            for seed in 0..<seeds where c < s.gaps[seed].count {
-                let a = s.gaps[seed][c], b = g.gaps[seed][c]
-                if a.isFinite && b.isFinite { d.append(a - b) }
-            }
-            guard !d.isEmpty else { continue }
-            let mean = d.reduce(0, +) / Double(d.count)
-            var half = 0.0
-            if d.count >= 2, let t = try? GSL.studentTQuantile(1 - (1 - confidence) / 2, degreesOfFreedom: Double(d.count - 1)) {
-                half = t * GSL.standardDeviation(d) / Double(d.count).squareRoot()
-            }
-            out.append((k, mean, mean - half, mean + half, d.count))
+        for (c, k) in a.checkpoints.enumerated() where k > 0 && c < (b.gaps.first?.count ?? 0) {
+            guard let d = try? PairedDifference(MethodComparison.perSeed(a, metric, at: c), MethodComparison.perSeed(b, metric, at: c),
+                                                confidence: confidence, deterministic: true), d.pairs > 0 else { continue }
+            out.append((k, d.mean, d.lower, d.upper, d.pairs))
         }
         return out
     }
@@ -130,21 +120,44 @@ enum ReportPlots {
     }
 
     static func momentumLinePlot(_ r: ExperimentResult, _ c: MomentumComparison) -> LinePlot? {
-        guard let s = r.methods.first(where: { $0.method.id == c.momentum })?.trace,
-              let g = r.methods.first(where: { $0.method.id == c.sgd })?.trace else { return nil }
-        let points = pairedDifferences(momentum: s, sgd: g, confidence: r.confidence)
+        differenceLinePlot(r, a: c.momentum, b: c.sgd, metric: .gap, difference: "momentum − SGD",
+                           zero: "k* = \(c.atK): \(c.finding.rawValue)",
+                           title: "\(c.momentum) − \(c.sgd) (\(c.pairing.rawValue))",
+                           yLabel: "gap difference: f(xᵏ) − f*, momentum − SGD")
+    }
+
+    /// The plot of a file's `compare:` pair: a − b of its metric at every checkpoint.
+    static func comparisonPlot(_ r: ExperimentResult, _ c: MethodComparison) -> String? {
+        let quantity = c.metric == .gap ? "gap difference: f(xᵏ) − f*" : "avg-grad difference: (1/k) Σ ‖∇f(xʲ)‖²"
+        return differenceLinePlot(r, a: c.a, b: c.b, metric: c.metric, difference: "\(c.a) − \(c.b)",
+                                  zero: "k = \(c.atK): \(c.findingText)", title: "\(c.a) − \(c.b) (\(c.metric.rawValue))",
+                                  yLabel: "\(quantity), \(c.a) − \(c.b)")?.svg()
+    }
+
+    /// The paired difference a − b over the checkpoints with its interval at the report's
+    /// confidence, and the zero line labelled with the finding; nil when the traces are missing.
+    static func differenceLinePlot(_ r: ExperimentResult, a: String, b: String, metric: Metric, difference: String,
+                                   zero: String, title: String, yLabel: String) -> LinePlot? {
+        guard let s = r.methods.first(where: { $0.method.id == a })?.trace,
+              let g = r.methods.first(where: { $0.method.id == b })?.trace else { return nil }
+        let points = pairedDifferences(s, g, metric: metric, confidence: r.confidence)
         guard let first = points.first, let last = points.last else { return nil }
         let confidence = String(format: "%g", r.confidence * 100)
         let series = [
-            PlotSeries(label: "momentum − SGD, paired, \(confidence)% interval",
+            PlotSeries(label: "\(difference), paired, \(confidence)% interval",
                        x: points.map { Double($0.k) }, y: points.map(\.mean), lower: points.map(\.lower), upper: points.map(\.upper),
                        color: PlotPalette.color(0), markers: points.count <= 40),
-            PlotSeries(label: "zero; k* = \(c.atK): \(c.finding.rawValue)", x: [Double(first.k), Double(last.k)], y: [0, 0],
+            PlotSeries(label: "zero; \(zero)", x: [Double(first.k), Double(last.k)], y: [0, 0],
                        style: .dashed, color: "#000000"),
         ]
-        return LinePlot(title: "\(r.name) · \(c.momentum) − \(c.sgd) (\(c.pairing.rawValue))", xLabel: "iteration k",
-                        yLabel: "gap difference: f(xᵏ) − f*, momentum − SGD", xScale: .log10, yScale: .linear,
+        return LinePlot(title: "\(r.name) · \(title)", xLabel: "iteration k", yLabel: yLabel, xScale: .log10, yScale: .linear,
                         series: series)
+    }
+
+    /// The file name of a `compare:` pair's plot: '+' cannot occur in a method id, and the metric
+    /// suffix is never a momentum pairing's.
+    static func comparisonPlotFile(_ r: ExperimentResult, _ c: MethodComparison) -> String {
+        "plots/\(r.name)/\(c.a)+vs+\(c.b)+\(c.metric.rawValue).svg"
     }
 
     /// The file name of a pairing's plot, in the problem's plot folder beside its methods' plots.

@@ -166,7 +166,7 @@ public enum JSONReport {
             }
             return method
         }
-        let document: [String: Any] = [
+        var document: [String: Any] = [
             "name": r.name, "description": r.description, "verdict": r.passed ? "pass" : "fail",
             "profile": r.profile, "iterations": r.iterations, "seeds": r.seeds, "confidence": r.confidence,
             "comparisons": r.comparisons, "family": r.family, "dimension": r.dimension, "workers": r.workers,
@@ -196,6 +196,15 @@ public enum JSONReport {
             "unmatched-expectations": r.unmatchedExpectations,
             "provenance": provenance.dictionary(specHash: r.specHash, seeds: r.seeds),
         ]
+        // Only files with `compare:` have the key, so other reports are unchanged.
+        if !r.methodComparisons.isEmpty {
+            document["method-comparisons"] = r.methodComparisons.map { c in
+                ["a": c.a, "b": c.b, "metric": c.metric.rawValue, "k": c.atK, "level": c.level, "paired-seeds": c.difference.pairs,
+                 "mean-a": json(c.meanA), "mean-b": json(c.meanB), "mean-difference": json(c.difference.mean),
+                 "lower": json(c.difference.lower), "upper": json(c.difference.upper), "a-lower-on-seeds": c.difference.aLowerOnSeeds,
+                 "finding": c.difference.finding.rawValue, "diverged-a": c.divergedA, "diverged-b": c.divergedB] as [String: Any]
+            }
+        }
         let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self) + "\n"
     }

@@ -75,6 +75,19 @@ public enum SummaryReport {
             let restFailed = rest.filter { !$0.passed }.count
             out += "\n… and \(rest.count) more problem files (\(restFailed == 0 ? "all as expected" : "\(restFailed) not as expected")).\n"
         }
+        return out + comparisons(results, linkBase)
+    }
+
+    /// The findings of the files' `compare:` pairs (nothing when no file lists one).
+    static func comparisons(_ results: [ExperimentResult], _ linkBase: String?) -> String {
+        let rows = results.flatMap { r in r.methodComparisons.map { (r, $0) } }
+        guard !rows.isEmpty else { return "" }
+        var out = "\n### Method comparisons (\(rows.count))\n\n| problem | a − b | metric | k | difference [interval] | finding |\n|---|---|---|---|---|---|\n"
+        for (r, c) in rows.prefix(maximumProblemRows) {
+            let d = [c.difference.mean, c.difference.lower, c.difference.upper].map(MarkdownReport.number)
+            out += "| \(problemCell(r, linkBase)) | \(cell("\(c.a) − \(c.b)")) | \(c.metric.rawValue) | \(c.atK) | \(d[0]) [\(d[1]), \(d[2])] | \(cell(c.findingText)) |\n"
+        }
+        if rows.count > maximumProblemRows { out += "\n… and \(rows.count - maximumProblemRows) more comparisons (every one is in the reports).\n" }
         return out
     }
 

@@ -25,6 +25,8 @@ public struct ExperimentSpec: Sendable, Equatable {
     public var methodPositions = SourcePositions()
     /// The sweep cell this spec is, for a file with `sweep:` (nil otherwise).
     public var sweepCell: SweepCellInfo? = nil
+    /// `compare:`: pairs of method ids to compare seed by seed (``MethodComparison``).
+    public var compare: [ComparePair] = []
 
     public init(name: String, description: String = "", seed: UInt64 = 1, sourcePath: String? = nil,
                 problem: ProblemSpec, oracle: [AnyOracleStage] = [], methods: [MethodSpec],

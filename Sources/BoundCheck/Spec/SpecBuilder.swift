@@ -62,7 +62,7 @@ final class SpecBuilder {
     }
 
     static let topKeys = ["name", "description", "seed", "problem", "oracle", "methods", "run", "quick",
-                          "bounds", "check", "constants", "user-bounds", "assumptions", "expect", "sweep", "search"]
+                          "bounds", "check", "constants", "user-bounds", "assumptions", "expect", "sweep", "search", "compare"]
     /// The keys every method entry has; the rest are the methods' own (``Method/keys``).
     static let sharedMethodKeys: Set<String> = ["method", "id", "step", "bounds"]
     /// Checkpoints cost memory and time per run; more than this is never needed for a plot or
@@ -139,6 +139,7 @@ final class SpecBuilder {
             known.insert(id)
         }
         let expect = top["expect"].map { buildExpect($0, known: known, methodIDs: methodIDs) } ?? [:]
+        let compare = top["compare"].map { buildCompare($0, methodIDs: methodIDs) } ?? []
         checkReliances(assumptionIDs: assumptions.map(\.id))
         checkUserConstantsUsed(declared, brokenExpressions: !reader.diagnostics.isEmpty)
 
@@ -152,6 +153,7 @@ final class SpecBuilder {
                                   confidence: confidence, declared: declared, userBounds: userBounds,
                                   assumptions: assumptions, expect: expect, specHash: specHash)
         spec.methodPositions = methodPositions
+        spec.compare = compare
         return spec
     }
 

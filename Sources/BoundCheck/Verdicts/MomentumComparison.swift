@@ -73,26 +73,8 @@ public struct MomentumComparison: Codable, Sendable, Equatable {
         let last = checkpoints.count - 1
         let fifth = Double(checkpoints.last ?? 0) / 5
         let c = checkpoints.indices.min { abs(Double(checkpoints[$0]) - fifth) < abs(Double(checkpoints[$1]) - fifth) } ?? 0
-        let seeds = min(s.gaps.count, g.gaps.count)
-        var differences: [Double] = [], wins = 0
-        for seed in 0..<seeds {
-            let a = s.gaps[seed][c], b = g.gaps[seed][c]
-            guard a.isFinite, b.isFinite else { continue }
-            differences.append(a - b)
-            if a < b { wins += 1 }
-        }
-        let mean = differences.isEmpty ? .nan : differences.reduce(0, +) / Double(differences.count)
-        var lower = mean, upper = mean
-        if differences.count >= 2 {
-            let t = try GSL.studentTQuantile(1 - (1 - confidence) / 2, degreesOfFreedom: Double(differences.count - 1))
-            let half = t * GSL.standardDeviation(differences) / Double(differences.count).squareRoot()
-            lower -= half
-            upper += half
-        } else if !deterministic {
-            lower = -.infinity
-            upper = .infinity
-        }
-        let finding: Finding = upper < 0 ? .momentumLower : (lower > 0 ? .sgdLower : .noSignificantDifference)
+        let d = try PairedDifference(s.gaps.map { $0[c] }, g.gaps.map { $0[c] }, confidence: confidence, deterministic: deterministic)
+        let finding: Finding = d.finding == .aLower ? .momentumLower : (d.finding == .bLower ? .sgdLower : .noSignificantDifference)
 
         func finiteMean(_ t: MethodTrace, _ c: Int) -> Double {
             let values = t.gaps.map { $0[c] }.filter(\.isFinite)
@@ -112,9 +94,58 @@ public struct MomentumComparison: Codable, Sendable, Equatable {
         return MomentumComparison(
             momentum: s.method.id, sgd: g.method.id, pairing: pairing, beta: s.method.beta,
             gammaMomentum: s.method.gamma, gammaSGD: g.method.gamma, atK: checkpoints[c],
-            pairedSeeds: differences.count, meanGapMomentum: finiteMean(s, c), meanGapSGD: finiteMean(g, c),
-            meanDifference: mean, lower: lower, upper: upper, momentumLowerOnSeeds: wins, finding: finding,
+            pairedSeeds: d.pairs, meanGapMomentum: finiteMean(s, c), meanGapSGD: finiteMean(g, c),
+            meanDifference: d.mean, lower: d.lower, upper: d.upper, momentumLowerOnSeeds: d.aLowerOnSeeds, finding: finding,
             divergedMomentum: s.divergedSeeds, divergedSGD: g.divergedSeeds, target: target,
             medianIterationsMomentum: medianIterations(s), medianIterationsSGD: medianIterations(g))
+    }
+}
+
+/// The paired difference a − b of one per-seed quantity of two methods run on the same seeds
+/// (common random numbers): over the seeds where both are finite, the mean difference with its
+/// two-sided Student-t interval at `confidence`, how many seeds had a lower, and the finding —
+/// a lower when the interval lies below 0, b lower when above, otherwise no significant
+/// difference. One pair is exact when nothing is random (the interval is the difference itself)
+/// and decides nothing otherwise (the interval is the whole line). Shared by the SGDM-vs-SGD
+/// comparisons and a file's `compare:` pairs.
+public struct PairedDifference: Codable, Sendable, Equatable {
+    public enum Finding: String, Codable, Sendable {
+        case aLower = "a lower"
+        case bLower = "b lower"
+        case noSignificantDifference = "no significant difference"
+    }
+
+    /// Seeds where both values are finite.
+    public var pairs: Int
+    public var mean: Double
+    public var lower: Double
+    public var upper: Double
+    public var aLowerOnSeeds: Int
+    public var finding: Finding
+
+    public init(_ a: [Double?], _ b: [Double?], confidence: Double, deterministic: Bool) throws {
+        var differences: [Double] = [], wins = 0
+        for seed in 0..<min(a.count, b.count) {
+            guard let x = a[seed], let y = b[seed], x.isFinite, y.isFinite else { continue }
+            differences.append(x - y)
+            if x < y { wins += 1 }
+        }
+        let mean = differences.isEmpty ? .nan : differences.reduce(0, +) / Double(differences.count)
+        var lower = mean, upper = mean
+        if differences.count >= 2 {
+            let t = try GSL.studentTQuantile(1 - (1 - confidence) / 2, degreesOfFreedom: Double(differences.count - 1))
+            let half = t * GSL.standardDeviation(differences) / Double(differences.count).squareRoot()
+            lower -= half
+            upper += half
+        } else if !deterministic {
+            lower = -.infinity
+            upper = .infinity
+        }
+        self.pairs = differences.count
+        self.mean = mean
+        self.lower = lower
+        self.upper = upper
+        self.aLowerOnSeeds = wins
+        self.finding = upper < 0 ? .aLower : (lower > 0 ? .bLower : .noSignificantDifference)
     }
 }
