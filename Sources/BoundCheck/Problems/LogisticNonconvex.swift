@@ -1,4 +1,3 @@
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -18,14 +17,13 @@ final class LogisticNonconvexObjective: Objective, Sendable {
     var dimension: Int { data.dimension }
     var workers: Int { data.workers }
     /// L̃, computed the first time a bound asks (``Objective/onDemandWorkerSmoothness()``).
-    private let workerSmoothnessCache = Mutex<DerivedConstant?>(nil)
+    private let workerSmoothnessCache = ComputedOnce<DerivedConstant>()
 
     func onDemandWorkerSmoothness() throws -> DerivedConstant? {
-        if let cached = workerSmoothnessCache.withLock({ $0 }) { return cached }
-        let value = DerivedConstant(WorkerDataset.rootMeanSquare(try LogisticNonconvexFamily.workerSmoothnessConstants(data: data, lambda: lambda)),
-                                    "√((1/n) Σ Lᵢ²), Lᵢ = λ_max(AᵢᵀAᵢ)/(4Nᵢ) + 2λ from worker i's rows, eigenvalues by GSL")
-        workerSmoothnessCache.withLock { $0 = value }
-        return value
+        try workerSmoothnessCache.value {
+            DerivedConstant(WorkerDataset.rootMeanSquare(try LogisticNonconvexFamily.workerSmoothnessConstants(data: data, lambda: lambda)),
+                            "√((1/n) Σ Lᵢ²), Lᵢ = λ_max(AᵢᵀAᵢ)/(4Nᵢ) + 2λ from worker i's rows, eigenvalues by GSL")
+        }
     }
 
     init(data: WorkerDataset, lambda: Double) {

@@ -81,11 +81,7 @@ public struct ParameterReader {
 
     /// A required number in `range`.
     public func double(_ key: String, _ range: NumberRange) -> Double? {
-        guard let node = values[key] else {
-            reader.error(parameters ?? item, "\(path).\(key)", "missing '\(key)' (\(range.text))")
-            return nil
-        }
-        return reader.double(node, "\(path).\(key)", range)
+        double(key, range, missing: range.text)
     }
 
     /// An optional number in `range`: `defaultValue` when absent, nil when given and invalid.
