@@ -27,11 +27,14 @@ let package = Package(
             providers: [.apt(["libgsl-dev"])]
         ),
         .target(name: "GSL", dependencies: ["CGSL"]),
+        // The hot vector kernels in C, compiled for AVX-512, AVX2 and the baseline and chosen at
+        // run time (docs/performance.md): the same bits on every path.
+        .target(name: "CKernels"),
         // Line charts as SVG: a general chart library the reports use, not BoundCheck API.
         .target(name: "SVGChart"),
         .target(
             name: "BoundCheck",
-            dependencies: ["GSL", "SVGChart", .product(name: "Yams", package: "Yams")]
+            dependencies: ["GSL", "CKernels", "SVGChart", .product(name: "Yams", package: "Yams")]
         ),
         .target(name: "BoundCheckTesting", dependencies: ["BoundCheck"]),
         .target(
