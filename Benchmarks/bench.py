@@ -45,6 +45,13 @@ def measure_rss(cmd, cwd=None, env=None):
     return seconds, usage.ru_maxrss / 1024, cpu
 
 
+def baseline_kernels_env():
+    """The environment that makes BoundCheck's C kernels take their baseline (non-SIMD-dispatch) path."""
+    env = dict(os.environ)
+    env["BOUNDCHECK_KERNELS"] = "baseline"
+    return env
+
+
 def boundcheck(binary, paths, jobs, out, extra=()):
     """A check run without the resume cache, JSON reports only."""
     return [binary, "check", *paths, "--jobs", str(jobs), "--out", out, "--no-cache", "--format", "json", *extra]
@@ -167,8 +174,8 @@ def main():
     loads = []
     base = os.path.abspath(args.baseline) if args.baseline else None
 
-    def check(b, paths, jobs, extra=()):
-        return lambda: measure_rss(boundcheck(b, paths, jobs, out, list(extra)))
+    def check(b, paths, jobs, extra=(), env=None):
+        return lambda: measure_rss(boundcheck(b, paths, jobs, out, list(extra)), env=env)
 
     # Each round runs every variant of its group once, in the same order.
     groups = []
@@ -179,6 +186,8 @@ def main():
     a["a-probe-j2"] = check(binary, [quad], 2)
     a["a-j1"] = check(binary, [quad], 1, ["--no-probe"])
     a["a-j2"] = check(binary, [quad], 2, ["--no-probe"])
+    # The same build with its C kernels forced onto the baseline path: what runtime dispatch buys.
+    a["a-j1-basek"] = check(binary, [quad], 1, ["--no-probe"], env=baseline_kernels_env())
     if base:
         a["a-base-probe-j2"] = check(base, [quad], 2)
         a["a-base-j1"] = check(base, [quad], 1, ["--no-probe"])
@@ -215,6 +224,7 @@ def main():
             b["b-c2"] = lambda: measure_rss([refs["reference-b"], "2"], env=env)
         b["b-j1"] = check(binary, [logi], 1, ["--no-probe", "--allow-large"])
         b["b-j2"] = check(binary, [logi], 2, ["--no-probe", "--allow-large"])
+        b["b-j1-basek"] = check(binary, [logi], 1, ["--no-probe", "--allow-large"], env=baseline_kernels_env())
         if base:
             b["b-base-j1"] = check(base, [logi], 1, ["--no-probe", "--allow-large"])
             b["b-base-j2"] = check(base, [logi], 2, ["--no-probe", "--allow-large"])
@@ -319,6 +329,7 @@ def main():
         row("(a) plain `check` (with the probe), --jobs 2", "a-probe-j2", work_a),
         row("(a) `check --no-probe`, --jobs 1", "a-j1", work_a),
         row("(a) `check --no-probe`, --jobs 2", "a-j2", work_a),
+        row("(a) `check --no-probe`, --jobs 1, kernels forced to baseline", "a-j1-basek", work_a),
     ]
     if base:
         lines += [row(f"(a) {bl}: plain `check`, --jobs 2", "a-base-probe-j2", work_a),
@@ -340,7 +351,8 @@ def main():
             lines += [row("(b) C reference, seeds in lockstep, 1 thread", "b-c1", work_b),
                       row("(b) C reference, seeds in lockstep, 2 threads", "b-c2", work_b)]
         lines += [row("(b) `check --no-probe`, --jobs 1", "b-j1", work_b),
-                  row("(b) `check --no-probe`, --jobs 2", "b-j2", work_b)]
+                  row("(b) `check --no-probe`, --jobs 2", "b-j2", work_b),
+                  row("(b) `check --no-probe`, --jobs 1, kernels forced to baseline", "b-j1-basek", work_b)]
         if base:
             lines += [row(f"(b) {bl}: `--no-probe`, --jobs 1", "b-base-j1", work_b),
                       row(f"(b) {bl}: `--no-probe`, --jobs 2", "b-base-j2", work_b)]
@@ -362,7 +374,8 @@ def main():
               f"(medians {1000 * med(times['s-check']):.0f} / {1000 * med(times['s-bounds']):.0f} ms)" +
               (f"; {bl}: {1000 * (med(times['s-base-check']) - med(times['s-base-bounds'])):.0f} ms "
                f"({1000 * med(times['s-base-check']):.0f} / {1000 * med(times['s-base-bounds']):.0f} ms)" if base else ""),
-              f"- (a) {vs('scaling 1 → 2 jobs (`--no-probe`):', 'a-j1', 'a-j2')}"]
+              f"- (a) {vs('scaling 1 → 2 jobs (`--no-probe`):', 'a-j1', 'a-j2')}",
+              f"- (a) {vs('runtime dispatch: kernels forced to baseline against the CPU best level, --jobs 1:', 'a-j1-basek', 'a-j1')}"]
     if have("a-c1"):
         lines += [f"- (a) {vs('C reference scaling 1 → 2 threads:', 'a-c1', 'a-c2')}"]
     if not args.skip_b:
@@ -370,6 +383,7 @@ def main():
             lines += [f"- (b) {vs('`--no-probe` --jobs 1 against lockstep C, 1 thread (slower by):', 'b-j1', 'b-c1')} — target ≤ 2×",
                       f"- (b) {vs('`--no-probe` --jobs 2 against lockstep C, 2 threads (slower by):', 'b-j2', 'b-c2')} — target ≤ 2×",
                       f"- (b) {vs('C reference scaling 1 → 2 threads:', 'b-c1', 'b-c2')}"]
+        lines += [f"- (b) {vs('runtime dispatch: kernels forced to baseline against the CPU best level, --jobs 1:', 'b-j1-basek', 'b-j1')}"]
         lines += [f"- (b) {vs('scaling 1 → 2 jobs:', 'b-j1', 'b-j2')}; the simulation without setup "
                   f"{(med(times['b-j1']) - med(times['b-setup'])) / (med(times['b-j2']) - med(times['b-setup'])):.2f}×"]
     if not args.skip_suite:
