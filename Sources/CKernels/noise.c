@@ -130,6 +130,7 @@ void bc_gaussian_lanes_at(bc_level level, uint64_t seed, double scale, double *u
 void bc_gaussian_lanes(uint64_t seed, double scale, double *u, size_t count, bc_noise_mode mode,
                        const double *table_x, const double *table_f) {
     bc_level level = bc_current_level();
+    (void)level;  // unused where only the baseline exists (arm64)
 #if defined(__x86_64__)
     if (level == BC_LEVEL_AVX512) return gaussian_avx512(seed, scale, u, count, mode, table_x, table_f);
     if (level == BC_LEVEL_AVX2) return gaussian_avx2(seed, scale, u, count, mode, table_x, table_f);

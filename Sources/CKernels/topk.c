@@ -115,6 +115,7 @@ void bc_keep_at_least_at(bc_level level, double *u, size_t count, double thresho
 
 size_t bc_magnitudes_at_least(const double *u, size_t count, double t, double *out, size_t limit) {
     bc_level level = bc_current_level();
+    (void)level;  // unused where only the baseline exists (arm64)
 #if defined(__x86_64__)
     if (level == BC_LEVEL_AVX512) return magnitudes_avx512(u, count, t, out, limit);
     if (level == BC_LEVEL_AVX2) return magnitudes_avx2(u, count, t, out, limit);
@@ -124,6 +125,7 @@ size_t bc_magnitudes_at_least(const double *u, size_t count, double t, double *o
 
 void bc_keep_at_least(double *u, size_t count, double threshold) {
     bc_level level = bc_current_level();
+    (void)level;  // unused where only the baseline exists (arm64)
 #if defined(__x86_64__)
     if (level == BC_LEVEL_AVX512) { keep_avx512(u, count, threshold); return; }
     if (level == BC_LEVEL_AVX2) { keep_avx2(u, count, threshold); return; }
