@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "BoundCheckCLITests", dependencies: ["BoundCheck", "BoundCheckCLI"]),
         .testTarget(
             name: "BoundCheckTests",
-            dependencies: ["BoundCheck", "BoundCheckTesting", "GSL", "SVGChart", .product(name: "PropertyBased", package: "swift-property-based"),
+            dependencies: ["BoundCheck", "BoundCheckTesting", "CKernels", "GSL", "SVGChart", .product(name: "PropertyBased", package: "swift-property-based"),
                            .product(name: "Yams", package: "Yams")],
             resources: [.copy("Snapshots")]
         ),

@@ -4,8 +4,8 @@ import Testing
 @testable import BoundCheck
 
 // The fast paths of the hot loops against plain definitions: Top-K's sampled-threshold path
-// (d ≥ 2048, k ≤ d/8, which the small-d oracle contract tests never reach), the bulk Gaussian
-// loop against one draw at a time, the ziggurat's output distribution, and the blocked Gram
+// (d ≥ 2048, k ≤ d/8, which the small-d oracle contract tests never reach), the ziggurat's
+// output distribution, and the blocked Gram
 // matrix against GSL's.
 
 private func topK(_ u: [Double], k: Int) -> [Double] {
@@ -42,18 +42,6 @@ struct KernelTests {
                     #expect(topK(u, k: k) == referenceTopK(u, k: k), "d = \(d), k = \(k)")
                 }
             }
-        }
-    }
-
-    @Test("addGaussian gives exactly the draws of nextGaussian, in order, and leaves the stream where they would")
-    func bulkGaussianMatchesSingleDraws() {
-        for seed in [1, 2, 3] as [UInt64] {
-            var bulk = RandomStream(seed: seed), single = RandomStream(seed: seed)
-            var u = [Double](repeating: 0.5, count: 20_000)
-            u.withUnsafeMutableBufferPointer { bulk.addGaussian(scale: 0.3, to: $0) }
-            let expected = (0..<20_000).map { _ in 0.5 + 0.3 * single.nextGaussian() }
-            #expect(u == expected)
-            #expect(bulk.next() == single.next())
         }
     }
 

@@ -98,7 +98,7 @@ public struct Mdsgd: Method {
     /// the oracle stages run, so the sparsified vectors are bitwise those of the stages.
     func sparsifierKernel() -> any OracleStageRunning {
         switch sparsifier {
-        case .topK(let k): OracleStageRunner(stage: TopK(k: k), state: ())
+        case .topK(let k): OracleStageRunner(stage: TopK(k: k), state: TopKState(workers: 0))
         case .randK(let k): OracleStageRunner(stage: RandK(k: k), state: 1.0)
         case .scaledSign: OracleStageRunner(stage: ScaledSign(), state: ())
         }

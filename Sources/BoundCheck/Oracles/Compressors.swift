@@ -18,9 +18,15 @@ enum Compressors {
     /// |u|. Quickselect over all of |u| remains for the rest and whenever u holds NaN, so every
     /// path gives the same T and the same kept set.
     static func topK(_ u: UnsafeMutableBufferPointer<Double>, k: Int, scratch: UnsafeMutableBufferPointer<Double>) {
+        _ = topKThreshold(u, k: k, scratch: scratch)
+    }
+
+    /// ``topK(_:k:scratch:)``, returning T, or NaN where it was not computed (k ≥ d, k ≤ 0, the
+    /// heap path).
+    static func topKThreshold(_ u: UnsafeMutableBufferPointer<Double>, k: Int, scratch: UnsafeMutableBufferPointer<Double>) -> Double {
         let d = u.count
-        if k >= d { return }
-        if k <= 0 { for i in 0..<d { u[i] = 0 }; return }
+        if k >= d { return .nan }
+        if k <= 0 { for i in 0..<d { u[i] = 0 }; return .nan }
         var threshold = Double.nan
         // scratch[0..<candidates] holds (reordered) every magnitude ≥ T, so the counts below
         // need not look at all of u.
@@ -28,7 +34,7 @@ enum Compressors {
         if d >= 2048 && k * 8 <= d {
             threshold = sampledThreshold(u, k: k, scratch: scratch, candidates: &candidates)
         } else if useHeap(d: d, k: k), heapTopK(u, k: k, scratch: scratch) {
-            return
+            return .nan
         }
         if threshold.isNaN {
             for i in 0..<d { scratch[i] = abs(u[i]) }
@@ -43,12 +49,13 @@ enum Compressors {
             atOrAbove &+= a >= threshold ? 1 : 0
         }
         keep(u, k: k, threshold: threshold, above: above, atOrAbove: atOrAbove)
+        return threshold
     }
 
     /// Zeroes all but the k entries of largest magnitude, given T (the k-th largest magnitude)
     /// and how many magnitudes are above T and at or above it; ties at T keep the lowest indices.
     @inline(__always)
-    private static func keep(_ u: UnsafeMutableBufferPointer<Double>, k: Int, threshold: Double, above: Int, atOrAbove: Int) {
+    static func keep(_ u: UnsafeMutableBufferPointer<Double>, k: Int, threshold: Double, above: Int, atOrAbove: Int) {
         let d = u.count
         if atOrAbove == k {
             // No ties to break: keep exactly what is at or above T (branch-free).

@@ -1,3 +1,5 @@
+internal import CKernels
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -106,6 +108,11 @@ final class QuadraticObjective: Objective, Sendable {
                         // Worker i's row as its own pointer: `base + j` inside the loop would be
                         // overflow-checked, which keeps the loop from vectorizing.
                         let s = shifts.baseAddress! + base
+                        if d >= Vec.cKernelMinimum, let px = x.baseAddress, let out = gradient.baseAddress {
+                            // The same loop in CKernels (bc_vec.h), at the CPU's vector width.
+                            bc_diagonal_gradient(a.baseAddress, px, c.baseAddress, s, out, d)
+                            return
+                        }
                         for j in 0..<d { gradient[j] = a[j] * (x[j] - c[j]) - s[j] }
                     }
                 }

@@ -1,3 +1,5 @@
+internal import CKernels
+
 /// The random number generator behind every random draw in BoundCheck: xoshiro256** (Blackman
 /// and Vigna 2018), seeded through SplitMix64.
 ///
@@ -10,6 +12,10 @@
 /// in which threads run, on `--jobs`, or on sharding. Methods deliberately share the streams of
 /// a seed index (the method is not part of the key): SGDM and SGD with the same seed index see
 /// the same noise, which pairs them over common random numbers.
+///
+/// Bulk noise (``addGaussian(scale:to:)``, ``multiplyGaussian(scale:_:)``) takes one draw of
+/// this stream per call and expands it into 8 interleaved xoshiro256++ lanes, generated 8 at a
+/// time by a vector kernel (docs/performance.md); every other draw comes from this stream.
 public struct RandomStream: RandomNumberGenerator {
     @usableFromInline var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
 
@@ -89,51 +95,30 @@ public struct RandomStream: RandomNumberGenerator {
         }
     }
 
-    /// u[j] += scale · zⱼ for j = 0..<count, zⱼ the next standard normals of this stream: the
-    /// same draws, in the same order, as calling ``nextGaussian()`` count times. The generator
-    /// state lives in locals for the loop (through `self` the compiler would have to assume
-    /// `u` may alias it and reload the state after every store).
-    @inlinable
+    /// u[j] += scale · zⱼ for j = 0..<count, zⱼ standard normals of an 8-lane stream this call
+    /// derives from one draw of this stream (the vector kernel of `CKernels`, bc_noise.h):
+    /// lane ℓ = 0…7 is a xoshiro256++ generator seeded by outputs 4ℓ+1 … 4ℓ+4 of SplitMix64
+    /// started at that draw; coordinate j takes the next ziggurat normal of lane j mod 8 (the
+    /// ziggurat of ``nextGaussian()``, its rare slow path on the same lane). Every call takes
+    /// exactly one draw of this stream, whatever `count`, and the result is the same on every
+    /// CPU and at every kernel level (AVX-512, AVX2, baseline).
     public mutating func addGaussian(scale: Double, to u: UnsafeMutableBufferPointer<Double>) {
-        // The state in four locals the optimizer keeps in registers; only the rare slow path
-        // goes through a stream value.
-        var a = s0, b = s1, c = s2, e = s3
-        let count = u.count
-        GaussianZiggurat.x.withUnsafeBufferPointer { xs in
-            for j in 0..<count {
-                let bits = ((b &* 5) << 7 | (b &* 5) >> 57) &* 9
-                let t = b << 17
-                c ^= a; e ^= b; b ^= c; a ^= e; c ^= t
-                e = e << 45 | e >> 19
-                let layer = Int(truncatingIfNeeded: bits & 0xFF)
-                let uniform = 2 * Double(bitPattern: bits >> 12 | 0x3FF0_0000_0000_0000) - 3
-                var z = uniform * xs[layer]
-                if _slowPath(!(abs(z) < xs[layer + 1])) {
-                    var stream = self
-                    stream.s0 = a; stream.s1 = b; stream.s2 = c; stream.s3 = e
-                    z = stream.gaussianAfterFastPathMiss(layer: layer, u: uniform, x: z)
-                    a = stream.s0; b = stream.s1; c = stream.s2; e = stream.s3
-                }
-                u[j] += scale * z
-            }
-        }
-        s0 = a; s1 = b; s2 = c; s3 = e
+        applyGaussianLanes(scale: scale, u, mode: BC_NOISE_ADD)
     }
 
     /// u[j] *= 1 + scale · zⱼ (relative noise), with the draws of ``addGaussian(scale:to:)``.
-    @inlinable
     public mutating func multiplyGaussian(scale: Double, _ u: UnsafeMutableBufferPointer<Double>) {
-        var local = self
-        for j in 0..<u.count { u[j] *= 1 + scale * local.nextGaussian() }
-        self = local
+        applyGaussianLanes(scale: scale, u, mode: BC_NOISE_MULTIPLY)
     }
 
-    /// What ``nextGaussian()`` returns after a draw missed the fast path: the slow path with
-    /// that draw, then fresh draws until one is accepted.
-    @usableFromInline @inline(never)
-    mutating func gaussianAfterFastPathMiss(layer: Int, u: Double, x: Double) -> Double {
-        if let value = gaussianSlowPath(layer: layer, u: u, x: x) { return value }
-        return nextGaussian()
+    private mutating func applyGaussianLanes(scale: Double, _ u: UnsafeMutableBufferPointer<Double>, mode: bc_noise_mode) {
+        let seed = next()
+        guard let base = u.baseAddress, u.count > 0 else { return }
+        GaussianZiggurat.x.withUnsafeBufferPointer { x in
+            GaussianZiggurat.f.withUnsafeBufferPointer { f in
+                bc_gaussian_lanes(seed, scale, base, u.count, mode, x.baseAddress, f.baseAddress)
+            }
+        }
     }
 
     /// The ziggurat's rare cases: the base layer's tail beyond r (Marsaglia 1964), or the wedge

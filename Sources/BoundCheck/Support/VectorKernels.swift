@@ -1,12 +1,19 @@
-/// The few dense-vector kernels the hot loops need, on raw buffers so that nothing allocates
-/// and the optimizer can vectorize. All are plain loops: at the sizes here (d ≤ 10⁵) they run
-/// at memory bandwidth.
+internal import CKernels
+
+/// The few dense-vector kernels the hot loops need, on raw buffers so that nothing allocates.
+/// From `Vec.cKernelMinimum` entries on, dot, axpy and scale run in CKernels (bc_vec.h) at the
+/// CPU's vector width (AVX-512, AVX2 or baseline, chosen at run time): the same operations in
+/// the same order as the Swift loops, so the same bits either way.
 enum Vec {
+    /// Below this length the Swift loop is cheaper than the call.
+    @inline(__always) static var cKernelMinimum: Int { 32 }
+
     /// Σ aᵢbᵢ with eight running sums in two SIMD4 accumulators (summed in a fixed order at the
     /// end), so that the additions do not wait on each other and run as vector instructions:
     /// several times a single sum's speed, and the same inputs always give the same bits.
     @inline(__always)
     static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, count: Int) -> Double {
+        if count >= cKernelMinimum { return bc_dot(a, b, count) }
         let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
         var s0 = SIMD4<Double>(), s1 = SIMD4<Double>()
         var i = 0
@@ -42,11 +49,16 @@ enum Vec {
     /// y ← y + α x
     @inline(__always)
     static func axpy(_ alpha: Double, _ x: UnsafeBufferPointer<Double>, _ y: UnsafeMutableBufferPointer<Double>) {
+        if y.count >= cKernelMinimum, let px = x.baseAddress, let py = y.baseAddress {
+            precondition(x.count >= y.count)
+            return bc_axpy(alpha, px, py, y.count)
+        }
         for i in 0..<y.count { y[i] += alpha * x[i] }
     }
 
     @inline(__always)
     static func scale(_ alpha: Double, _ y: UnsafeMutableBufferPointer<Double>) {
+        if y.count >= cKernelMinimum, let py = y.baseAddress { return bc_scale(alpha, py, y.count) }
         for i in 0..<y.count { y[i] *= alpha }
     }
 

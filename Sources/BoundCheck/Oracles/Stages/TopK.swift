@@ -36,12 +36,26 @@ public struct TopK: OracleStage {
 
     public func expressionParameters(dimension: Int) -> [(parameter: String, value: Double)] { [("k", Double(k))] }
 
-    public func makeState(environment: OracleEnvironment) {}
+    public func makeState(environment: OracleEnvironment) -> TopKState { TopKState(workers: environment.workers) }
 
-    public func apply(_ u: UnsafeMutableBufferPointer<Double>, state: inout Void, workspace: StageWorkspace,
+    public func apply(_ u: UnsafeMutableBufferPointer<Double>, state: inout TopKState, workspace: StageWorkspace,
                       rng: inout RandomStream) {
-        Compressors.topK(u, k: k, scratch: workspace.scratch)
+        let worker = workspace.worker
+        if worker >= 0 && worker < state.hints.count {
+            Compressors.topK(u, k: k, scratch: workspace.scratch, hint: &state.hints[worker])
+        } else {
+            Compressors.topK(u, k: k, scratch: workspace.scratch)
+        }
     }
+}
+
+/// The `top-k` stage's state for one run: per worker, the previous call's exact threshold, from
+/// which the next call collects a short candidate list in one vectorized pass
+/// (docs/performance.md). It changes the cost of Top-K, never its result.
+public struct TopKState: Sendable {
+    var hints: [TopKHint]
+
+    init(workers: Int) { hints = [TopKHint](repeating: TopKHint(), count: max(workers, 0)) }
 }
 
 extension AnyOracleStage {

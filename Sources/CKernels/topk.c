@@ -1,0 +1,134 @@
+// Top-K's dense passes (bc_topk.h): the candidate scan with a compress-store on AVX-512, a
+// movemask and a short loop on AVX2, a scalar loop on the baseline; the keep pass as a
+// branch-free select. Nothing is computed but |u| (a sign-bit clear), so every level gives the
+// same values, in index order.
+#pragma clang fp contract(off)
+
+#include "bc_topk.h"
+
+#include <math.h>
+#include <stdint.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+static size_t magnitudes_baseline(const double *u, size_t count, double t, double *out, size_t limit) {
+    size_t written = 0;
+    for (size_t j = 0; j < count; j++) {
+        double a = fabs(u[j]);
+        if (!(a < t)) {
+            out[written++] = a;
+            if (written >= limit) return written;
+        }
+    }
+    return written;
+}
+
+static void keep_baseline(double *u, size_t count, double threshold) {
+    for (size_t j = 0; j < count; j++) u[j] = fabs(u[j]) >= threshold ? u[j] : 0;
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2,fma"))) static size_t magnitudes_avx2(const double *u, size_t count, double t, double *out,
+                                                                  size_t limit) {
+    const __m256d sign = _mm256_set1_pd(-0.0), vt = _mm256_set1_pd(t);
+    size_t written = 0, j = 0;
+    for (; j + 8 <= count; j += 8) {
+        __m256d a = _mm256_andnot_pd(sign, _mm256_loadu_pd(u + j));
+        __m256d b = _mm256_andnot_pd(sign, _mm256_loadu_pd(u + j + 4));
+        // !(a < t): not-less-than, unordered (NaN) included.
+        int mask = _mm256_movemask_pd(_mm256_cmp_pd(a, vt, _CMP_NLT_UQ)) |
+                   _mm256_movemask_pd(_mm256_cmp_pd(b, vt, _CMP_NLT_UQ)) << 4;
+        if (__builtin_expect(mask != 0, 0)) {
+            while (mask) {
+                int lane = __builtin_ctz(mask);
+                out[written++] = fabs(u[j + lane]);
+                mask &= mask - 1;
+            }
+            if (written >= limit) return written;
+        }
+    }
+    return written + magnitudes_baseline(u + j, count - j, t, out + written, limit - written);
+}
+
+__attribute__((target("avx2,fma"))) static void keep_avx2(double *u, size_t count, double threshold) {
+    const __m256d sign = _mm256_set1_pd(-0.0), vt = _mm256_set1_pd(threshold);
+    size_t j = 0;
+    for (; j + 4 <= count; j += 4) {
+        __m256d v = _mm256_loadu_pd(u + j);
+        __m256d keep = _mm256_cmp_pd(_mm256_andnot_pd(sign, v), vt, _CMP_GE_OQ);
+        _mm256_storeu_pd(u + j, _mm256_and_pd(v, keep));
+    }
+    keep_baseline(u + j, count - j, threshold);
+}
+
+__attribute__((target("avx512f"))) static size_t magnitudes_avx512(const double *u, size_t count, double t, double *out,
+                                                                   size_t limit) {
+    const __m512d vt = _mm512_set1_pd(t);
+    size_t written = 0, j = 0;
+    for (; j + 8 <= count; j += 8) {
+        __m512d a = _mm512_abs_pd(_mm512_loadu_pd(u + j));
+        __mmask8 mask = _mm512_cmp_pd_mask(a, vt, _CMP_NLT_UQ);
+        if (__builtin_expect(mask != 0, 0)) {
+            _mm512_mask_compressstoreu_pd(out + written, mask, a);
+            written += (size_t)__builtin_popcount(mask);
+            if (written >= limit) return written;
+        }
+    }
+    return written + magnitudes_baseline(u + j, count - j, t, out + written, limit - written);
+}
+
+__attribute__((target("avx512f"))) static void keep_avx512(double *u, size_t count, double threshold) {
+    const __m512d vt = _mm512_set1_pd(threshold);
+    size_t j = 0;
+    for (; j + 8 <= count; j += 8) {
+        __m512d v = _mm512_loadu_pd(u + j);
+        __mmask8 keep = _mm512_cmp_pd_mask(_mm512_abs_pd(v), vt, _CMP_GE_OQ);
+        _mm512_storeu_pd(u + j, _mm512_maskz_mov_pd(keep, v));
+    }
+    keep_baseline(u + j, count - j, threshold);
+}
+#endif
+
+static bc_level clamped(bc_level level) {
+    bc_level supported = bc_supported_level();
+    return level > supported ? supported : level;
+}
+
+size_t bc_magnitudes_at_least_at(bc_level level, const double *u, size_t count, double t, double *out, size_t limit) {
+    level = clamped(level);
+#if defined(__x86_64__)
+    if (level == BC_LEVEL_AVX512) return magnitudes_avx512(u, count, t, out, limit);
+    if (level == BC_LEVEL_AVX2) return magnitudes_avx2(u, count, t, out, limit);
+#endif
+    return magnitudes_baseline(u, count, t, out, limit);
+}
+
+void bc_keep_at_least_at(bc_level level, double *u, size_t count, double threshold) {
+    level = clamped(level);
+#if defined(__x86_64__)
+    if (level == BC_LEVEL_AVX512) { keep_avx512(u, count, threshold); return; }
+    if (level == BC_LEVEL_AVX2) { keep_avx2(u, count, threshold); return; }
+#endif
+    keep_baseline(u, count, threshold);
+}
+
+size_t bc_magnitudes_at_least(const double *u, size_t count, double t, double *out, size_t limit) {
+    bc_level level = bc_current_level();
+    (void)level;  // unused where only the baseline exists (arm64)
+#if defined(__x86_64__)
+    if (level == BC_LEVEL_AVX512) return magnitudes_avx512(u, count, t, out, limit);
+    if (level == BC_LEVEL_AVX2) return magnitudes_avx2(u, count, t, out, limit);
+#endif
+    return magnitudes_baseline(u, count, t, out, limit);
+}
+
+void bc_keep_at_least(double *u, size_t count, double threshold) {
+    bc_level level = bc_current_level();
+    (void)level;  // unused where only the baseline exists (arm64)
+#if defined(__x86_64__)
+    if (level == BC_LEVEL_AVX512) { keep_avx512(u, count, threshold); return; }
+    if (level == BC_LEVEL_AVX2) { keep_avx2(u, count, threshold); return; }
+#endif
+    keep_baseline(u, count, threshold);
+}
