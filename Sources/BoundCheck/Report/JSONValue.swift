@@ -130,12 +130,12 @@ struct JSONTextWriter {
             bytes.append(UInt8(ascii: "{"))
             bytes.append(UInt8(ascii: "\n"))
             indent += 2
-            for (i, key) in JSONKeyOrder.sorted(members.keys).enumerated() {
+            for (i, member) in JSONKeyOrder.sorted(members).enumerated() {
                 if i > 0 { bytes.append(UInt8(ascii: ",")); bytes.append(UInt8(ascii: "\n")) }
                 writeIndent()
-                writeString(key)
+                writeString(member.key)
                 append(" : ")
-                try write(members[key]!)
+                try write(member.value)
             }
             bytes.append(UInt8(ascii: "\n"))
             indent -= 2
@@ -185,14 +185,13 @@ struct JSONTextWriter {
 /// by value, `-` before digits before letters; on a tie, the first difference in case puts the
 /// lower case first. An object with any other key is sorted with Foundation's comparison.
 enum JSONKeyOrder {
-    static func sorted(_ keys: Dictionary<String, JSONValue>.Keys) -> [String] {
-        var list = Array(keys)
-        if list.allSatisfy(isSimple) {
-            list.sort { precedesSimple($0, $1) }
-        } else {
-            list.sort { foundationPrecedes($0, $1) }
-        }
-        return list
+    /// The members in key order.
+    static func sorted(_ members: [String: JSONValue]) -> [(key: String, value: JSONValue)] {
+        let list = Array(members)
+        guard list.count > 1 else { return list }
+        let keys = list.map { Array($0.key.utf8) }
+        guard keys.allSatisfy(isSimple) else { return list.sorted { foundationPrecedes($0.key, $1.key) } }
+        return keys.indices.sorted { precedesSimple(keys[$0], keys[$1]) }.map { list[$0] }
     }
 
     /// Foundation's comparison, as `JSONSerialization` makes it.
@@ -204,10 +203,12 @@ enum JSONKeyOrder {
     private static func isDigit(_ c: UInt8) -> Bool { c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") }
 
     /// Only ASCII letters, digits and `-`, with every digit run short and without a leading zero.
-    static func isSimple(_ key: String) -> Bool {
+    static func isSimple(_ key: String) -> Bool { isSimple(Array(key.utf8)) }
+
+    static func isSimple(_ key: [UInt8]) -> Bool {
         var run = 0
         var runStartsWithZero = false
-        for c in key.utf8 {
+        for c in key {
             if isDigit(c) {
                 if run == 0 { runStartsWithZero = c == UInt8(ascii: "0") }
                 run += 1
@@ -226,8 +227,9 @@ enum JSONKeyOrder {
     }
 
     /// The collation order on simple keys (see the type's note); `a` strictly before `b`.
-    static func precedesSimple(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
+    static func precedesSimple(_ a: String, _ b: String) -> Bool { precedesSimple(Array(a.utf8), Array(b.utf8)) }
+
+    static func precedesSimple(_ x: [UInt8], _ y: [UInt8]) -> Bool {
         var i = 0, j = 0
         while i < x.count && j < y.count {
             if isDigit(x[i]) && isDigit(y[j]) {
