@@ -179,11 +179,12 @@ struct JSONTextWriter {
 /// The order `JSONSerialization` gives an object's keys with `.sortedKeys`: Foundation's
 /// `compare(_:options: [.numeric, .caseInsensitive, .forcedOrdering], locale: .system)`, which
 /// hands every difference to ICU's root collation (so `_` < `-` < digits < letters, `a2` <
-/// `a10`, `l` < `L`), at a few microseconds a comparison. For keys of ASCII letters, digits
-/// and `-` (digit runs without leading zeros, at most 18 digits) — nearly every key of a
-/// report — this computes the same order directly: letters case-insensitively and digit runs
-/// by value, `-` before digits before letters; on a tie, the first difference in case puts the
-/// lower case first. An object with any other key is sorted with Foundation's comparison.
+/// `a10`, `l` < `L`), at a few microseconds a comparison. For keys of ASCII letters, digits,
+/// spaces, `_` and `-` (digit runs without leading zeros, at most 18 digits) — every key of a
+/// report but a user's odd constant name — this computes the same order directly: letters
+/// case-insensitively and digit runs by value, space before `_` before `-` before digits before
+/// letters; on a tie, the first difference in case puts the lower case first. An object with
+/// any other key is sorted with Foundation's comparison.
 enum JSONKeyOrder {
     /// The members in key order.
     static func sorted(_ members: [String: JSONValue]) -> [(key: String, value: JSONValue)] {
@@ -202,7 +203,8 @@ enum JSONKeyOrder {
 
     private static func isDigit(_ c: UInt8) -> Bool { c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") }
 
-    /// Only ASCII letters, digits and `-`, with every digit run short and without a leading zero.
+    /// Only ASCII letters, digits, spaces, `_` and `-`, with every digit run short and without a
+    /// leading zero.
     static func isSimple(_ key: String) -> Bool { isSimple(Array(key.utf8)) }
 
     static func isSimple(_ key: [UInt8]) -> Bool {
@@ -216,14 +218,21 @@ enum JSONKeyOrder {
                 continue
             }
             run = 0
-            guard c == UInt8(ascii: "-") || (c | 0x20 >= UInt8(ascii: "a") && c | 0x20 <= UInt8(ascii: "z")) else { return false }
+            guard c == UInt8(ascii: "-") || c == UInt8(ascii: " ") || c == UInt8(ascii: "_")
+                    || (c | 0x20 >= UInt8(ascii: "a") && c | 0x20 <= UInt8(ascii: "z")) else { return false }
         }
         return true
     }
 
-    /// The primary weight of a non-digit byte of a simple key: `-`, then the letters, case folded.
+    /// The primary weight of a non-digit byte of a simple key: space, `_`, `-` (a digit weighs
+    /// 3), then the letters, case folded.
     private static func weight(_ c: UInt8) -> Int {
-        c == UInt8(ascii: "-") ? 0 : Int(c | 0x20) - Int(UInt8(ascii: "a")) + 2
+        switch c {
+        case UInt8(ascii: " "): 0
+        case UInt8(ascii: "_"): 1
+        case UInt8(ascii: "-"): 2
+        default: Int(c | 0x20) - Int(UInt8(ascii: "a")) + 4
+        }
     }
 
     /// The collation order on simple keys (see the type's note); `a` strictly before `b`.
@@ -243,8 +252,8 @@ enum JSONKeyOrder {
                 j = ej
                 continue
             }
-            // A digit weighs 1: after `-`, before the letters.
-            let wx = isDigit(x[i]) ? 1 : weight(x[i]), wy = isDigit(y[j]) ? 1 : weight(y[j])
+            // A digit weighs 3: after `-`, before the letters.
+            let wx = isDigit(x[i]) ? 3 : weight(x[i]), wy = isDigit(y[j]) ? 3 : weight(y[j])
             if wx != wy { return wx < wy }
             i += 1
             j += 1
