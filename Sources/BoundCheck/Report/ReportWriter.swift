@@ -2,7 +2,11 @@ import Foundation
 import GSL
 
 /// Writes reports into a folder (``OutputFolder/replace(_:option:write:)`` gives it a temporary
-/// one): each file to a temporary name, then renamed. It records every path it wrote, refuses
+/// one, which only this run writes and which is swapped in whole once complete: so each file is
+/// written once, straight to its name, without a temporary name and an `fsync` of its own — the
+/// folder's swap is what makes a report set appear at once, and the per-file `fsync`s of
+/// Foundation's atomic writes were most of a small `check`'s wall time on a busy disk). It
+/// records every path it wrote, refuses
 /// to write one path twice in a run (two outputs sharing a path would silently lose one; paths
 /// that differ only in case count as the same, as on case-insensitive file systems), and
 /// reports a failing file system as an ``OutputError``.
@@ -33,7 +37,7 @@ public final class ReportWriter {
         if dryRun { return }
         do {
             try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(contents.utf8).write(to: target, options: .atomic)
+            try Data(contents.utf8).write(to: target)
         } catch {
             throw OutputError("cannot write \(relative): \(FileProblem.cause(of: error))")
         }
@@ -42,7 +46,7 @@ public final class ReportWriter {
     /// Writes the list of files written (``OutputFolder/manifestName``).
     func writeManifest() throws {
         let text = ([OutputFolder.manifestHeader] + written).joined(separator: "\n") + "\n"
-        do { try Data(text.utf8).write(to: directory.appendingPathComponent(OutputFolder.manifestName), options: .atomic) } catch {
+        do { try Data(text.utf8).write(to: directory.appendingPathComponent(OutputFolder.manifestName)) } catch {
             throw OutputError("cannot write \(OutputFolder.manifestName): \(FileProblem.cause(of: error))")
         }
     }
