@@ -59,4 +59,27 @@ struct StartupCostTests {
         #expect(CodeVersion.ofRunningExecutable() == CodeVersion.hash(fileAt: "/proc/self/exe"))
         #endif
     }
+
+    @Test("a report file is written with exactly its text's bytes (replacing a longer file), and a failure is the POSIX error behind it")
+    func reportFiles() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("write-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("a.md").path
+        for text in [String(repeating: "long line, to be cut short\n", count: 5000), "é ∑ 😀\n", ""] {
+            try writeReportFile(text, to: path)
+            #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(text.utf8))
+        }
+        // The same permissions as a file Foundation writes.
+        let reference = folder.appendingPathComponent("reference")
+        try Data("x".utf8).write(to: reference, options: .atomic)
+        let mode = { (p: String) in try FileManager.default.attributesOfItem(atPath: p)[.posixPermissions] as? Int }
+        #expect(try mode(path) == mode(reference.path))
+        do {
+            try writeReportFile("x", to: folder.appendingPathComponent("absent/a.md").path)
+            Issue.record("a write into a missing folder succeeded")
+        } catch {
+            #expect(FileProblem.cause(of: error) == "no such file or directory", "\(error)")
+        }
+    }
 }

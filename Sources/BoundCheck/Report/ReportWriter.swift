@@ -5,7 +5,7 @@ import GSL
 /// one, which only this run writes and which is swapped in whole once complete: so each file is
 /// written once, straight to its name, without a temporary name and an `fsync` of its own — the
 /// folder's swap is what makes a report set appear at once, and the per-file `fsync`s of
-/// Foundation's atomic writes were most of a small `check`'s wall time on a busy disk). It
+/// Foundation's writes were most of a small `check`'s wall time on a busy disk). It
 /// records every path it wrote, refuses
 /// to write one path twice in a run (two outputs sharing a path would silently lose one; paths
 /// that differ only in case count as the same, as on case-insensitive file systems), and
@@ -37,7 +37,7 @@ public final class ReportWriter {
         if dryRun { return }
         do {
             try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(contents.utf8).write(to: target)
+            try writeReportFile(contents, to: target.path)
         } catch {
             throw OutputError("cannot write \(relative): \(FileProblem.cause(of: error))")
         }
@@ -46,10 +46,34 @@ public final class ReportWriter {
     /// Writes the list of files written (``OutputFolder/manifestName``).
     func writeManifest() throws {
         let text = ([OutputFolder.manifestHeader] + written).joined(separator: "\n") + "\n"
-        do { try Data(text.utf8).write(to: directory.appendingPathComponent(OutputFolder.manifestName)) } catch {
+        do { try writeReportFile(text, to: directory.appendingPathComponent(OutputFolder.manifestName).path) } catch {
             throw OutputError("cannot write \(OutputFolder.manifestName): \(FileProblem.cause(of: error))")
         }
     }
+}
+
+/// Creates (or truncates) the file at `path` and writes `text` to it with `open`, `write` and
+/// `close` (``ReportWriter`` says why: Foundation's `Data.write` also `fsync`s every file,
+/// atomic or not). Failures are `POSIXError`s.
+func writeReportFile(_ text: String, to path: String) throws {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+    guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+    var failure: Int32 = 0
+    var text = text
+    text.withUTF8 { buffer in
+        var offset = 0
+        while offset < buffer.count {
+            let written = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                failure = errno
+                return
+            }
+            offset += written
+        }
+    }
+    if close(fd) != 0 && failure == 0 { failure = errno }
+    if failure != 0 { throw POSIXError(POSIXErrorCode(rawValue: failure) ?? .EIO) }
 }
 
 /// The report set of one `check` run: per problem its JSON, Markdown page and plots, then the
