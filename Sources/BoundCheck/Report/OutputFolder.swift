@@ -153,7 +153,7 @@ public enum OutputFolder {
         let fm = FileManager.default
         let parent = folder.deletingLastPathComponent()
         let prefix = ".\(folder.lastPathComponent).boundcheck-"
-        for name in (try? fm.contentsOfDirectory(atPath: parent.path)) ?? [] where name.hasPrefix(prefix) {
+        for name in names(in: parent.path, startingWith: prefix) {
             let url = parent.appendingPathComponent(name)
             let rest = name.dropFirst(prefix.count)
             if rest.hasPrefix("old-"), !fm.fileExists(atPath: folder.path) {
@@ -162,6 +162,25 @@ public enum OutputFolder {
                 try? fm.removeItem(at: url)
             }
         }
+    }
+
+    /// The names in the folder `path` that start with `prefix`, in the order the folder lists
+    /// them. Read with `readdir`, making a string only of the names that match: the folder the
+    /// reports go into may sit in one that holds thousands of entries (/tmp, a home folder),
+    /// and listing it all cost more than the rest of writing a small problem's reports.
+    static func names(in path: String, startingWith prefix: String) -> [String] {
+        guard let directory = opendir(path) else { return [] }
+        defer { closedir(directory) }
+        let wanted = Array(prefix.utf8)
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name: String? = withUnsafeBytes(of: &entry.pointee.d_name) { raw in
+                guard raw.count > wanted.count, wanted.indices.allSatisfy({ raw[$0] == wanted[$0] }) else { return nil }
+                return String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            if let name { names.append(name) }
+        }
+        return names
     }
 }
 

@@ -2,7 +2,11 @@ import Foundation
 import GSL
 
 /// Writes reports into a folder (``OutputFolder/replace(_:option:write:)`` gives it a temporary
-/// one): each file to a temporary name, then renamed. It records every path it wrote, refuses
+/// one, which only this run writes and which is swapped in whole once complete: so each file is
+/// written once, straight to its name, without a temporary name and an `fsync` of its own — the
+/// folder's swap is what makes a report set appear at once, and the per-file `fsync`s of
+/// Foundation's writes were most of a small `check`'s wall time on a busy disk). It
+/// records every path it wrote, refuses
 /// to write one path twice in a run (two outputs sharing a path would silently lose one; paths
 /// that differ only in case count as the same, as on case-insensitive file systems), and
 /// reports a failing file system as an ``OutputError``.
@@ -33,7 +37,7 @@ public final class ReportWriter {
         if dryRun { return }
         do {
             try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(contents.utf8).write(to: target, options: .atomic)
+            try writeReportFile(contents, to: target.path)
         } catch {
             throw OutputError("cannot write \(relative): \(FileProblem.cause(of: error))")
         }
@@ -42,10 +46,34 @@ public final class ReportWriter {
     /// Writes the list of files written (``OutputFolder/manifestName``).
     func writeManifest() throws {
         let text = ([OutputFolder.manifestHeader] + written).joined(separator: "\n") + "\n"
-        do { try Data(text.utf8).write(to: directory.appendingPathComponent(OutputFolder.manifestName), options: .atomic) } catch {
+        do { try writeReportFile(text, to: directory.appendingPathComponent(OutputFolder.manifestName).path) } catch {
             throw OutputError("cannot write \(OutputFolder.manifestName): \(FileProblem.cause(of: error))")
         }
     }
+}
+
+/// Creates (or truncates) the file at `path` and writes `text` to it with `open`, `write` and
+/// `close` (``ReportWriter`` says why: Foundation's `Data.write` also `fsync`s every file,
+/// atomic or not). Failures are `POSIXError`s.
+func writeReportFile(_ text: String, to path: String) throws {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+    guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+    var failure: Int32 = 0
+    var text = text
+    text.withUTF8 { buffer in
+        var offset = 0
+        while offset < buffer.count {
+            let written = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                failure = errno
+                return
+            }
+            offset += written
+        }
+    }
+    if close(fd) != 0 && failure == 0 { failure = errno }
+    if failure != 0 { throw POSIXError(POSIXErrorCode(rawValue: failure) ?? .EIO) }
 }
 
 /// The report set of one `check` run: per problem its JSON, Markdown page and plots, then the
@@ -98,120 +126,126 @@ public enum ReportSet {
 /// The JSON report (`Reports/<problem>.json`): every number of the Markdown page.
 public enum JSONReport {
     public static func render(_ r: ExperimentResult, provenance: Provenance) throws -> String {
-        var constants: [String: Any] = [:]
-        var constantDetails: [String: Any] = [:]
+        try document(r, provenance: provenance).prettyText() + "\n"
+    }
+
+    /// The report as a typed document (``JSONValue``); ``render(_:provenance:)`` writes it.
+    public static func document(_ r: ExperimentResult, provenance: Provenance) -> JSONValue {
+        var constants: [String: JSONValue] = [:]
+        var constantDetails: [String: JSONValue] = [:]
         for (name, entry) in r.constants.entries {
-            constants[name] = json(entry.value)
-            var detail: [String: Any] = ["value": json(entry.value), "how": entry.how, "declared": entry.declared]
-            if let computed = entry.computed { detail["computed"] = json(computed) }
-            constantDetails[name] = detail
+            constants[name] = .finite(entry.value)
+            var detail: [String: JSONValue] = ["value": .finite(entry.value), "how": .string(entry.how), "declared": .bool(entry.declared)]
+            if let computed = entry.computed { detail["computed"] = .finite(computed) }
+            constantDetails[name] = .object(detail)
         }
-        let methods: [[String: Any]] = r.methods.map { m in
-            let checkpoints: [[String: Any]] = m.trace.checkpoints.enumerated().map { c, k in
-                var metrics: [String: Any] = [:]
+        let methods: [JSONValue] = r.methods.map { m in
+            let checkpoints: [JSONValue] = m.trace.checkpoints.enumerated().map { c, k in
+                var metrics: [String: JSONValue] = [:]
                 for metric in MetricIndex.all {
                     let s = m.trace.statistics(metric, at: c)
-                    if s.count > 0 { metrics[metric.rawValue] = ["mean": json(s.mean), "sd": json(s.standardDeviation), "n": s.count] }
+                    if s.count > 0 {
+                        metrics[metric.rawValue] = .object(["mean": .finite(s.mean), "sd": .finite(s.standardDeviation), "n": .int(s.count)])
+                    }
                 }
-                return ["k": k, "metrics": metrics]
+                return .object(["k": .int(k), "metrics": .object(metrics)])
             }
-            let bounds: [[String: Any]] = m.bounds.map { b in
-                var entry: [String: Any] = [
-                    "id": b.evaluation.id, "kind": b.evaluation.kind.rawValue, "source": b.evaluation.source,
-                    "metric": b.evaluation.metric.rawValue, "formula": b.evaluation.formula,
-                    "verdict": b.verdict.verdict.rawValue, "reason": b.verdict.reason,
-                    "conditions": b.evaluation.conditions, "failed-conditions": b.evaluation.failedConditions,
-                    "fails": b.fails,
-                    "checkpoints": b.verdict.comparisons.map { ["k": $0.k, "bound": json($0.bound), "observed": json($0.observed),
-                                                               "sd": json($0.sd), "lower": json($0.lower), "upper": json($0.upper),
-                                                               "student-lower": json($0.studentLower),
-                                                               "verdict": $0.verdict.rawValue] as [String: Any] },
+            let bounds: [JSONValue] = m.bounds.map { b in
+                var entry: [String: JSONValue] = [
+                    "id": .string(b.evaluation.id), "kind": .string(b.evaluation.kind.rawValue), "source": .string(b.evaluation.source),
+                    "metric": .string(b.evaluation.metric.rawValue), "formula": .string(b.evaluation.formula),
+                    "verdict": .string(b.verdict.verdict.rawValue), "reason": .string(b.verdict.reason),
+                    "conditions": .strings(b.evaluation.conditions), "failed-conditions": .strings(b.evaluation.failedConditions),
+                    "fails": .bool(b.fails),
+                    "checkpoints": .array(b.verdict.comparisons.map {
+                        .object(["k": .int($0.k), "bound": .finite($0.bound), "observed": .finite($0.observed),
+                                 "sd": .finite($0.sd), "lower": .finite($0.lower), "upper": .finite($0.upper),
+                                 "student-lower": .finite($0.studentLower), "verdict": .string($0.verdict.rawValue)])
+                    }),
                 ]
-                entry["tightness"] = json(b.verdict.tightness)
-                entry["tightness-overall"] = json(b.verdict.tightnessOverall)
-                entry["round-off-floor"] = json(b.verdict.roundOffFloor)
-                entry["final-ratio"] = json(b.verdict.finalRatio)
-                entry["floor"] = json(b.evaluation.floor)
-                entry["plateau"] = json(b.verdict.plateau)
-                entry["plateau-over-floor"] = json(b.verdict.plateauOverFloor)
-                entry["largest-step"] = json(b.evaluation.largestStep)
-                entry["binding-condition"] = b.evaluation.bindingCondition ?? NSNull()
-                entry["seeds-to-decide"] = b.verdict.seedsToDecide ?? NSNull()
-                entry["expected"] = b.expected?.rawValue ?? NSNull()
-                entry["notes"] = b.evaluation.notes.mapValues { json($0) }
-                entry["assumptions"] = b.evaluation.assumptions
-                entry["rate-part-slope"] = json(b.evaluation.rateSlope)
+                entry["tightness"] = .finite(b.verdict.tightness)
+                entry["tightness-overall"] = .finite(b.verdict.tightnessOverall)
+                entry["round-off-floor"] = .finite(b.verdict.roundOffFloor)
+                entry["final-ratio"] = .finite(b.verdict.finalRatio)
+                entry["floor"] = .finite(b.evaluation.floor)
+                entry["plateau"] = .finite(b.verdict.plateau)
+                entry["plateau-over-floor"] = .finite(b.verdict.plateauOverFloor)
+                entry["largest-step"] = .finite(b.evaluation.largestStep)
+                entry["binding-condition"] = .nullable(b.evaluation.bindingCondition)
+                entry["seeds-to-decide"] = .nullable(b.verdict.seedsToDecide)
+                entry["expected"] = .nullable(b.expected?.rawValue)
+                entry["notes"] = .object(b.evaluation.notes.mapValues { .finite($0) })
+                entry["assumptions"] = .strings(b.evaluation.assumptions)
+                entry["rate-part-slope"] = .finite(b.evaluation.rateSlope)
                 if let rate = b.verdict.rate {
-                    entry["rate"] = ["model": rate.model.rawValue, "observed-slope": json(rate.observedSlope),
-                                     "observed-slope-se": json(rate.observedSlopeStandardError),
-                                     "predicted-slope": json(rate.predictedSlope), "points": rate.points,
-                                     "first-k": rate.firstK, "last-k": rate.lastK, "consistent": rate.consistent ?? NSNull()] as [String: Any]
+                    entry["rate"] = .object(["model": .string(rate.model.rawValue), "observed-slope": .finite(rate.observedSlope),
+                                             "observed-slope-se": .finite(rate.observedSlopeStandardError),
+                                             "predicted-slope": .finite(rate.predictedSlope), "points": .int(rate.points),
+                                             "first-k": .int(rate.firstK), "last-k": .int(rate.lastK), "consistent": .nullable(rate.consistent)])
                 } else {
-                    entry["rate"] = NSNull()
+                    entry["rate"] = .null
                 }
-                if let e = b.evaluation.error { entry["error"] = e }
-                return entry
+                if let e = b.evaluation.error { entry["error"] = .string(e) }
+                return .object(entry)
             }
-            var method: [String: Any] = [
-                "id": m.method.id, "method": m.method.kind.rawValue, "beta": m.method.beta, "gamma": json(m.method.gamma),
-                "step-rule": m.method.stepRule, "seeds": m.trace.seeds, "diverged-seeds": m.trace.divergedSeeds,
-                "checkpoints": checkpoints, "bounds": bounds,
+            var method: [String: JSONValue] = [
+                "id": .string(m.method.id), "method": .string(m.method.kind.rawValue), "beta": .double(m.method.beta),
+                "gamma": .finite(m.method.gamma), "step-rule": .string(m.method.stepRule), "seeds": .int(m.trace.seeds),
+                "diverged-seeds": .int(m.trace.divergedSeeds), "checkpoints": .array(checkpoints), "bounds": .array(bounds),
             ]
             for (key, value) in m.method.settings.reportFields(m.trace) {
                 switch value {
-                case .text(let text): method[key] = text
-                case .number(let number): method[key] = json(number)
-                case .null: method[key] = NSNull()
+                case .text(let text): method[key] = .string(text)
+                case .number(let number): method[key] = .finite(number)
+                case .null: method[key] = .null
                 }
             }
-            return method
+            return .object(method)
         }
-        var document: [String: Any] = [
-            "name": r.name, "description": r.description, "verdict": r.passed ? "pass" : "fail",
-            "profile": r.profile, "iterations": r.iterations, "seeds": r.seeds, "confidence": r.confidence,
-            "comparisons": r.comparisons, "family": r.family, "dimension": r.dimension, "workers": r.workers,
-            "oracle": r.oracle, "constants": constants, "constant-details": constantDetails,
-            "fstar-is-lower-bound": r.fstarIsLowerBound, "methods": methods,
-            "assumptions": (r.probe?.checks ?? []).map { c in
-                ["id": c.id, "statement": c.statement, "kind": c.kind, "verdict": c.verdict.rawValue,
-                 "declared": c.declared.mapValues { json($0) }, "measured": c.measured.mapValues { json($0) },
-                 "test": c.test, "reason": c.reason, "expected": c.expected?.rawValue ?? NSNull(), "fails": c.fails] as [String: Any]
-            },
+        var document: [String: JSONValue] = [
+            "name": .string(r.name), "description": .string(r.description), "verdict": .string(r.passed ? "pass" : "fail"),
+            "profile": .string(r.profile), "iterations": .int(r.iterations), "seeds": .int(r.seeds), "confidence": .double(r.confidence),
+            "comparisons": .int(r.comparisons), "family": .string(r.family), "dimension": .int(r.dimension), "workers": .int(r.workers),
+            "oracle": .strings(r.oracle), "constants": .object(constants), "constant-details": .object(constantDetails),
+            "fstar-is-lower-bound": .bool(r.fstarIsLowerBound), "methods": .array(methods),
+            "assumptions": .array((r.probe?.checks ?? []).map { c in
+                .object(["id": .string(c.id), "statement": .string(c.statement), "kind": .string(c.kind), "verdict": .string(c.verdict.rawValue),
+                         "declared": .object(c.declared.mapValues { .finite($0) }), "measured": .object(c.measured.mapValues { .finite($0) }),
+                         "test": .string(c.test), "reason": .string(c.reason), "expected": .nullable(c.expected?.rawValue), "fails": .bool(c.fails)])
+            }),
             "probe": r.probe.map { p in
-                ["samples": p.samples, "batches": p.batches, "confidence": p.confidence, "comparisons": p.comparisons, "bonferroni": p.bonferroni,
-                 "not-checked": p.notChecked,
-                 "points": p.points.map { ["label": $0.label, "grad2": json($0.grad2), "gap": json($0.gap), "bias2": json($0.bias2),
-                                           "var": json($0.variance), "h2": json($0.h2), "worker-grad2": json($0.workerGrad2)] as [String: Any] }] as [String: Any]
-            } ?? NSNull(),
-            "momentum-comparisons": r.momentumComparisons.map { c in
-                ["momentum": c.momentum, "sgd": c.sgd, "pairing": c.pairing.rawValue, "beta": c.beta,
-                 "gamma-momentum": json(c.gammaMomentum), "gamma-sgd": json(c.gammaSGD), "k": c.atK, "paired-seeds": c.pairedSeeds,
-                 "mean-gap-momentum": json(c.meanGapMomentum), "mean-gap-sgd": json(c.meanGapSGD),
-                 "mean-difference": json(c.meanDifference), "lower": json(c.lower), "upper": json(c.upper),
-                 "momentum-lower-on-seeds": c.momentumLowerOnSeeds, "finding": c.finding.rawValue,
-                 "diverged-momentum": c.divergedMomentum, "diverged-sgd": c.divergedSGD, "target": json(c.target),
-                 "median-iterations-momentum": c.medianIterationsMomentum ?? NSNull(),
-                 "median-iterations-sgd": c.medianIterationsSGD ?? NSNull()] as [String: Any]
-            },
-            "unmatched-expectations": r.unmatchedExpectations,
-            "provenance": provenance.dictionary(specHash: r.specHash, seeds: r.seeds),
+                .object(["samples": .int(p.samples), "batches": .int(p.batches), "confidence": .double(p.confidence),
+                         "comparisons": .int(p.comparisons), "bonferroni": .int(p.bonferroni), "not-checked": .object(p.notChecked.mapValues(JSONValue.string)),
+                         "points": .array(p.points.map {
+                             .object(["label": .string($0.label), "grad2": .finite($0.grad2), "gap": .finite($0.gap), "bias2": .finite($0.bias2),
+                                      "var": .finite($0.variance), "h2": .finite($0.h2), "worker-grad2": .finite($0.workerGrad2)])
+                         })])
+            } ?? .null,
+            "momentum-comparisons": .array(r.momentumComparisons.map { c in
+                .object(["momentum": .string(c.momentum), "sgd": .string(c.sgd), "pairing": .string(c.pairing.rawValue), "beta": .double(c.beta),
+                         "gamma-momentum": .finite(c.gammaMomentum), "gamma-sgd": .finite(c.gammaSGD), "k": .int(c.atK),
+                         "paired-seeds": .int(c.pairedSeeds),
+                         "mean-gap-momentum": .finite(c.meanGapMomentum), "mean-gap-sgd": .finite(c.meanGapSGD),
+                         "mean-difference": .finite(c.meanDifference), "lower": .finite(c.lower), "upper": .finite(c.upper),
+                         "momentum-lower-on-seeds": .int(c.momentumLowerOnSeeds), "finding": .string(c.finding.rawValue),
+                         "diverged-momentum": .int(c.divergedMomentum), "diverged-sgd": .int(c.divergedSGD), "target": .finite(c.target),
+                         "median-iterations-momentum": .nullable(c.medianIterationsMomentum),
+                         "median-iterations-sgd": .nullable(c.medianIterationsSGD)])
+            }),
+            "unmatched-expectations": .strings(r.unmatchedExpectations),
+            "provenance": provenance.document(specHash: r.specHash, seeds: r.seeds),
         ]
         // Only files with `compare:` have the key, so other reports are unchanged.
         if !r.methodComparisons.isEmpty {
-            document["method-comparisons"] = r.methodComparisons.map { c in
-                ["a": c.a, "b": c.b, "metric": c.metric.rawValue, "k": c.atK, "level": c.level, "paired-seeds": c.difference.pairs,
-                 "mean-a": json(c.meanA), "mean-b": json(c.meanB), "mean-difference": json(c.difference.mean),
-                 "lower": json(c.difference.lower), "upper": json(c.difference.upper), "a-lower-on-seeds": c.difference.aLowerOnSeeds,
-                 "finding": c.difference.finding.rawValue, "diverged-a": c.divergedA, "diverged-b": c.divergedB] as [String: Any]
-            }
+            document["method-comparisons"] = .array(r.methodComparisons.map { c in
+                .object(["a": .string(c.a), "b": .string(c.b), "metric": .string(c.metric.rawValue), "k": .int(c.atK), "level": .double(c.level),
+                         "paired-seeds": .int(c.difference.pairs), "mean-a": .finite(c.meanA), "mean-b": .finite(c.meanB),
+                         "mean-difference": .finite(c.difference.mean), "lower": .finite(c.difference.lower), "upper": .finite(c.difference.upper),
+                         "a-lower-on-seeds": .int(c.difference.aLowerOnSeeds), "finding": .string(c.difference.finding.rawValue),
+                         "diverged-a": .int(c.divergedA), "diverged-b": .int(c.divergedB)])
+            })
         }
-        let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self) + "\n"
-    }
-
-    static func json(_ value: Double?) -> Any {
-        guard let value, value.isFinite else { return NSNull() }
-        return value
+        return .object(document)
     }
 }
 
@@ -229,9 +263,9 @@ public struct Provenance: Sendable {
         self.wallTimeSeconds = wallTimeSeconds
     }
 
-    func dictionary(specHash: String, seeds: Int) -> [String: Any] {
-        ["commit": commit, "toolchain": toolchain, "gsl": gslVersion, "spec-hash": specHash,
-         "seeds": "0..<\(seeds) (streams keyed by problem seed, seed index and worker)",
-         "wall-time-seconds": (wallTimeSeconds * 10).rounded() / 10]
+    func document(specHash: String, seeds: Int) -> JSONValue {
+        .object(["commit": .string(commit), "toolchain": .string(toolchain), "gsl": .string(gslVersion), "spec-hash": .string(specHash),
+                 "seeds": .string("0..<\(seeds) (streams keyed by problem seed, seed index and worker)"),
+                 "wall-time-seconds": .double((wallTimeSeconds * 10).rounded() / 10)])
     }
 }

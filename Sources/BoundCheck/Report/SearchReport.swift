@@ -75,22 +75,23 @@ public enum SearchReport {
     }
 
     public static func json(_ o: SearchOutcome) throws -> String {
-        func value(_ v: Double?) -> Any { v.map { $0.isFinite ? $0 as Any : NSNull() } ?? NSNull() }
-        func entry(_ e: SearchEvaluation) -> [String: Any] {
-            ["evaluation": e.index + 1, "start": e.start + 1, "values": e.values, "first-seed": e.firstSeed,
-             "upper-ratio": value(e.upperRatio), "tightness": value(e.tightness), "verdict": e.verdict ?? NSNull(), "note": e.note ?? NSNull()]
+        func entry(_ e: SearchEvaluation) -> [String: JSONValue] {
+            ["evaluation": .int(e.index + 1), "start": .int(e.start + 1), "values": .strings(e.values), "first-seed": .int(e.firstSeed),
+             "upper-ratio": .finite(e.upperRatio), "tightness": .finite(e.tightness), "verdict": .nullable(e.verdict), "note": .nullable(e.note)]
         }
-        let document: [String: Any] = [
-            "file": o.space.spec.sourcePath ?? o.space.spec.name, "bound": o.request.bound, "method": o.request.method ?? NSNull(),
-            "budget": o.request.budget, "profile": o.request.quick ? "quick" : "full",
-            "ranges": o.space.ranges.map { ["path": $0.path, "min": $0.low, "max": $0.high, "scale": $0.logarithmic ? "log" : "linear", "integer": $0.integer] as [String: Any] },
-            "evaluations": o.evaluations.map(entry),
-            "best": o.best.map(entry) ?? NSNull(),
-            "confirmation": o.confirmed.map { var c = entry($0); c["violated"] = o.violated; return c } ?? NSNull(),
-            "worst-case-file": o.best == nil ? NSNull() : "\(o.worstCaseName).yaml",
-        ]
-        let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self) + "\n"
+        let document: JSONValue = .object([
+            "file": .string(o.space.spec.sourcePath ?? o.space.spec.name), "bound": .string(o.request.bound), "method": .nullable(o.request.method),
+            "budget": .int(o.request.budget), "profile": .string(o.request.quick ? "quick" : "full"),
+            "ranges": .array(o.space.ranges.map {
+                .object(["path": .string($0.path), "min": .double($0.low), "max": .double($0.high), "scale": .string($0.logarithmic ? "log" : "linear"),
+                         "integer": .bool($0.integer)])
+            }),
+            "evaluations": .array(o.evaluations.map { .object(entry($0)) }),
+            "best": o.best.map { .object(entry($0)) } ?? .null,
+            "confirmation": o.confirmed.map { var c = entry($0); c["violated"] = .bool(o.violated); return .object(c) } ?? .null,
+            "worst-case-file": o.best == nil ? .null : .string("\(o.worstCaseName).yaml"),
+        ])
+        return try document.prettyText() + "\n"
     }
 }
 

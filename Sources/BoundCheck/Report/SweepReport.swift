@@ -145,22 +145,22 @@ public enum SweepReport {
         }
         out += "\n---\n\nCommit `\(provenance.commit)`, \(provenance.toolchain), GSL \(provenance.gslVersion), wall time \(String(format: "%.1f", provenance.wallTimeSeconds)) s.\n"
 
-        // The JSON: the sweep's axes, and per cell its parameters and full report.
-        var cellDocuments: [[String: Any]] = []
+        // The JSON: the sweep's axes, and per cell its parameters and full report (its numbers
+        // as they read back from the report's own text: JSONValue.reread).
+        var cellDocuments: [JSONValue] = []
         for r in cells {
             let s = r.sweep!
-            let report = try JSONSerialization.jsonObject(with: Data(try JSONReport.render(r, provenance: provenance).utf8))
-            var parameters: [String: Any] = [:]
-            for (a, c) in zip(s.axes, s.coordinates) { parameters[a.path] = a.values[c] }
-            cellDocuments.append(["cell": s.index + 1, "parameters": parameters, "verdict": r.passed ? "pass" : "fail", "report": report])
+            var parameters: [String: JSONValue] = [:]
+            for (a, c) in zip(s.axes, s.coordinates) { parameters[a.path] = .string(a.values[c]) }
+            cellDocuments.append(.object(["cell": .int(s.index + 1), "parameters": .object(parameters), "verdict": .string(r.passed ? "pass" : "fail"),
+                                          "report": JSONReport.document(r, provenance: provenance).reread()]))
         }
-        let document: [String: Any] = [
-            "sweep": name, "description": first.description, "verdict": failed.isEmpty ? "pass" : "fail",
-            "axes": axes.map { ["path": $0.path, "values": $0.values] as [String: Any] },
-            "comparisons": first.comparisons, "confidence": first.confidence, "cells": cellDocuments,
-        ]
-        let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        return Page(name: name, markdown: out, json: String(decoding: data, as: UTF8.self) + "\n", plots: plots)
+        let document: JSONValue = .object([
+            "sweep": .string(name), "description": .string(first.description), "verdict": .string(failed.isEmpty ? "pass" : "fail"),
+            "axes": .array(axes.map { .object(["path": .string($0.path), "values": .strings($0.values)]) }),
+            "comparisons": .int(first.comparisons), "confidence": .double(first.confidence), "cells": .array(cellDocuments),
+        ])
+        return Page(name: name, markdown: out, json: try document.prettyText() + "\n", plots: plots)
     }
 
     /// The heatmaps of one quantity: one per pair of axes (x the axis with the shorter labels),
