@@ -119,6 +119,7 @@ public enum OutputFolder {
             let writer = ReportWriter(directory: staging.path)
             try write(writer)
             try writer.writeManifest()
+            try writer.synchronize()
         } catch {
             try? fm.removeItem(at: staging)
             if let error = error as? OutputError {
@@ -141,6 +142,8 @@ public enum OutputFolder {
             try? fm.removeItem(at: staging)
             throw OutputError("cannot replace \(option) \(folder.path): \(cause); the previous reports are unchanged")
         }
+        // The renames themselves reach the disk with the parent folder.
+        _ = flushToDisk(parent.path)
         if hadOld {
             // Checked again: a file someone put into the old folder meanwhile is not deleted.
             if (try? checkReplaceable(backup, option: option)) != nil { try? fm.removeItem(at: backup) }
