@@ -41,6 +41,30 @@ public struct BlockResult: Codable, Sendable, Equatable {
     public var probePoints: [ProbeTrajectoryPoint] = []
 }
 
+extension BlockResult {
+    /// An item's result before its first seed.
+    init(starting item: WorkItem, seeds: Range<Int>, iterations: Int) {
+        self.init(item: item, seeds: seeds, statistics: [], divergedAt: [], gaps: [], identityDeviation: 0, maxWorkerEstimateNorm2: 0)
+        gradPathSum = [Double](repeating: 0, count: GradPath.count(iterations: iterations))
+        gradPathCount = [Int](repeating: 0, count: GradPath.count(iterations: iterations))
+    }
+
+    /// Adds the next seed's outcome (seeds in order).
+    mutating func append(_ outcome: Simulation.SeedOutcome) {
+        // Optionals, not NaN, mark missing values: results must compare equal to themselves.
+        samples.append(outcome.values.map { $0.map { $0.isFinite ? $0 : nil } })
+        windowMinima.append(outcome.windowMinima.map { $0.isFinite ? $0 : nil })
+        for (t, v) in outcome.gradPath.enumerated() where v.isFinite {
+            gradPathSum[t] += v
+            gradPathCount[t] += 1
+        }
+        divergedAt.append(outcome.divergedAt)
+        gaps.append(outcome.gaps)
+        identityDeviation = max(identityDeviation, outcome.identityDeviation)
+        maxWorkerEstimateNorm2 = max(maxWorkerEstimateNorm2, outcome.maxWorkerEstimateNorm2)
+    }
+}
+
 /// The merged result of one method over all its seeds.
 public struct MethodTrace: Encodable, Sendable, Equatable {
     public var method: ResolvedMethod
@@ -112,10 +136,7 @@ public struct Runner {
                                     checkpoints: checkpoints)
         var statistics = [[RunningStatistics]](repeating: [RunningStatistics](repeating: RunningStatistics(), count: MetricIndex.all.count),
                                                count: checkpoints.count)
-        var result = BlockResult(item: item, seeds: seeds, statistics: [], divergedAt: [], gaps: [],
-                                 identityDeviation: 0, maxWorkerEstimateNorm2: 0)
-        result.gradPathSum = [Double](repeating: 0, count: GradPath.count(iterations: profile.iterations))
-        result.gradPathCount = [Int](repeating: 0, count: GradPath.count(iterations: profile.iterations))
+        var result = BlockResult(starting: item, seeds: seeds, iterations: profile.iterations)
         let probeCheckpoints = AssumptionProbe.trajectoryCheckpoints(count: checkpoints.count)
         for seed in seeds {
             var probePoints: [ProbeTrajectoryPoint] = []
@@ -125,17 +146,7 @@ public struct Runner {
             let outcome = simulation.run(seedIndex: profile.firstSeed + seed, statistics: &statistics)
             simulation.checkpointObserver = nil
             if seed == 0 { result.probePoints = probePoints }
-            // Optionals, not NaN, mark missing values: results must compare equal to themselves.
-            result.samples.append(outcome.values.map { $0.map { $0.isFinite ? $0 : nil } })
-            result.windowMinima.append(outcome.windowMinima.map { $0.isFinite ? $0 : nil })
-            for (t, v) in outcome.gradPath.enumerated() where v.isFinite {
-                result.gradPathSum[t] += v
-                result.gradPathCount[t] += 1
-            }
-            result.divergedAt.append(outcome.divergedAt)
-            result.gaps.append(outcome.gaps)
-            result.identityDeviation = max(result.identityDeviation, outcome.identityDeviation)
-            result.maxWorkerEstimateNorm2 = max(result.maxWorkerEstimateNorm2, outcome.maxWorkerEstimateNorm2)
+            result.append(outcome)
         }
         result.statistics = statistics
         return result
@@ -157,8 +168,10 @@ public struct Runner {
             var done = 0
             var results: [BlockResult?]
         }
+        // Tasks: single items, or groups of items run with their seeds in lockstep (``Lockstep``).
+        let tasks = Lockstep.tasks(items, objective: instance.objective, jobs: jobs)
         let shared = Mutex(Shared(next: alongside == nil ? 0 : -1, results: Array(repeating: nil, count: items.count)))
-        let threads = min(jobs, items.count + (alongside == nil ? 0 : 1))
+        let threads = min(jobs, tasks.count + (alongside == nil ? 0 : 1))
         DispatchQueue.concurrentPerform(iterations: max(threads, 1)) { _ in
             while true {
                 let index = shared.withLock { state in
@@ -166,15 +179,20 @@ public struct Runner {
                     return state.next
                 }
                 if index < 0 { alongside?(); continue }
-                guard index < items.count else { return }
-                let result = Runner.run(items[index], instance: instance, methods: methods, profile: profile)
-                finished?(result)
-                let done = shared.withLock { state in
-                    state.results[index] = result
-                    state.done += 1
-                    return state.done
+                guard index < tasks.count else { return }
+                let task = tasks[index]
+                let results = task.count == 1
+                    ? [Runner.run(items[task[0]], instance: instance, methods: methods, profile: profile)]
+                    : Lockstep.run(task.map { items[$0] }, instance: instance, methods: methods, profile: profile)
+                for (position, result) in zip(task, results) {
+                    finished?(result)
+                    let done = shared.withLock { state in
+                        state.results[position] = result
+                        state.done += 1
+                        return state.done
+                    }
+                    progress?(done, items.count)
                 }
-                progress?(done, items.count)
             }
         }
         return shared.withLock { state in state.results.map { $0! } }

@@ -27,6 +27,16 @@ final class Simulation {
     /// take points along a run. Nil in ordinary runs.
     var checkpointObserver: ((Int, UnsafeBufferPointer<Double>) -> Void)?
 
+    // The seed being run, between ``start(seedIndex:)`` and the last ``endPass(_:statistics:)``:
+    // kept here rather than in locals so that several simulations can advance one iteration at a
+    // time together (``Lockstep``). Separate properties, so each can be passed `inout` alone.
+    /// What the seed has recorded so far.
+    private(set) var outcome = SeedOutcome(checkpoints: 0, iterations: 0)
+    /// The running mean, minimum, and window minimum of ‖∇f(xᵗ)‖² over t < k.
+    private var sumGrad2 = 0.0, minGrad2 = Double.infinity, windowMin2 = Double.infinity
+    /// The next checkpoint's index.
+    private var nextCheckpoint = 0
+
     init(instance: Instance, method: ResolvedMethod, iterations: Int, checkpoints: [Int]) {
         self.instance = instance
         self.method = method
@@ -138,17 +148,6 @@ final class Simulation {
         Vec.scale(1 / Double(n), gradSum.pointer)
     }
 
-    /// gradSum ← ∇f(point); returns ‖∇f(point)‖².
-    private func exactGradient(at point: UnsafeBufferPointer<Double>) -> Double {
-        Vec.fill(gradSum.pointer, 0)
-        for i in 0..<n {
-            instance.objective.workerGradient(i, at: point, into: gi.pointer)
-            Vec.axpy(1, gi.readOnly, gradSum.pointer)
-        }
-        Vec.scale(1 / Double(n), gradSum.pointer)
-        return Vec.normSquared(gradSum.pointer)
-    }
-
     /// Records checkpoint c; false if a value is not finite (the run diverged).
     @inline(__always)
     private func record(_ c: Int, k: Int, grad2: Double, sumGrad2: Double /* the running mean of ‖∇f‖² over t < k */, minGrad2: Double, windowMin2: inout Double,
@@ -186,45 +185,84 @@ final class Simulation {
     /// Runs one seed, adding its metrics to `statistics[checkpoint][metric]`: the shared loop
     /// (docs/theory.md §2), calling the method's runner at the points ``MethodRunning`` lists.
     func run(seedIndex: Int, statistics: inout [[RunningStatistics]]) -> SeedOutcome {
-        reset(seedIndex: seedIndex)
-        let xs = x.readOnly
-        runner.reset(start: xs)
-        var outcome = SeedOutcome(checkpoints: checkpoints.count, iterations: iterations)
-        var sumGrad2 = 0.0, minGrad2 = Double.infinity, windowMin2 = Double.infinity
-        var c = 0
+        start(seedIndex: seedIndex)
+        let objective = instance.objective, xs = x.readOnly
         for k in 0...iterations {
-            if k == iterations {
-                let grad2 = exactGradient(at: xs)
-                if c < checkpoints.count, checkpoints[c] == k,
-                   !record(c, k: k, grad2: grad2, sumGrad2: sumGrad2, minGrad2: minGrad2, windowMin2: &windowMin2,
-                           virtual: runner.virtualIterate(xs), statistics: &statistics, outcome: &outcome) {
-                    outcome.divergedAt = k
-                }
-                break
+            beginPass(k)
+            for i in 0..<n {
+                objective.workerGradient(i, at: xs, into: gi.pointer)
+                workerPass(i, k: k)
             }
-            runner.beginIteration(k)
-            forEachWorkerEstimate(at: xs) { i, workspace in
-                runner.worker(i, k: k, estimate: gi.pointer, workspace: workspace, rng: &rngs[i], measurements: &outcome.measurements)
-            }
-            runner.endWorkerPass(k)
-            let grad2 = Vec.normSquared(gradSum.pointer)
-            if c < checkpoints.count, checkpoints[c] == k {
-                if !record(c, k: k, grad2: grad2, sumGrad2: sumGrad2, minGrad2: minGrad2, windowMin2: &windowMin2,
-                           virtual: runner.virtualIterate(xs), statistics: &statistics, outcome: &outcome) {
-                    outcome.divergedAt = k
-                    break
-                }
-                c += 1
-            }
-            let step2 = runner.stepNormSquared()
-            guard grad2.isFinite, step2.isFinite else { outcome.divergedAt = k; break }
-            if k % pathStride == 0 { outcome.gradPath[k / pathStride] = grad2 }
-            sumGrad2 += (grad2 - sumGrad2) / Double(k + 1)
-            minGrad2 = min(minGrad2, grad2)
-            windowMin2 = min(windowMin2, grad2)
-            runner.step(x.pointer, k: k, measurements: &outcome.measurements)
+            if !endPass(k, statistics: &statistics) { break }
         }
         return outcome
+    }
+
+    // The loop of ``run(seedIndex:statistics:)`` in three steps, for a driver that computes the
+    // workers' gradients itself (several seeds at once): for k = 0…K, ``beginPass(_:)``; for each
+    // worker i, ∇fᵢ(xᵏ) into `gi`, then ``workerPass(_:k:)``; then ``endPass(_:statistics:)``,
+    // until it returns false. At k = K the pass takes ∇f(xᴷ) alone (no oracle, no method).
+
+    /// Starts seed `seedIndex` at x⁰.
+    func start(seedIndex: Int) {
+        reset(seedIndex: seedIndex)
+        runner.reset(start: x.readOnly)
+        outcome = SeedOutcome(checkpoints: checkpoints.count, iterations: iterations)
+        sumGrad2 = 0; minGrad2 = .infinity; windowMin2 = .infinity
+        nextCheckpoint = 0
+    }
+
+    /// Before iteration k's pass over the workers.
+    func beginPass(_ k: Int) {
+        if k < iterations { runner.beginIteration(k) }
+        Vec.fill(gradSum.pointer, 0)
+    }
+
+    /// Worker i's part of iteration k, with ∇fᵢ(xᵏ) in `gi`: added to ∇f, then (k < K) passed
+    /// through the oracle's stages and handed to the method.
+    @inline(__always)
+    func workerPass(_ i: Int, k: Int) {
+        Vec.axpy(1, gi.readOnly, gradSum.pointer)
+        guard k < iterations else { return }
+        let workspace = workspace(i, at: x.readOnly)
+        for stage in stages {
+            stage.apply(gi.pointer, workspace: workspace, rng: &rngs[i])
+        }
+        runner.worker(i, k: k, estimate: gi.pointer, workspace: workspace, rng: &rngs[i], measurements: &outcome.measurements)
+    }
+
+    /// After iteration k's pass: the metrics (at a checkpoint), the divergence check and the
+    /// step. False when the seed is done: k = K, or it diverged.
+    func endPass(_ k: Int, statistics: inout [[RunningStatistics]]) -> Bool {
+        Vec.scale(1 / Double(n), gradSum.pointer)
+        let xs = x.readOnly, c = nextCheckpoint
+        if k == iterations {
+            let grad2 = Vec.normSquared(gradSum.pointer)
+            if c < checkpoints.count, checkpoints[c] == k,
+               !record(c, k: k, grad2: grad2, sumGrad2: sumGrad2, minGrad2: minGrad2, windowMin2: &windowMin2,
+                       virtual: runner.virtualIterate(xs), statistics: &statistics, outcome: &outcome) {
+                outcome.divergedAt = k
+            }
+            return false
+        }
+        runner.endWorkerPass(k)
+        let grad2 = Vec.normSquared(gradSum.pointer)
+        if c < checkpoints.count, checkpoints[c] == k {
+            if !record(c, k: k, grad2: grad2, sumGrad2: sumGrad2, minGrad2: minGrad2, windowMin2: &windowMin2,
+                       virtual: runner.virtualIterate(xs), statistics: &statistics, outcome: &outcome) {
+                outcome.divergedAt = k
+                return false
+            }
+            nextCheckpoint = c + 1
+        }
+        let step2 = runner.stepNormSquared()
+        guard grad2.isFinite, step2.isFinite else { outcome.divergedAt = k; return false }
+        if k % pathStride == 0 { outcome.gradPath[k / pathStride] = grad2 }
+        sumGrad2 += (grad2 - sumGrad2) / Double(k + 1)
+        minGrad2 = min(minGrad2, grad2)
+        windowMin2 = min(windowMin2, grad2)
+        runner.step(x.pointer, k: k, measurements: &outcome.measurements)
+        return true
     }
 }
 
