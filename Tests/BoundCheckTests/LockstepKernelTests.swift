@@ -98,6 +98,21 @@ struct LockstepKernelTests {
         #expect(objective.evaluatesPointsTogether)
         for count in [1, 2, 3, 8, 9] {
             let xs = (0..<count).map { _ in randomValues(d, &rng) }
+            let expectedValues = xs.map { objective.value(at: $0) }
+            let valuePoints = xs.map { x -> UnsafeMutablePointer<Double> in
+                let p = UnsafeMutablePointer<Double>.allocate(capacity: d)
+                p.initialize(from: x, count: d)
+                return p
+            }
+            defer { valuePoints.forEach { $0.deallocate() } }
+            atEveryLevel { level in
+                var values = [Double](repeating: .nan, count: count)
+                valuePoints.map { UnsafePointer($0) }.withUnsafeBufferPointer { at in
+                    values.withUnsafeMutableBufferPointer { objective.values(at: at, into: $0) }
+                }
+                #expect(values.map(\.bitPattern) == expectedValues.map(\.bitPattern),
+                        "\(type(of: family).name) values, d = \(d), \(count) points, \(String(cString: bc_level_name(level)))")
+            }
             for worker in 0..<3 {
                 let expected = xs.map { objective.workerGradient(worker, at: $0) }
                 let points = xs.map { x -> UnsafeMutablePointer<Double> in
@@ -126,13 +141,13 @@ struct LockstepKernelTests {
         gradients.flatMap { Array(UnsafeBufferPointer(start: $0, count: d)) }
     }
 
-    @Test("logistic-ncvx: workerGradients gives each point workerGradient's bits (every level, d not a multiple of 8)",
+    @Test("logistic-ncvx: workerGradients and values give each point the bits of workerGradient and value (every level, d not a multiple of 8)",
           arguments: [(1, 1), (5, 3), (13, 40), (64, 7), (203, 300)])
     func logisticBatchedGradient(d: Int, rows: Int) throws {
         try checkFamily(LogisticNonconvexFamily(samplesPerWorker: rows, lambda: 0.05), d: d, rowsPerWorker: rows)
     }
 
-    @Test("composite: workerGradients gives each point workerGradient's bits (every level, d not a multiple of 8)",
+    @Test("composite: workerGradients and values give each point the bits of workerGradient and value (every level, d not a multiple of 8)",
           arguments: [(1, 2), (9, 4), (24, 33), (130, 600)])
     func compositeBatchedGradient(d: Int, rows: Int) throws {
         try checkFamily(CompositeFamily(samplesPerWorker: rows, targetNoise: 0.3), d: d, rowsPerWorker: rows)

@@ -45,7 +45,50 @@ extension WorkerDataset {
     }
 }
 
+extension WorkerDataset {
+    /// For each point p, in row order over all rows: sums[p] ← sums[p] + term(yₛ, aₛ·x_p) — the
+    /// loss sums of the data families' values, each row read once for all points (same bits as
+    /// one `Vec.dot` per row and point).
+    @inline(__always)
+    func sumOverRows(points: UnsafeBufferPointer<UnsafePointer<Double>>, into sums: UnsafeMutableBufferPointer<Double>,
+                     term: (_ target: Double, _ innerProduct: Double) -> Double) {
+        let d = dimension, count = points.count
+        guard count > 0, let x = points.baseAddress else { return }
+        let block = min(rows, Self.lockstepBlockRows(dimension: d))
+        features.withUnsafeBufferPointer { a in
+            targets.withUnsafeBufferPointer { y in
+                withUnsafeTemporaryAllocation(of: Double.self, capacity: block * count) { dots in
+                    let z = dots.baseAddress!
+                    var first = 0
+                    while first < rows {
+                        let n = min(block, rows - first)
+                        bc_row_dots(a.baseAddress! + first * d, n, d, x, count, z)
+                        for s in 0..<n {
+                            let target = y[first + s]
+                            for p in 0..<count { sums[p] += term(target, z[s * count + p]) }
+                        }
+                        first += n
+                    }
+                }
+            }
+        }
+    }
+}
+
 extension LogisticNonconvexObjective {
+    /// ``value(at:)`` at several points, each row read once for all of them.
+    func values(at points: UnsafeBufferPointer<UnsafePointer<Double>>, into values: UnsafeMutableBufferPointer<Double>) {
+        let d = dimension
+        for p in 0..<points.count { values[p] = 0 }
+        data.sumOverRows(points: points, into: values) { y, z in Self.softplus(-y * z) }
+        for p in 0..<points.count {
+            let x = points[p]
+            var reg = 0.0
+            for j in 0..<d { let t = x[j]; reg += t * t / (1 + t * t) }
+            values[p] = values[p] / Double(data.rows) + lambda * reg
+        }
+    }
+
     var evaluatesPointsTogether: Bool { true }
 
     /// ``workerGradient(_:at:into:)`` at several points, each row read once for all of them.
@@ -62,6 +105,13 @@ extension LogisticNonconvexObjective {
 }
 
 extension CompositeObjective {
+    /// ``value(at:)`` at several points, each row read once for all of them.
+    func values(at points: UnsafeBufferPointer<UnsafePointer<Double>>, into values: UnsafeMutableBufferPointer<Double>) {
+        for p in 0..<points.count { values[p] = 0 }
+        data.sumOverRows(points: points, into: values) { y, z in Self.logCosh(z - y) }
+        for p in 0..<points.count { values[p] /= Double(data.rows) }
+    }
+
     var evaluatesPointsTogether: Bool { true }
 
     /// ``workerGradient(_:at:into:)`` at several points, each row read once for all of them.

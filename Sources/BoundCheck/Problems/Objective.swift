@@ -19,7 +19,10 @@ public protocol Objective: AnyObject, Sendable {
     /// read it once for all points, and then says so with ``evaluatesPointsTogether``.
     func workerGradients(_ worker: Int, at points: UnsafeBufferPointer<UnsafePointer<Double>>,
                          into gradients: UnsafeBufferPointer<UnsafeMutablePointer<Double>>)
-    /// Whether ``workerGradients(_:at:into:)`` is cheaper than one call per point: the runner
+    /// f at several points at once: `values[p]` ← f(`points[p]`), exactly the bits of
+    /// ``value(at:)`` at each. The default calls it per point.
+    func values(at points: UnsafeBufferPointer<UnsafePointer<Double>>, into values: UnsafeMutableBufferPointer<Double>)
+    /// Whether ``workerGradients(_:at:into:)`` (and ``values(at:into:)``) is cheaper than one call per point: the runner
     /// then advances several seeds of a method together ("seeds in lockstep",
     /// docs/performance.md). Default false.
     var evaluatesPointsTogether: Bool { get }
@@ -40,6 +43,10 @@ extension Objective {
             workerGradient(worker, at: UnsafeBufferPointer(start: points[p], count: d),
                            into: UnsafeMutableBufferPointer(start: gradients[p], count: d))
         }
+    }
+
+    public func values(at points: UnsafeBufferPointer<UnsafePointer<Double>>, into values: UnsafeMutableBufferPointer<Double>) {
+        for p in 0..<points.count { values[p] = value(at: UnsafeBufferPointer(start: points[p], count: dimension)) }
     }
 
     public var evaluatesPointsTogether: Bool { false }

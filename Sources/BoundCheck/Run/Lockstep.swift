@@ -58,9 +58,11 @@ enum Lockstep {
 
         // The live seeds' iterates and gradient buffers, in lane order; a seed that is done
         // (diverged, or past the last iteration) drops out.
-        let points = UnsafeMutableBufferPointer<UnsafePointer<Double>>.allocate(capacity: items.count)
+        // (At a checkpoint, `points` holds each recording seed's xᵏ and virtual iterate.)
+        let points = UnsafeMutableBufferPointer<UnsafePointer<Double>>.allocate(capacity: 2 * items.count)
         let gradients = UnsafeMutableBufferPointer<UnsafeMutablePointer<Double>>.allocate(capacity: items.count)
-        defer { points.deallocate(); gradients.deallocate() }
+        let values = UnsafeMutableBufferPointer<Double>.allocate(capacity: 2 * items.count)
+        defer { points.deallocate(); gradients.deallocate(); values.deallocate() }
         var live = Array(simulations.indices)
         let objective = instance.objective, n = instance.workers
         for k in 0...profile.iterations where !live.isEmpty {
@@ -76,10 +78,27 @@ enum Lockstep {
                 objective.workerGradients(i, at: at, into: into)
                 for lane in live { simulations[lane].workerPass(i, k: k) }
             }
-            var kept = 0
+            // f at every recording seed's checkpoint points in one pass over the rows.
+            var m = 0
+            for lane in live {
+                let simulation = simulations[lane]
+                simulation.finishPass(k)
+                guard simulation.recordsCheckpoint(k) else { continue }
+                let at = simulation.checkpointPoints()
+                points[m] = at.x.baseAddress!; m += 1
+                if let virtual = at.virtual { points[m] = virtual.baseAddress!; m += 1 }
+            }
+            if m > 0 { objective.values(at: UnsafeBufferPointer(rebasing: points[0..<m]), into: UnsafeMutableBufferPointer(rebasing: values[0..<m])) }
+            var kept = 0, v = 0
             for index in live.indices {
-                let lane = live[index]
-                if simulations[lane].endPass(k, statistics: &statistics[lane]) { live[kept] = lane; kept += 1 }
+                let lane = live[index], simulation = simulations[lane]
+                var given: (x: Double, virtual: Double?)?
+                if simulation.recordsCheckpoint(k) {
+                    let hasVirtual = simulation.checkpointPoints().virtual != nil
+                    given = (values[v], hasVirtual ? values[v + 1] : nil)
+                    v += hasVirtual ? 2 : 1
+                }
+                if simulation.conclude(k, statistics: &statistics[lane], values: given) { live[kept] = lane; kept += 1 }
             }
             live.removeLast(live.count - kept)
         }

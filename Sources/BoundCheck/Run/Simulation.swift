@@ -148,13 +148,14 @@ final class Simulation {
         Vec.scale(1 / Double(n), gradSum.pointer)
     }
 
-    /// Records checkpoint c; false if a value is not finite (the run diverged).
+    /// Records checkpoint c, given f(xᵏ) and f at the method's virtual iterate (nil: none); false
+    /// if a value is not finite (the run diverged).
     @inline(__always)
     private func record(_ c: Int, k: Int, grad2: Double, sumGrad2: Double /* the running mean of ‖∇f‖² over t < k */, minGrad2: Double, windowMin2: inout Double,
-                        virtual: UnsafeBufferPointer<Double>?,
+                        values: (x: Double, virtual: Double?),
                         statistics: inout [[RunningStatistics]], outcome: inout SeedOutcome) -> Bool {
-        let gap = instance.objective.value(at: x.readOnly) - fstar
-        let virtualGap = virtual.map { instance.objective.value(at: $0) - fstar } ?? .nan
+        let gap = values.x - fstar
+        let virtualGap = values.virtual.map { $0 - fstar } ?? .nan
         guard gap.isFinite, grad2.isFinite else { return false }
         checkpointObserver?(c, x.readOnly)
         outcome.gaps[c] = gap
@@ -193,15 +194,17 @@ final class Simulation {
                 objective.workerGradient(i, at: xs, into: gi.pointer)
                 workerPass(i, k: k)
             }
-            if !endPass(k, statistics: &statistics) { break }
+            finishPass(k)
+            if !conclude(k, statistics: &statistics) { break }
         }
         return outcome
     }
 
-    // The loop of ``run(seedIndex:statistics:)`` in three steps, for a driver that computes the
-    // workers' gradients itself (several seeds at once): for k = 0…K, ``beginPass(_:)``; for each
-    // worker i, ∇fᵢ(xᵏ) into `gi`, then ``workerPass(_:k:)``; then ``endPass(_:statistics:)``,
-    // until it returns false. At k = K the pass takes ∇f(xᴷ) alone (no oracle, no method).
+    // The loop of ``run(seedIndex:statistics:)`` in steps, for a driver that computes the
+    // workers' gradients and the checkpoint values itself (several seeds at once, ``Lockstep``):
+    // for k = 0…K, ``beginPass(_:)``; for each worker i, ∇fᵢ(xᵏ) into `gi`, then
+    // ``workerPass(_:k:)``; then ``finishPass(_:)`` and ``conclude(_:statistics:values:)``, until
+    // it returns false. At k = K the pass takes ∇f(xᴷ) alone (no oracle, no method).
 
     /// Starts seed `seedIndex` at x⁰.
     func start(seedIndex: Int) {
@@ -231,30 +234,42 @@ final class Simulation {
         runner.worker(i, k: k, estimate: gi.pointer, workspace: workspace, rng: &rngs[i], measurements: &outcome.measurements)
     }
 
-    /// After iteration k's pass: the metrics (at a checkpoint), the divergence check and the
-    /// step. False when the seed is done: k = K, or it diverged.
-    func endPass(_ k: Int, statistics: inout [[RunningStatistics]]) -> Bool {
+    /// After iteration k's pass: ∇f(xᵏ) = the workers' mean; the method's end of pass.
+    func finishPass(_ k: Int) {
         Vec.scale(1 / Double(n), gradSum.pointer)
-        let xs = x.readOnly, c = nextCheckpoint
-        if k == iterations {
-            let grad2 = Vec.normSquared(gradSum.pointer)
-            if c < checkpoints.count, checkpoints[c] == k,
-               !record(c, k: k, grad2: grad2, sumGrad2: sumGrad2, minGrad2: minGrad2, windowMin2: &windowMin2,
-                       virtual: runner.virtualIterate(xs), statistics: &statistics, outcome: &outcome) {
-                outcome.divergedAt = k
-            }
-            return false
-        }
-        runner.endWorkerPass(k)
+        if k < iterations { runner.endWorkerPass(k) }
+    }
+
+    /// Whether iteration k records a checkpoint (its values are then f at ``checkpointPoints()``).
+    func recordsCheckpoint(_ k: Int) -> Bool {
+        nextCheckpoint < checkpoints.count && checkpoints[nextCheckpoint] == k
+    }
+
+    /// The points whose values a checkpoint records, after ``finishPass(_:)``: xᵏ and the
+    /// method's virtual iterate (nil: none).
+    func checkpointPoints() -> (x: UnsafeBufferPointer<Double>, virtual: UnsafeBufferPointer<Double>?) {
+        (x.readOnly, runner.virtualIterate(x.readOnly))
+    }
+
+    /// The rest of iteration k: the metrics (at a checkpoint, with f at ``checkpointPoints()``
+    /// from `values`, or computed here when nil), the divergence check and the step. False when
+    /// the seed is done: k = K, or it diverged.
+    func conclude(_ k: Int, statistics: inout [[RunningStatistics]], values: (x: Double, virtual: Double?)? = nil) -> Bool {
+        let c = nextCheckpoint
         let grad2 = Vec.normSquared(gradSum.pointer)
         if c < checkpoints.count, checkpoints[c] == k {
+            let values = values ?? {
+                let points = checkpointPoints()
+                return (instance.objective.value(at: points.x), points.virtual.map { instance.objective.value(at: $0) })
+            }()
             if !record(c, k: k, grad2: grad2, sumGrad2: sumGrad2, minGrad2: minGrad2, windowMin2: &windowMin2,
-                       virtual: runner.virtualIterate(xs), statistics: &statistics, outcome: &outcome) {
+                       values: values, statistics: &statistics, outcome: &outcome) {
                 outcome.divergedAt = k
                 return false
             }
             nextCheckpoint = c + 1
         }
+        if k == iterations { return false }
         let step2 = runner.stepNormSquared()
         guard grad2.isFinite, step2.isFinite else { outcome.divergedAt = k; return false }
         if k % pathStride == 0 { outcome.gradPath[k / pathStride] = grad2 }
