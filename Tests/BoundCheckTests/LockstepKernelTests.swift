@@ -173,4 +173,30 @@ struct LockstepKernelTests {
             #expect(Array(UnsafeBufferPointer(start: gradients[p], count: 11)) == built.objective.workerGradient(1, at: xs[p]))
         }
     }
+
+    /// The Gram matrix as it was computed before the row kernel: the scalar loop, lower triangle
+    /// in blocks of 32 rows, then mirrored.
+    private func scalarGram(_ a: [Double], rows: Int, columns d: Int) -> [Double] {
+        var g = [Double](repeating: 0, count: d * d)
+        var start = 0
+        while start < rows {
+            let end = min(start + 32, rows)
+            for i in 0..<d { for s in start..<end { let c = a[s * d + i]; for j in 0...i { g[i * d + j] += c * a[s * d + j] } } }
+            start = end
+        }
+        for i in 0..<d { for j in (i + 1)..<max(i + 1, d) { g[i * d + j] = g[j * d + i] } }
+        return g
+    }
+
+    @Test("the Gram matrix through the row kernel has the scalar loop's bits (every level; sizes around the blocks)",
+          arguments: [(1, 1), (5, 3), (9, 40), (17, 300), (130, 1100)])
+    func gramMatchesScalarLoop(d: Int, rows: Int) {
+        var rng = RandomStream(seed: UInt64(d + 1000 * rows))
+        let a = randomValues(rows * d, &rng)
+        let expected = scalarGram(a, rows: rows, columns: d)
+        atEveryLevel { level in
+            #expect(gramMatrix(a, rows: rows, columns: d).map(\.bitPattern) == expected.map(\.bitPattern),
+                    "d = \(d), \(rows) rows, \(String(cString: bc_level_name(level)))")
+        }
+    }
 }
