@@ -6,7 +6,8 @@ import Synchronization
 /// are bit-identical for any number of jobs or shards: blocks are merged in block order whatever
 /// order they finished in. One seed per block: a seed of a large problem is already seconds of
 /// work (so per-item overhead does not matter), and a method with only a few seeds still
-/// spreads over every core.
+/// spreads over every core. (For the data families, a thread may still run several one-seed
+/// items of a method together, in lockstep: an execution choice with the same results, see `Lockstep`.)
 public let seedBlockSize = 1
 
 /// One unit of work: a block of seeds of one method.
@@ -154,6 +155,9 @@ public struct Runner {
 
     /// Runs `items` on `jobs` threads; results come back in the order of `items`. `finished`
     /// sees each result as soon as its item is done (on the thread that ran it), e.g. to cache it.
+    /// Where the objective evaluates points together, a thread takes a group of items of one
+    /// method and runs their seeds in lockstep (`Lockstep.tasks`); each item's
+    /// result is the same as alone.
     ///
     /// `alongside`, if given, is one more task for the same threads, taken first (it is
     /// typically the longest single task: the assumption probe), so that it overlaps the items
