@@ -62,7 +62,9 @@ enum Lockstep {
         let points = UnsafeMutableBufferPointer<UnsafePointer<Double>>.allocate(capacity: 2 * items.count)
         let gradients = UnsafeMutableBufferPointer<UnsafeMutablePointer<Double>>.allocate(capacity: items.count)
         let values = UnsafeMutableBufferPointer<Double>.allocate(capacity: 2 * items.count)
-        defer { points.deallocate(); gradients.deallocate(); values.deallocate() }
+        let hasVirtual = UnsafeMutableBufferPointer<Bool>.allocate(capacity: items.count)
+        hasVirtual.initialize(repeating: false)
+        defer { points.deallocate(); gradients.deallocate(); values.deallocate(); hasVirtual.deallocate() }
         var live = Array(simulations.indices)
         let objective = instance.objective, n = instance.workers
         for k in 0...profile.iterations where !live.isEmpty {
@@ -86,6 +88,7 @@ enum Lockstep {
                 guard simulation.recordsCheckpoint(k) else { continue }
                 let at = simulation.checkpointPoints()
                 points[m] = at.x.baseAddress!; m += 1
+                hasVirtual[lane] = at.virtual != nil
                 if let virtual = at.virtual { points[m] = virtual.baseAddress!; m += 1 }
             }
             if m > 0 { objective.values(at: UnsafeBufferPointer(rebasing: points[0..<m]), into: UnsafeMutableBufferPointer(rebasing: values[0..<m])) }
@@ -94,9 +97,8 @@ enum Lockstep {
                 let lane = live[index], simulation = simulations[lane]
                 var given: (x: Double, virtual: Double?)?
                 if simulation.recordsCheckpoint(k) {
-                    let hasVirtual = simulation.checkpointPoints().virtual != nil
-                    given = (values[v], hasVirtual ? values[v + 1] : nil)
-                    v += hasVirtual ? 2 : 1
+                    given = (values[v], hasVirtual[lane] ? values[v + 1] : nil)
+                    v += hasVirtual[lane] ? 2 : 1
                 }
                 if simulation.conclude(k, statistics: &statistics[lane], values: given) { live[kept] = lane; kept += 1 }
             }
