@@ -13,6 +13,19 @@ public protocol Objective: AnyObject, Sendable {
     /// ∇fᵢ(x), written into `gradient` (length d).
     func workerGradient(_ worker: Int, at x: UnsafeBufferPointer<Double>,
                         into gradient: UnsafeMutableBufferPointer<Double>)
+    /// ∇fᵢ at several points at once: `gradients[p]` ← ∇fᵢ(`points[p]`), each of length d. Must
+    /// give exactly the bits of one ``workerGradient(_:at:into:)`` call per point. The default
+    /// makes those calls; a family whose gradient reads a lot of data per call (its rows) can
+    /// read it once for all points, and then says so with ``evaluatesPointsTogether``.
+    func workerGradients(_ worker: Int, at points: UnsafeBufferPointer<UnsafePointer<Double>>,
+                         into gradients: UnsafeBufferPointer<UnsafeMutablePointer<Double>>)
+    /// f at several points at once: `values[p]` ← f(`points[p]`), exactly the bits of
+    /// ``value(at:)`` at each. The default calls it per point.
+    func values(at points: UnsafeBufferPointer<UnsafePointer<Double>>, into values: UnsafeMutableBufferPointer<Double>)
+    /// Whether ``workerGradients(_:at:into:)`` (and ``values(at:into:)``) is cheaper than one call per point: the runner
+    /// then advances several seeds of a method together ("seeds in lockstep",
+    /// docs/performance.md). Default false.
+    var evaluatesPointsTogether: Bool { get }
     /// L̃ = √((1/n) Σᵢ Lᵢ²) computed on demand, for a family whose Lᵢ cost an eigenvalue problem
     /// per worker (the data families): only bounds of methods that read it ask
     /// (``Method/readsWorkerSmoothness``), so other runs do not pay for it. Computed once and
@@ -22,6 +35,21 @@ public protocol Objective: AnyObject, Sendable {
 
 extension Objective {
     public func onDemandWorkerSmoothness() throws -> DerivedConstant? { nil }
+
+    public func workerGradients(_ worker: Int, at points: UnsafeBufferPointer<UnsafePointer<Double>>,
+                                into gradients: UnsafeBufferPointer<UnsafeMutablePointer<Double>>) {
+        let d = dimension
+        for p in 0..<points.count {
+            workerGradient(worker, at: UnsafeBufferPointer(start: points[p], count: d),
+                           into: UnsafeMutableBufferPointer(start: gradients[p], count: d))
+        }
+    }
+
+    public func values(at points: UnsafeBufferPointer<UnsafePointer<Double>>, into values: UnsafeMutableBufferPointer<Double>) {
+        for p in 0..<points.count { values[p] = value(at: UnsafeBufferPointer(start: points[p], count: dimension)) }
+    }
+
+    public var evaluatesPointsTogether: Bool { false }
 
     /// ∇f(x) = (1/n) Σᵢ ∇fᵢ(x), allocating (not for hot loops).
     public func gradient(at x: [Double]) -> [Double] {

@@ -6,7 +6,8 @@ import Synchronization
 /// are bit-identical for any number of jobs or shards: blocks are merged in block order whatever
 /// order they finished in. One seed per block: a seed of a large problem is already seconds of
 /// work (so per-item overhead does not matter), and a method with only a few seeds still
-/// spreads over every core.
+/// spreads over every core. (For the data families, a thread may still run several one-seed
+/// items of a method together, in lockstep: an execution choice with the same results, see `Lockstep`.)
 public let seedBlockSize = 1
 
 /// One unit of work: a block of seeds of one method.
@@ -39,6 +40,30 @@ public struct BlockResult: Codable, Sendable, Equatable {
     /// For the block holding seed 0: x at the checkpoints where the assumption probe measures
     /// (``AssumptionProbe/trajectoryCheckpoints(count:settings:)``), so it need not rerun seed 0.
     public var probePoints: [ProbeTrajectoryPoint] = []
+}
+
+extension BlockResult {
+    /// An item's result before its first seed.
+    init(starting item: WorkItem, seeds: Range<Int>, iterations: Int) {
+        self.init(item: item, seeds: seeds, statistics: [], divergedAt: [], gaps: [], identityDeviation: 0, maxWorkerEstimateNorm2: 0)
+        gradPathSum = [Double](repeating: 0, count: GradPath.count(iterations: iterations))
+        gradPathCount = [Int](repeating: 0, count: GradPath.count(iterations: iterations))
+    }
+
+    /// Adds the next seed's outcome (seeds in order).
+    mutating func append(_ outcome: Simulation.SeedOutcome) {
+        // Optionals, not NaN, mark missing values: results must compare equal to themselves.
+        samples.append(outcome.values.map { $0.map { $0.isFinite ? $0 : nil } })
+        windowMinima.append(outcome.windowMinima.map { $0.isFinite ? $0 : nil })
+        for (t, v) in outcome.gradPath.enumerated() where v.isFinite {
+            gradPathSum[t] += v
+            gradPathCount[t] += 1
+        }
+        divergedAt.append(outcome.divergedAt)
+        gaps.append(outcome.gaps)
+        identityDeviation = max(identityDeviation, outcome.identityDeviation)
+        maxWorkerEstimateNorm2 = max(maxWorkerEstimateNorm2, outcome.maxWorkerEstimateNorm2)
+    }
 }
 
 /// The merged result of one method over all its seeds.
@@ -112,10 +137,7 @@ public struct Runner {
                                     checkpoints: checkpoints)
         var statistics = [[RunningStatistics]](repeating: [RunningStatistics](repeating: RunningStatistics(), count: MetricIndex.all.count),
                                                count: checkpoints.count)
-        var result = BlockResult(item: item, seeds: seeds, statistics: [], divergedAt: [], gaps: [],
-                                 identityDeviation: 0, maxWorkerEstimateNorm2: 0)
-        result.gradPathSum = [Double](repeating: 0, count: GradPath.count(iterations: profile.iterations))
-        result.gradPathCount = [Int](repeating: 0, count: GradPath.count(iterations: profile.iterations))
+        var result = BlockResult(starting: item, seeds: seeds, iterations: profile.iterations)
         let probeCheckpoints = AssumptionProbe.trajectoryCheckpoints(count: checkpoints.count)
         for seed in seeds {
             var probePoints: [ProbeTrajectoryPoint] = []
@@ -125,17 +147,7 @@ public struct Runner {
             let outcome = simulation.run(seedIndex: profile.firstSeed + seed, statistics: &statistics)
             simulation.checkpointObserver = nil
             if seed == 0 { result.probePoints = probePoints }
-            // Optionals, not NaN, mark missing values: results must compare equal to themselves.
-            result.samples.append(outcome.values.map { $0.map { $0.isFinite ? $0 : nil } })
-            result.windowMinima.append(outcome.windowMinima.map { $0.isFinite ? $0 : nil })
-            for (t, v) in outcome.gradPath.enumerated() where v.isFinite {
-                result.gradPathSum[t] += v
-                result.gradPathCount[t] += 1
-            }
-            result.divergedAt.append(outcome.divergedAt)
-            result.gaps.append(outcome.gaps)
-            result.identityDeviation = max(result.identityDeviation, outcome.identityDeviation)
-            result.maxWorkerEstimateNorm2 = max(result.maxWorkerEstimateNorm2, outcome.maxWorkerEstimateNorm2)
+            result.append(outcome)
         }
         result.statistics = statistics
         return result
@@ -143,6 +155,9 @@ public struct Runner {
 
     /// Runs `items` on `jobs` threads; results come back in the order of `items`. `finished`
     /// sees each result as soon as its item is done (on the thread that ran it), e.g. to cache it.
+    /// Where the objective evaluates points together, a thread takes a group of items of one
+    /// method and runs their seeds in lockstep (`Lockstep.tasks`); each item's
+    /// result is the same as alone.
     ///
     /// `alongside`, if given, is one more task for the same threads, taken first (it is
     /// typically the longest single task: the assumption probe), so that it overlaps the items
@@ -157,8 +172,10 @@ public struct Runner {
             var done = 0
             var results: [BlockResult?]
         }
+        // Tasks: single items, or groups of items run with their seeds in lockstep (``Lockstep``).
+        let tasks = Lockstep.tasks(items, objective: instance.objective, jobs: jobs)
         let shared = Mutex(Shared(next: alongside == nil ? 0 : -1, results: Array(repeating: nil, count: items.count)))
-        let threads = min(jobs, items.count + (alongside == nil ? 0 : 1))
+        let threads = min(jobs, tasks.count + (alongside == nil ? 0 : 1))
         DispatchQueue.concurrentPerform(iterations: max(threads, 1)) { _ in
             while true {
                 let index = shared.withLock { state in
@@ -166,15 +183,20 @@ public struct Runner {
                     return state.next
                 }
                 if index < 0 { alongside?(); continue }
-                guard index < items.count else { return }
-                let result = Runner.run(items[index], instance: instance, methods: methods, profile: profile)
-                finished?(result)
-                let done = shared.withLock { state in
-                    state.results[index] = result
-                    state.done += 1
-                    return state.done
+                guard index < tasks.count else { return }
+                let task = tasks[index]
+                let results = task.count == 1
+                    ? [Runner.run(items[task[0]], instance: instance, methods: methods, profile: profile)]
+                    : Lockstep.run(task.map { items[$0] }, instance: instance, methods: methods, profile: profile)
+                for (position, result) in zip(task, results) {
+                    finished?(result)
+                    let done = shared.withLock { state in
+                        state.results[position] = result
+                        state.done += 1
+                        return state.done
+                    }
+                    progress?(done, items.count)
                 }
-                progress?(done, items.count)
             }
         }
         return shared.withLock { state in state.results.map { $0! } }

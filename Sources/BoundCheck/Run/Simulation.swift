@@ -27,6 +27,16 @@ final class Simulation {
     /// take points along a run. Nil in ordinary runs.
     var checkpointObserver: ((Int, UnsafeBufferPointer<Double>) -> Void)?
 
+    // The seed being run, between ``start(seedIndex:)`` and the last ``endPass(_:statistics:)``:
+    // kept here rather than in locals so that several simulations can advance one iteration at a
+    // time together (``Lockstep``). Separate properties, so each can be passed `inout` alone.
+    /// What the seed has recorded so far.
+    private(set) var outcome = SeedOutcome(checkpoints: 0, iterations: 0)
+    /// The running mean, minimum, and window minimum of ‖∇f(xᵗ)‖² over t < k.
+    private var sumGrad2 = 0.0, minGrad2 = Double.infinity, windowMin2 = Double.infinity
+    /// The next checkpoint's index.
+    private var nextCheckpoint = 0
+
     init(instance: Instance, method: ResolvedMethod, iterations: Int, checkpoints: [Int]) {
         self.instance = instance
         self.method = method
@@ -138,24 +148,14 @@ final class Simulation {
         Vec.scale(1 / Double(n), gradSum.pointer)
     }
 
-    /// gradSum ← ∇f(point); returns ‖∇f(point)‖².
-    private func exactGradient(at point: UnsafeBufferPointer<Double>) -> Double {
-        Vec.fill(gradSum.pointer, 0)
-        for i in 0..<n {
-            instance.objective.workerGradient(i, at: point, into: gi.pointer)
-            Vec.axpy(1, gi.readOnly, gradSum.pointer)
-        }
-        Vec.scale(1 / Double(n), gradSum.pointer)
-        return Vec.normSquared(gradSum.pointer)
-    }
-
-    /// Records checkpoint c; false if a value is not finite (the run diverged).
+    /// Records checkpoint c, given f(xᵏ) and f at the method's virtual iterate (nil: none); false
+    /// if a value is not finite (the run diverged).
     @inline(__always)
     private func record(_ c: Int, k: Int, grad2: Double, sumGrad2: Double /* the running mean of ‖∇f‖² over t < k */, minGrad2: Double, windowMin2: inout Double,
-                        virtual: UnsafeBufferPointer<Double>?,
+                        values: (x: Double, virtual: Double?),
                         statistics: inout [[RunningStatistics]], outcome: inout SeedOutcome) -> Bool {
-        let gap = instance.objective.value(at: x.readOnly) - fstar
-        let virtualGap = virtual.map { instance.objective.value(at: $0) - fstar } ?? .nan
+        let gap = values.x - fstar
+        let virtualGap = values.virtual.map { $0 - fstar } ?? .nan
         guard gap.isFinite, grad2.isFinite else { return false }
         checkpointObserver?(c, x.readOnly)
         outcome.gaps[c] = gap
@@ -186,45 +186,98 @@ final class Simulation {
     /// Runs one seed, adding its metrics to `statistics[checkpoint][metric]`: the shared loop
     /// (docs/theory.md §2), calling the method's runner at the points ``MethodRunning`` lists.
     func run(seedIndex: Int, statistics: inout [[RunningStatistics]]) -> SeedOutcome {
-        reset(seedIndex: seedIndex)
-        let xs = x.readOnly
-        runner.reset(start: xs)
-        var outcome = SeedOutcome(checkpoints: checkpoints.count, iterations: iterations)
-        var sumGrad2 = 0.0, minGrad2 = Double.infinity, windowMin2 = Double.infinity
-        var c = 0
+        start(seedIndex: seedIndex)
+        let objective = instance.objective, xs = x.readOnly
         for k in 0...iterations {
-            if k == iterations {
-                let grad2 = exactGradient(at: xs)
-                if c < checkpoints.count, checkpoints[c] == k,
-                   !record(c, k: k, grad2: grad2, sumGrad2: sumGrad2, minGrad2: minGrad2, windowMin2: &windowMin2,
-                           virtual: runner.virtualIterate(xs), statistics: &statistics, outcome: &outcome) {
-                    outcome.divergedAt = k
-                }
-                break
+            beginPass(k)
+            for i in 0..<n {
+                objective.workerGradient(i, at: xs, into: gi.pointer)
+                workerPass(i, k: k)
             }
-            runner.beginIteration(k)
-            forEachWorkerEstimate(at: xs) { i, workspace in
-                runner.worker(i, k: k, estimate: gi.pointer, workspace: workspace, rng: &rngs[i], measurements: &outcome.measurements)
-            }
-            runner.endWorkerPass(k)
-            let grad2 = Vec.normSquared(gradSum.pointer)
-            if c < checkpoints.count, checkpoints[c] == k {
-                if !record(c, k: k, grad2: grad2, sumGrad2: sumGrad2, minGrad2: minGrad2, windowMin2: &windowMin2,
-                           virtual: runner.virtualIterate(xs), statistics: &statistics, outcome: &outcome) {
-                    outcome.divergedAt = k
-                    break
-                }
-                c += 1
-            }
-            let step2 = runner.stepNormSquared()
-            guard grad2.isFinite, step2.isFinite else { outcome.divergedAt = k; break }
-            if k % pathStride == 0 { outcome.gradPath[k / pathStride] = grad2 }
-            sumGrad2 += (grad2 - sumGrad2) / Double(k + 1)
-            minGrad2 = min(minGrad2, grad2)
-            windowMin2 = min(windowMin2, grad2)
-            runner.step(x.pointer, k: k, measurements: &outcome.measurements)
+            finishPass(k)
+            if !conclude(k, statistics: &statistics) { break }
         }
         return outcome
+    }
+
+    // The loop of ``run(seedIndex:statistics:)`` in steps, for a driver that computes the
+    // workers' gradients and the checkpoint values itself (several seeds at once, ``Lockstep``):
+    // for k = 0…K, ``beginPass(_:)``; for each worker i, ∇fᵢ(xᵏ) into `gi`, then
+    // ``workerPass(_:k:)``; then ``finishPass(_:)`` and ``conclude(_:statistics:values:)``, until
+    // it returns false. At k = K the pass takes ∇f(xᴷ) alone (no oracle, no method).
+
+    /// Starts seed `seedIndex` at x⁰.
+    func start(seedIndex: Int) {
+        reset(seedIndex: seedIndex)
+        runner.reset(start: x.readOnly)
+        outcome = SeedOutcome(checkpoints: checkpoints.count, iterations: iterations)
+        sumGrad2 = 0; minGrad2 = .infinity; windowMin2 = .infinity
+        nextCheckpoint = 0
+    }
+
+    /// Before iteration k's pass over the workers.
+    func beginPass(_ k: Int) {
+        if k < iterations { runner.beginIteration(k) }
+        Vec.fill(gradSum.pointer, 0)
+    }
+
+    /// Worker i's part of iteration k, with ∇fᵢ(xᵏ) in `gi`: added to ∇f, then (k < K) passed
+    /// through the oracle's stages and handed to the method.
+    @inline(__always)
+    func workerPass(_ i: Int, k: Int) {
+        Vec.axpy(1, gi.readOnly, gradSum.pointer)
+        guard k < iterations else { return }
+        let workspace = workspace(i, at: x.readOnly)
+        for stage in stages {
+            stage.apply(gi.pointer, workspace: workspace, rng: &rngs[i])
+        }
+        runner.worker(i, k: k, estimate: gi.pointer, workspace: workspace, rng: &rngs[i], measurements: &outcome.measurements)
+    }
+
+    /// After iteration k's pass: ∇f(xᵏ) = the workers' mean; the method's end of pass.
+    func finishPass(_ k: Int) {
+        Vec.scale(1 / Double(n), gradSum.pointer)
+        if k < iterations { runner.endWorkerPass(k) }
+    }
+
+    /// Whether iteration k records a checkpoint (its values are then f at ``checkpointPoints()``).
+    func recordsCheckpoint(_ k: Int) -> Bool {
+        nextCheckpoint < checkpoints.count && checkpoints[nextCheckpoint] == k
+    }
+
+    /// The points whose values a checkpoint records, after ``finishPass(_:)``: xᵏ and the
+    /// method's virtual iterate (nil: none).
+    func checkpointPoints() -> (x: UnsafeBufferPointer<Double>, virtual: UnsafeBufferPointer<Double>?) {
+        (x.readOnly, runner.virtualIterate(x.readOnly))
+    }
+
+    /// The rest of iteration k: the metrics (at a checkpoint, with f at ``checkpointPoints()``
+    /// from `values`, or computed here when nil), the divergence check and the step. False when
+    /// the seed is done: k = K, or it diverged.
+    func conclude(_ k: Int, statistics: inout [[RunningStatistics]], values: (x: Double, virtual: Double?)? = nil) -> Bool {
+        let c = nextCheckpoint
+        let grad2 = Vec.normSquared(gradSum.pointer)
+        if c < checkpoints.count, checkpoints[c] == k {
+            let values = values ?? {
+                let points = checkpointPoints()
+                return (instance.objective.value(at: points.x), points.virtual.map { instance.objective.value(at: $0) })
+            }()
+            if !record(c, k: k, grad2: grad2, sumGrad2: sumGrad2, minGrad2: minGrad2, windowMin2: &windowMin2,
+                       values: values, statistics: &statistics, outcome: &outcome) {
+                outcome.divergedAt = k
+                return false
+            }
+            nextCheckpoint = c + 1
+        }
+        if k == iterations { return false }
+        let step2 = runner.stepNormSquared()
+        guard grad2.isFinite, step2.isFinite else { outcome.divergedAt = k; return false }
+        if k % pathStride == 0 { outcome.gradPath[k / pathStride] = grad2 }
+        sumGrad2 += (grad2 - sumGrad2) / Double(k + 1)
+        minGrad2 = min(minGrad2, grad2)
+        windowMin2 = min(windowMin2, grad2)
+        runner.step(x.pointer, k: k, measurements: &outcome.measurements)
+        return true
     }
 }
 
