@@ -1,4 +1,4 @@
-import CKernels
+internal import CKernels
 import GSL
 
 /// Synthetic rows split evenly over workers, as the data-based families use them: worker i
