@@ -57,6 +57,15 @@ struct LockstepRunTests {
             let grouped = results(p, groupsOf: size)
             #expect(grouped == alone, "groups of \(size)")
         }
+        // A group whose workers' gradients are computed on several threads.
+        for threads in [2, 3] {
+            var split: [BlockResult] = []
+            for method in p.methods.indices {
+                split += Lockstep.run(p.workItems.filter { $0.method == method }, instance: p.instance, methods: p.methods,
+                                      profile: p.profile, threads: threads)
+            }
+            #expect(split == alone, "workers split over \(threads) threads")
+        }
         // And through the runner, whose groups depend on --jobs.
         for jobs in [1, 2, 3] {
             let ran = Runner(jobs: jobs).run(p.workItems, instance: p.instance, methods: p.methods, profile: p.profile)
@@ -84,7 +93,7 @@ struct LockstepRunTests {
         }
     }
 
-    @Test("lockstep groups: only for objectives that evaluate points together, ⌈items/jobs⌉ capped at 8, one method each")
+    @Test("lockstep groups: only for objectives that evaluate points together; a method's ≤ 8 items in one group, else ⌈items/jobs⌉ capped at 8; idle threads split a group's workers")
     func grouping() {
         let items = Runner.workItems(methods: 2, seeds: 20)
         let data = LogisticNonconvexObjective(data: WorkerDataset(dimension: 2, workers: 1, rowsPerWorker: 1,
@@ -98,5 +107,15 @@ struct LockstepRunTests {
         var rng = RandomStream(seed: 1)
         let quadratic = try? QuadraticFamily().build(dimension: 3, workers: 2, heterogeneity: 1, rng: &rng).objective
         #expect(Lockstep.tasks(items, objective: quadratic!, jobs: 1).allSatisfy { $0.count == 1 })
+        // One method with 8 seeds on 2 jobs: one group of 8 whose workers go to both threads
+        // (two groups of 4 would read every row twice per iteration).
+        let eight = Lockstep.tasks(Runner.workItems(methods: 1, seeds: 8), objective: data, jobs: 2)
+        #expect(eight.map(\.count) == [8])
+        #expect(Lockstep.innerThreads(tasks: eight.count, jobs: 2) == 2)
+        // Two methods on 2 jobs: a group each, one thread each.
+        let two = Lockstep.tasks(Runner.workItems(methods: 2, seeds: 8), objective: data, jobs: 2)
+        #expect(two.map(\.count) == [8, 8])
+        #expect(Lockstep.innerThreads(tasks: two.count, jobs: 2) == 1)
+        #expect(Lockstep.innerThreads(tasks: 3, jobs: 8) == 2)
     }
 }

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Seeds in lockstep: several work items of one method advance together, iteration by
 /// iteration, so that an objective whose gradient reads a lot of data (the data families' rows)
 /// reads it once per worker and iteration for all of them (``Objective/workerGradients(_:at:into:)``).
@@ -12,8 +14,10 @@ enum Lockstep {
     static let maximumGroup = 8
 
     /// The runner's tasks, as indices into `items`: one item each, unless the objective evaluates
-    /// points together; then each method's items (in their order) in groups of
-    /// ⌈its items / jobs⌉, at most ``maximumGroup``, so that `jobs` threads all have work.
+    /// points together; then each method's items (in their order) in one group if there are at
+    /// most ``maximumGroup`` (its seeds then share every read of the rows; ``innerThreads(tasks:jobs:)``
+    /// splits its workers over the threads left over), else in groups of ⌈its items / jobs⌉, at
+    /// most ``maximumGroup``, so that `jobs` threads all have work.
     static func tasks(_ items: [WorkItem], objective: any Objective, jobs: Int) -> [[Int]] {
         guard objective.evaluatesPointsTogether, seedBlockSize == 1 else { return items.indices.map { [$0] } }
         var methods: [Int] = [], byMethod: [Int: [Int]] = [:]
@@ -24,7 +28,8 @@ enum Lockstep {
         var tasks: [[Int]] = []
         for method in methods {
             let mine = byMethod[method] ?? []
-            let size = min(maximumGroup, max(1, (mine.count + max(jobs, 1) - 1) / max(jobs, 1)))
+            let size = mine.count <= maximumGroup
+                ? max(mine.count, 1) : min(maximumGroup, max(1, (mine.count + max(jobs, 1) - 1) / max(jobs, 1)))
             for start in stride(from: 0, to: mine.count, by: size) {
                 tasks.append(Array(mine[start..<min(start + size, mine.count)]))
             }
@@ -32,9 +37,21 @@ enum Lockstep {
         return tasks
     }
 
+    /// The most memory a group may take for its per-worker gradients when its workers are split
+    /// over threads (n × seeds × d numbers): beyond it the group runs on one thread.
+    static let maximumSplitBytes = 256 << 20
+
+    /// Threads per group task: the threads that fewer tasks than `jobs` leave idle
+    /// (⌊jobs / tasks⌋, at least 1), so a single method's group still uses every core.
+    static func innerThreads(tasks: Int, jobs: Int) -> Int { max(1, max(jobs, 1) / max(tasks, 1)) }
+
     /// Runs `items` (one seed each, all of one method) together; their results in their order,
-    /// each equal to ``Runner/run(_:instance:methods:profile:)`` of the item alone.
-    static func run(_ items: [WorkItem], instance: Instance, methods: [ResolvedMethod], profile: RunSpec) -> [BlockResult] {
+    /// each equal to ``Runner/run(_:instance:methods:profile:)`` of the item alone. With
+    /// `threads` > 1 the workers' batched gradients of an iteration are computed on that many
+    /// threads (workers t, t + threads, …) into per-worker buffers, then every seed's stages and
+    /// method step run in worker order as before: the same bits, whatever `threads`.
+    static func run(_ items: [WorkItem], instance: Instance, methods: [ResolvedMethod], profile: RunSpec,
+                    threads: Int = 1) -> [BlockResult] {
         guard let method = items.first?.method else { return [] }
         precondition(seedBlockSize == 1 && items.allSatisfy { $0.method == method }, "lockstep: one method, one seed per item")
         let checkpoints = checkpointIterations(iterations: profile.iterations, count: profile.checkpoints)
@@ -66,7 +83,12 @@ enum Lockstep {
         hasVirtual.initialize(repeating: false)
         defer { points.deallocate(); gradients.deallocate(); values.deallocate(); hasVirtual.deallocate() }
         var live = Array(simulations.indices)
-        let objective = instance.objective, n = instance.workers
+        let objective = instance.objective, n = instance.workers, d = instance.dimension, lanes = items.count
+        let split = threads > 1 && n > 1 && n * lanes * d <= maximumSplitBytes / MemoryLayout<Double>.size
+        // With `split`: worker i's gradient at lane p's iterate goes to perWorker[(i·lanes + p)·d…].
+        let perWorker = UnsafeMutableBufferPointer<Double>.allocate(capacity: split ? n * lanes * d : 0)
+        let targets = UnsafeMutableBufferPointer<UnsafeMutablePointer<Double>>.allocate(capacity: split ? n * lanes : 0)
+        defer { perWorker.deallocate(); targets.deallocate() }
         for k in 0...profile.iterations where !live.isEmpty {
             for (p, lane) in live.enumerated() {
                 let simulation = simulations[lane]
@@ -76,9 +98,31 @@ enum Lockstep {
             }
             let at = UnsafeBufferPointer(rebasing: points[0..<live.count])
             let into = UnsafeBufferPointer(rebasing: gradients[0..<live.count])
-            for i in 0..<n {
-                objective.workerGradients(i, at: at, into: into)
-                for lane in live { simulations[lane].workerPass(i, k: k) }
+            if split {
+                let count = live.count
+                for i in 0..<n { for p in 0..<count { targets[i * lanes + p] = perWorker.baseAddress! + (i * lanes + p) * d } }
+                // The closure is @Sendable: the buffers travel as addresses; each thread writes only
+                // its own workers' buffers and everyone reads the iterates, which nobody writes here.
+                let pointsAddress = Int(bitPattern: at.baseAddress), targetsAddress = Int(bitPattern: targets.baseAddress)
+                let step = min(threads, n)
+                DispatchQueue.concurrentPerform(iterations: step) { t in
+                    let at = UnsafeBufferPointer(start: UnsafePointer<UnsafePointer<Double>>(bitPattern: pointsAddress), count: count)
+                    let targets = UnsafeMutablePointer<UnsafeMutablePointer<Double>>(bitPattern: targetsAddress)!
+                    for i in stride(from: t, to: n, by: step) {
+                        objective.workerGradients(i, at: at, into: UnsafeBufferPointer(start: targets + i * lanes, count: count))
+                    }
+                }
+                for i in 0..<n {
+                    for (p, lane) in live.enumerated() {
+                        simulations[lane].gi.pointer.baseAddress!.update(from: targets[i * lanes + p], count: d)
+                        simulations[lane].workerPass(i, k: k)
+                    }
+                }
+            } else {
+                for i in 0..<n {
+                    objective.workerGradients(i, at: at, into: into)
+                    for lane in live { simulations[lane].workerPass(i, k: k) }
+                }
             }
             // f at every recording seed's checkpoint points in one pass over the rows.
             var m = 0

@@ -174,6 +174,7 @@ public struct Runner {
         }
         // Tasks: single items, or groups of items run with their seeds in lockstep (``Lockstep``).
         let tasks = Lockstep.tasks(items, objective: instance.objective, jobs: jobs)
+        let innerThreads = Lockstep.innerThreads(tasks: tasks.count, jobs: jobs)
         let shared = Mutex(Shared(next: alongside == nil ? 0 : -1, results: Array(repeating: nil, count: items.count)))
         let threads = min(jobs, tasks.count + (alongside == nil ? 0 : 1))
         DispatchQueue.concurrentPerform(iterations: max(threads, 1)) { _ in
@@ -187,7 +188,8 @@ public struct Runner {
                 let task = tasks[index]
                 let results = task.count == 1
                     ? [Runner.run(items[task[0]], instance: instance, methods: methods, profile: profile)]
-                    : Lockstep.run(task.map { items[$0] }, instance: instance, methods: methods, profile: profile)
+                    : Lockstep.run(task.map { items[$0] }, instance: instance, methods: methods, profile: profile,
+                                   threads: innerThreads)
                 for (position, result) in zip(task, results) {
                     finished?(result)
                     let done = shared.withLock { state in
