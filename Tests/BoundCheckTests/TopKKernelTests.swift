@@ -31,10 +31,6 @@ private func hintedTopK(_ u: [Double], k: Int, hint: inout TopKHint) -> (result:
     return (out, used)
 }
 
-/// Bitwise equality (NaN equal to NaN, −0 distinct from +0).
-private func same(_ a: [Double], _ b: [Double]) -> Bool {
-    a.count == b.count && zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern }
-}
 
 @Suite("Top-K's candidate path")
 struct TopKKernelTests {
@@ -54,10 +50,10 @@ struct TopKKernelTests {
                         }
                         if expected.count < limit {
                             #expect(written == expected.count, "count \(count), t \(t), level \(level.rawValue)")
-                            #expect(same(Array(out.prefix(written)), expected))
+                            #expect(bitwiseEqual(Array(out.prefix(written)), expected))
                         } else {
                             #expect(written >= limit && written < limit + 8, "stops at the limit")
-                            #expect(same(Array(out.prefix(written)), Array(expected.prefix(written))))
+                            #expect(bitwiseEqual(Array(out.prefix(written)), Array(expected.prefix(written))))
                         }
                     }
                 }
@@ -76,7 +72,7 @@ struct TopKKernelTests {
                 for level in levels {
                     var out = u
                     out.withUnsafeMutableBufferPointer { bc_keep_at_least_at(level, $0.baseAddress, count, threshold) }
-                    #expect(same(out, expected), "count \(count), T \(threshold), level \(level.rawValue)")
+                    #expect(bitwiseEqual(out, expected), "count \(count), T \(threshold), level \(level.rawValue)")
                 }
             }
         }
@@ -105,8 +101,8 @@ struct TopKKernelTests {
                     default: break
                     }
                     let (result, candidatePath) = hintedTopK(v, k: k, hint: &hint)
-                    #expect(same(result, plainTopK(v, k: k)), "d \(d), k \(k), call \(step)")
-                    if step != 17 && d == 2048 { #expect(same(result, referenceTopK(v, k: k)), "d \(d), k \(k), call \(step)") }
+                    #expect(bitwiseEqual(result, plainTopK(v, k: k)), "d \(d), k \(k), call \(step)")
+                    if step != 17 && d == 2048 { #expect(bitwiseEqual(result, referenceTopK(v, k: k)), "d \(d), k \(k), call \(step)") }
                     if ![0, 7, 8, 9, 12, 13, 14, 17, 18].contains(step) {
                         calls += 1
                         candidateCalls += candidatePath ? 1 : 0

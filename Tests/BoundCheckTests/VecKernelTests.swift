@@ -25,9 +25,6 @@ private func referenceDot(_ a: [Double], _ b: [Double]) -> Double {
     return ((s[0] + s[1]) + (s[2] + s[3])) + tail
 }
 
-private func same(_ a: [Double], _ b: [Double]) -> Bool {
-    a.count == b.count && zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern }
-}
 
 @Suite("Dense vector kernels")
 struct VecKernelTests {
@@ -50,17 +47,17 @@ struct VecKernelTests {
                 #expect(d.bitPattern == dot.bitPattern, "dot, count \(count), level \(level.rawValue)")
                 var y = b
                 y.withUnsafeMutableBufferPointer { py in a.withUnsafeBufferPointer { bc_axpy_at(level, alpha, $0.baseAddress, py.baseAddress, count) } }
-                #expect(same(y, axpy), "axpy, count \(count), level \(level.rawValue)")
+                #expect(bitwiseEqual(y, axpy), "axpy, count \(count), level \(level.rawValue)")
                 var z = b
                 z.withUnsafeMutableBufferPointer { bc_scale_at(level, alpha, $0.baseAddress, count) }
-                #expect(same(z, scaled), "scale, count \(count), level \(level.rawValue)")
+                #expect(bitwiseEqual(z, scaled), "scale, count \(count), level \(level.rawValue)")
                 var g = [Double](repeating: .nan, count: count)
                 g.withUnsafeMutableBufferPointer { pg in
                     a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in c.withUnsafeBufferPointer { pc in s.withUnsafeBufferPointer { ps in
                         bc_diagonal_gradient_at(level, pa.baseAddress, pb.baseAddress, pc.baseAddress, ps.baseAddress, pg.baseAddress, count)
                     } } } }
                 }
-                #expect(same(g, gradient), "gradient, count \(count), level \(level.rawValue)")
+                #expect(bitwiseEqual(g, gradient), "gradient, count \(count), level \(level.rawValue)")
             }
             // Vec itself (C from cKernelMinimum on, Swift below) gives the same.
             let viaVec = a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { Vec.dot(pa, $0) } }
