@@ -5,7 +5,7 @@ import GSL
 /// one, which only this run writes and which is swapped in whole once complete: so each file is
 /// written once, straight to its name, without a temporary name; the folder's swap is what makes
 /// a report set appear at once). Every file and folder is flushed to disk once, together, by
-/// ``synchronize()`` before the swap, so that a crash or power loss just after a run cannot
+/// `synchronize()` before the swap, so that a crash or power loss just after a run cannot
 /// leave the new folder in place with empty files where the previous reports were. It
 /// records every path it wrote, refuses
 /// to write one path twice in a run (two outputs sharing a path would silently lose one; paths
