@@ -12,11 +12,14 @@
 #include <immintrin.h>
 #endif
 
-static size_t magnitudes_baseline(const double *u, size_t count, double t, double *out, size_t limit) {
+// `index`, if not NULL, receives each written magnitude's index (plus `offset`).
+static size_t magnitudes_baseline(const double *u, size_t count, double t, double *out, int64_t *index, size_t offset,
+                                  size_t limit) {
     size_t written = 0;
     for (size_t j = 0; j < count; j++) {
         double a = fabs(u[j]);
         if (!(a < t)) {
+            if (index != NULL) index[written] = (int64_t)(j + offset);
             out[written++] = a;
             if (written >= limit) return written;
         }
@@ -30,7 +33,7 @@ static void keep_baseline(double *u, size_t count, double threshold) {
 
 #if defined(__x86_64__)
 __attribute__((target("avx2,fma"))) static size_t magnitudes_avx2(const double *u, size_t count, double t, double *out,
-                                                                  size_t limit) {
+                                                                  int64_t *index, size_t limit) {
     const __m256d sign = _mm256_set1_pd(-0.0), vt = _mm256_set1_pd(t);
     size_t written = 0, j = 0;
     for (; j + 8 <= count; j += 8) {
@@ -42,13 +45,15 @@ __attribute__((target("avx2,fma"))) static size_t magnitudes_avx2(const double *
         if (__builtin_expect(mask != 0, 0)) {
             while (mask) {
                 int lane = __builtin_ctz(mask);
+                if (index != NULL) index[written] = (int64_t)(j + lane);
                 out[written++] = fabs(u[j + lane]);
                 mask &= mask - 1;
             }
             if (written >= limit) return written;
         }
     }
-    return written + magnitudes_baseline(u + j, count - j, t, out + written, limit - written);
+    return written + magnitudes_baseline(u + j, count - j, t, out + written, index == NULL ? NULL : index + written, j,
+                                         limit - written);
 }
 
 __attribute__((target("avx2,fma"))) static void keep_avx2(double *u, size_t count, double threshold) {
@@ -63,19 +68,25 @@ __attribute__((target("avx2,fma"))) static void keep_avx2(double *u, size_t coun
 }
 
 __attribute__((target("avx512f"))) static size_t magnitudes_avx512(const double *u, size_t count, double t, double *out,
-                                                                   size_t limit) {
+                                                                   int64_t *index, size_t limit) {
     const __m512d vt = _mm512_set1_pd(t);
+    const __m512i lanes = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
     size_t written = 0, j = 0;
     for (; j + 8 <= count; j += 8) {
         __m512d a = _mm512_abs_pd(_mm512_loadu_pd(u + j));
         __mmask8 mask = _mm512_cmp_pd_mask(a, vt, _CMP_NLT_UQ);
         if (__builtin_expect(mask != 0, 0)) {
             _mm512_mask_compressstoreu_pd(out + written, mask, a);
+            if (index != NULL) {
+                __m512i at = _mm512_add_epi64(lanes, _mm512_set1_epi64((long long)j));
+                _mm512_mask_compressstoreu_epi64(index + written, mask, at);
+            }
             written += (size_t)__builtin_popcount(mask);
             if (written >= limit) return written;
         }
     }
-    return written + magnitudes_baseline(u + j, count - j, t, out + written, limit - written);
+    return written + magnitudes_baseline(u + j, count - j, t, out + written, index == NULL ? NULL : index + written, j,
+                                         limit - written);
 }
 
 __attribute__((target("avx512f"))) static void keep_avx512(double *u, size_t count, double threshold) {
@@ -95,13 +106,23 @@ static bc_level clamped(bc_level level) {
     return level > supported ? supported : level;
 }
 
-size_t bc_magnitudes_at_least_at(bc_level level, const double *u, size_t count, double t, double *out, size_t limit) {
-    level = clamped(level);
+static size_t magnitudes(bc_level level, const double *u, size_t count, double t, double *out, int64_t *index,
+                         size_t limit) {
+    (void)level;  // unused where only the baseline exists (arm64)
 #if defined(__x86_64__)
-    if (level == BC_LEVEL_AVX512) return magnitudes_avx512(u, count, t, out, limit);
-    if (level == BC_LEVEL_AVX2) return magnitudes_avx2(u, count, t, out, limit);
+    if (level == BC_LEVEL_AVX512) return magnitudes_avx512(u, count, t, out, index, limit);
+    if (level == BC_LEVEL_AVX2) return magnitudes_avx2(u, count, t, out, index, limit);
 #endif
-    return magnitudes_baseline(u, count, t, out, limit);
+    return magnitudes_baseline(u, count, t, out, index, 0, limit);
+}
+
+size_t bc_magnitudes_at_least_at(bc_level level, const double *u, size_t count, double t, double *out, size_t limit) {
+    return magnitudes(clamped(level), u, count, t, out, NULL, limit);
+}
+
+size_t bc_candidates_at_least_at(bc_level level, const double *u, size_t count, double t, double *out, int64_t *index,
+                                 size_t limit) {
+    return magnitudes(clamped(level), u, count, t, out, index, limit);
 }
 
 void bc_keep_at_least_at(bc_level level, double *u, size_t count, double threshold) {
@@ -114,13 +135,11 @@ void bc_keep_at_least_at(bc_level level, double *u, size_t count, double thresho
 }
 
 size_t bc_magnitudes_at_least(const double *u, size_t count, double t, double *out, size_t limit) {
-    bc_level level = bc_current_level();
-    (void)level;  // unused where only the baseline exists (arm64)
-#if defined(__x86_64__)
-    if (level == BC_LEVEL_AVX512) return magnitudes_avx512(u, count, t, out, limit);
-    if (level == BC_LEVEL_AVX2) return magnitudes_avx2(u, count, t, out, limit);
-#endif
-    return magnitudes_baseline(u, count, t, out, limit);
+    return magnitudes(bc_current_level(), u, count, t, out, NULL, limit);
+}
+
+size_t bc_candidates_at_least(const double *u, size_t count, double t, double *out, int64_t *index, size_t limit) {
+    return magnitudes(bc_current_level(), u, count, t, out, index, limit);
 }
 
 void bc_keep_at_least(double *u, size_t count, double threshold) {

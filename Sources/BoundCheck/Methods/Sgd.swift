@@ -43,7 +43,7 @@ final class SgdRunner: MethodRunning {
 
     func worker(_ i: Int, k: Int, estimate: UnsafeMutableBufferPointer<Double>, workspace: StageWorkspace,
                 rng: inout RandomStream, measurements: inout MethodMeasurements) {
-        Vec.axpy(1, UnsafeBufferPointer(estimate), g.pointer)
+        Vec.addEstimate(estimate, support: workspace.support, to: g.pointer)
     }
 
     func endWorkerPass(_ k: Int) { Vec.scale(invN, g.pointer) }

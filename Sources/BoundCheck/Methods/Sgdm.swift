@@ -96,7 +96,7 @@ final class SgdmRunner: MethodRunning {
 
     func worker(_ i: Int, k: Int, estimate gi: UnsafeMutableBufferPointer<Double>, workspace: StageWorkspace,
                 rng: inout RandomStream, measurements: inout MethodMeasurements) {
-        Vec.axpy(1, UnsafeBufferPointer(gi), g.pointer)
+        Vec.addEstimate(gi, support: workspace.support, to: g.pointer)
         guard workerMomentum else { return }
         let vi = workerBuffers[i].pointer
         if k == 0 && firstGradient {

@@ -169,13 +169,53 @@ public struct StageWorkspace {
     /// Length d when the stage ``OracleStage/usesPermutation``, else empty: a permutation of
     /// 0..<d kept per worker across iterations (shared with an M-DSGD Rand-K sparsifier).
     public let permutation: UnsafeMutableBufferPointer<Int>
+    /// Where a stage may declare that its output is zero outside a list of indices, so that the
+    /// method adds a sparse estimate entry by entry instead of over all d coordinates.
+    public let support: SparseSupport
 
     public init(worker: Int, point: UnsafeBufferPointer<Double>, scratch: UnsafeMutableBufferPointer<Double>,
-                permutation: UnsafeMutableBufferPointer<Int>) {
+                permutation: UnsafeMutableBufferPointer<Int>, support: SparseSupport = .unavailable) {
         self.worker = worker
         self.point = point
         self.scratch = scratch
         self.permutation = permutation
+        self.support = support
+    }
+}
+
+/// A sparse hand-over from the last oracle stage to the method: the indices outside which the
+/// stage's output is zero (e.g. the K entries Top-K kept), so that a method adding the estimate
+/// to a sum touches K entries, not d. Only a speed-up: adding the zeros would give the same
+/// bits. The simulation clears the declaration before every stage, so what reaches the method
+/// is what the *last* stage declared; a stage that declares nothing leaves it unknown, and the
+/// method adds densely. Valid for the call only.
+public struct SparseSupport {
+    private let indices: UnsafeMutablePointer<Int>?
+    private let count: UnsafeMutablePointer<Int>?
+
+    /// No buffer: declarations are ignored (kernels called outside a simulation).
+    public static var unavailable: SparseSupport { SparseSupport(indices: nil, count: nil) }
+
+    /// `indices` must hold d values; `count` is the declared length, negative for none.
+    init(indices: UnsafeMutablePointer<Int>?, count: UnsafeMutablePointer<Int>?) {
+        self.indices = indices
+        self.count = count
+    }
+
+    /// A buffer of d indices for the stage to fill before ``declare(count:)``, or nil when
+    /// declarations are ignored.
+    public var buffer: UnsafeMutablePointer<Int>? { indices }
+
+    /// Declares that the output is zero outside the first `n` entries of ``buffer``.
+    public func declare(count n: Int) { count?.pointee = n }
+
+    /// Forgets any declaration (before each stage).
+    func clear() { count?.pointee = -1 }
+
+    /// The declared indices, or nil if the last stage declared none.
+    public var declared: UnsafeBufferPointer<Int>? {
+        guard let count, let indices, count.pointee >= 0 else { return nil }
+        return UnsafeBufferPointer(start: indices, count: count.pointee)
     }
 }
 

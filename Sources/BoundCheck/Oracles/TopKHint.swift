@@ -33,10 +33,12 @@ struct TopKHint: Sendable {
 extension Compressors {
     /// Top-K exactly as ``topK(_:k:scratch:)`` (the same kept set, ties to the lower index),
     /// through the candidate path of ``TopKHint`` when the hint applies (d ≥ 2048, k ≤ d/8, as
-    /// the sampled path), updating the hint. Returns whether the candidate path was taken.
+    /// the sampled path), updating the hint. Returns whether the candidate path was taken; then
+    /// the kept indices, ascending, are declared to `support` (the candidates' positions come
+    /// from the same scan).
     @discardableResult
     static func topK(_ u: UnsafeMutableBufferPointer<Double>, k: Int, scratch: UnsafeMutableBufferPointer<Double>,
-                     hint: inout TopKHint) -> Bool {
+                     hint: inout TopKHint, support: SparseSupport = .unavailable) -> Bool {
         let d = u.count
         guard d >= 2048, k >= 1, k * 8 <= d, hint.threshold > 0, hint.threshold.isFinite,
               let base = u.baseAddress, let out = scratch.baseAddress else {
@@ -46,7 +48,13 @@ extension Compressors {
         // At most `limit` candidates (the kernel may write 8 more): beyond that a pass over all
         // of u is cheaper than selecting among them.
         let limit = min(d - 8, 16 * k + 64)
-        let count = bc_magnitudes_at_least(base, d, hint.threshold * (1 - hint.margin), out, limit)
+        // The candidates' indices go straight into the support buffer (d ≥ limit + 8 entries).
+        let indices = support.buffer
+        let count = indices.map { buffer in
+            buffer.withMemoryRebound(to: Int64.self, capacity: d) {
+                bc_candidates_at_least(base, d, hint.threshold * (1 - hint.margin), out, $0, limit)
+            }
+        } ?? bc_magnitudes_at_least(base, d, hint.threshold * (1 - hint.margin), out, limit)
         var sawNaN = false
         for i in 0..<min(count, limit) { sawNaN = sawNaN || scratch[i].isNaN }
         guard count >= k, count < limit, !sawNaN else {
@@ -65,6 +73,17 @@ extension Compressors {
             bc_keep_at_least(base, d, threshold)
         } else {
             keep(u, k: k, threshold: threshold, above: above, atOrAbove: atOrAbove)
+        }
+        if let indices {
+            // The kept entries are among the candidates (whose indices the scan wrote in index
+            // order; the selection reordered only their magnitudes) and are exactly those the
+            // keep pass left nonzero: every kept |u| ≥ T > 0.
+            var kept = 0
+            for i in 0..<count where u[indices[i]] != 0 {
+                indices[kept] = indices[i]
+                kept += 1
+            }
+            support.declare(count: kept)
         }
         hint.update(threshold: threshold, candidates: count, k: k)
         return true

@@ -22,6 +22,8 @@ final class Simulation {
     // Shared buffers (length d): the iterate, ∇f, one worker's gradient/estimate, the stages' scratch.
     let x: Buffer, gradSum: Buffer, gi: Buffer, scratch: Buffer
     let rngs: UnsafeMutablePointer<RandomStream>
+    /// The last stage's sparse hand-over to the method (``SparseSupport``): d indices and their count.
+    let supportIndices: UnsafeMutablePointer<Int>, supportCount: UnsafeMutablePointer<Int>
     let permutations: [UnsafeMutableBufferPointer<Int>]
     /// Called at each checkpoint with (checkpoint index, the iterate): the probe uses it to
     /// take points along a run. Nil in ordinary runs.
@@ -50,6 +52,9 @@ final class Simulation {
         runner = method.makeRunner(instance: instance)
         pathStride = GradPath.stride(iterations: iterations)
         x = Buffer(count: d); gradSum = Buffer(count: d); gi = Buffer(count: d); scratch = Buffer(count: d)
+        supportIndices = .allocate(capacity: max(instance.dimension, 1))
+        supportCount = .allocate(capacity: 1)
+        supportCount.initialize(to: -1)
         rngs = .allocate(capacity: instance.workers)
         rngs.initialize(repeating: RandomStream(seed: 0), count: instance.workers)
         let needsPermutation = instance.oracle.contains { type(of: $0.stage).usesPermutation } || method.settings.usesPermutation
@@ -59,6 +64,8 @@ final class Simulation {
     deinit {
         rngs.deinitialize(count: n)
         rngs.deallocate()
+        supportIndices.deallocate()
+        supportCount.deallocate()
         for p in permutations { p.deallocate() }
     }
 
@@ -105,7 +112,8 @@ final class Simulation {
     @inline(__always)
     private func workspace(_ i: Int, at point: UnsafeBufferPointer<Double>) -> StageWorkspace {
         StageWorkspace(worker: i, point: point, scratch: scratch.pointer,
-                       permutation: permutations.isEmpty ? UnsafeMutableBufferPointer(start: nil, count: 0) : permutations[i])
+                       permutation: permutations.isEmpty ? UnsafeMutableBufferPointer(start: nil, count: 0) : permutations[i],
+                       support: SparseSupport(indices: supportIndices, count: supportCount))
     }
 
     /// The aggregated oracle estimate g = (1/n) Σᵢ gᵢ at `point`, drawn from the streams of
@@ -140,7 +148,9 @@ final class Simulation {
             instance.objective.workerGradient(i, at: point, into: gi.pointer)
             Vec.axpy(1, gi.readOnly, gradSum.pointer)
             let workspace = workspace(i, at: point)
+            workspace.support.clear()
             for stage in stages {
+                workspace.support.clear()
                 stage.apply(gi.pointer, workspace: workspace, rng: &rngs[i])
             }
             body(i, workspace)
@@ -228,7 +238,9 @@ final class Simulation {
         Vec.axpy(1, gi.readOnly, gradSum.pointer)
         guard k < iterations else { return }
         let workspace = workspace(i, at: x.readOnly)
+        workspace.support.clear()
         for stage in stages {
+            workspace.support.clear()
             stage.apply(gi.pointer, workspace: workspace, rng: &rngs[i])
         }
         runner.worker(i, k: k, estimate: gi.pointer, workspace: workspace, rng: &rngs[i], measurements: &outcome.measurements)

@@ -46,6 +46,18 @@ enum Vec {
         normSquared(UnsafeBufferPointer(a))
     }
 
+    /// y ← y + x for an oracle estimate x: entry by entry over the indices the last stage
+    /// declared (``SparseSupport``; x is zero elsewhere, and y + 0 = y for every y a sum of
+    /// estimates can hold, so the bits are those of the dense add), else ``axpy(_:_:_:)`` with α = 1.
+    @inline(__always)
+    static func addEstimate(_ x: UnsafeMutableBufferPointer<Double>, support: SparseSupport, to y: UnsafeMutableBufferPointer<Double>) {
+        if let kept = support.declared {
+            for j in kept { y[j] += x[j] }
+        } else {
+            axpy(1, UnsafeBufferPointer(x), y)
+        }
+    }
+
     /// y ← y + α x
     @inline(__always)
     static func axpy(_ alpha: Double, _ x: UnsafeBufferPointer<Double>, _ y: UnsafeMutableBufferPointer<Double>) {

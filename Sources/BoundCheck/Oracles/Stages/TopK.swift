@@ -42,7 +42,7 @@ public struct TopK: OracleStage {
                       rng: inout RandomStream) {
         let worker = workspace.worker
         if worker >= 0 && worker < state.hints.count {
-            Compressors.topK(u, k: k, scratch: workspace.scratch, hint: &state.hints[worker])
+            Compressors.topK(u, k: k, scratch: workspace.scratch, hint: &state.hints[worker], support: workspace.support)
         } else {
             Compressors.topK(u, k: k, scratch: workspace.scratch)
         }
