@@ -2,7 +2,7 @@
 import Foundation
 import Testing
 
-// The cheaper ways a small `check` now does its fixed work (docs/performance.md, "This round")
+// The cheaper ways a small `check` now does its fixed work (docs/performance.md, "The round before the kernels: start-up, the probe, small-d Top-K")
 // must give what the plain ways gave.
 
 @Suite("Start-up and report-writing shortcuts give what the plain ways gave")
