@@ -130,32 +130,31 @@ final class Simulation {
     func estimate(at point: [Double]) -> (exact: [Double], estimate: [Double]) {
         let g = Buffer(count: d)
         Vec.fill(g.pointer, 0)
+        Vec.fill(gradSum.pointer, 0)
         point.withUnsafeBufferPointer { p in
-            forEachWorkerEstimate(at: p) { _, _ in Vec.axpy(1, gi.readOnly, g.pointer) }
+            for i in 0..<n {
+                instance.objective.workerGradient(i, at: p, into: gi.pointer)
+                Vec.axpy(1, gi.readOnly, gradSum.pointer)
+                _ = applyStages(i, at: p)
+                Vec.axpy(1, gi.readOnly, g.pointer)
+            }
         }
+        Vec.scale(1 / Double(n), gradSum.pointer)
         Vec.scale(1 / Double(n), g.pointer)
         return (gradSum.array, g.array)
     }
 
-    /// The per-worker pass every method shares: for each worker i, gi ← ∇fᵢ(point), added to
-    /// gradSum, then gi ← the worker's oracle estimate gᵢ (its stages in order), handed to
-    /// `body(i, workspace)`. On return gradSum holds ∇f(point) = (1/n) Σᵢ ∇fᵢ(point). Inlined
-    /// with its body, so it costs nothing.
+    /// Worker i's oracle stages in order on `gi` (∇fᵢ(point) on entry, the estimate gᵢ on
+    /// return); returns the workspace they used. Each stage starts with no sparse declaration
+    /// (``SparseSupport``), so what the workspace's support holds afterwards is the last stage's.
     @inline(__always)
-    private func forEachWorkerEstimate(at point: UnsafeBufferPointer<Double>, _ body: (Int, StageWorkspace) -> Void) {
-        Vec.fill(gradSum.pointer, 0)
-        for i in 0..<n {
-            instance.objective.workerGradient(i, at: point, into: gi.pointer)
-            Vec.axpy(1, gi.readOnly, gradSum.pointer)
-            let workspace = workspace(i, at: point)
+    private func applyStages(_ i: Int, at point: UnsafeBufferPointer<Double>) -> StageWorkspace {
+        let workspace = workspace(i, at: point)
+        for stage in stages {
             workspace.support.clear()
-            for stage in stages {
-                workspace.support.clear()
-                stage.apply(gi.pointer, workspace: workspace, rng: &rngs[i])
-            }
-            body(i, workspace)
+            stage.apply(gi.pointer, workspace: workspace, rng: &rngs[i])
         }
-        Vec.scale(1 / Double(n), gradSum.pointer)
+        return workspace
     }
 
     /// Records checkpoint c, given f(xᵏ) and f at the method's virtual iterate (nil: none); false
@@ -237,12 +236,7 @@ final class Simulation {
     func workerPass(_ i: Int, k: Int) {
         Vec.axpy(1, gi.readOnly, gradSum.pointer)
         guard k < iterations else { return }
-        let workspace = workspace(i, at: x.readOnly)
-        workspace.support.clear()
-        for stage in stages {
-            workspace.support.clear()
-            stage.apply(gi.pointer, workspace: workspace, rng: &rngs[i])
-        }
+        let workspace = applyStages(i, at: x.readOnly)
         runner.worker(i, k: k, estimate: gi.pointer, workspace: workspace, rng: &rngs[i], measurements: &outcome.measurements)
     }
 
